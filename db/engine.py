@@ -1,0 +1,196 @@
+"""Opening the SQLite file: where it lives, pragmas, schema creation and forward migrations.
+
+Everything SQLite-specific about connections lives here (and FTS5 lives in `db.search`), so that another
+engine could be added behind the same functions later.
+
+The schema is created from the SQLModel metadata in `db.models`, compiled to DDL and run on the plain
+``sqlite3`` connection, so one connection does everything and a database that is already current never
+imports the ORM (the browser's first frame must not wait ~0.5 s for ``import sqlmodel``).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+SCHEMA_VERSION = 2
+SQLITE_MAGIC = b"SQLite format 3\x00"
+APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is one line meant for the user."""
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("incidex", appauthor=False)) / "incidex.db"
+
+
+def resolve_path(db: str | os.PathLike | None = None) -> Path:
+    """`--db` wins, then `INCIDEX_DB`, then the user data directory."""
+    if db:
+        return Path(db).expanduser()
+    env = os.environ.get("INCIDEX_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_path()
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if path.exists() and path.stat().st_size > 0:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if head != SQLITE_MAGIC:
+            raise DatabaseError(f"{path} is not an SQLite database (left untouched)")
+
+
+def connect(db: str | os.PathLike | None = None, *, readonly: bool = False, migrate: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) the database and bring its schema up to date.
+
+    Raises DatabaseError with a one-line message for files that are not SQLite, are corrupt, or come
+    from a newer incidex. A read-only open never creates or migrates anything.
+    """
+    path = resolve_path(db)
+    _check_file(path)
+    if readonly:
+        if not path.exists():
+            raise DatabaseError(f"no database at {path}")
+        uri = f"file:{path.resolve()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the folder for {path}: {exc.strerror or exc}") from None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open {path}: {exc}") from None
+    conn.isolation_level = None  # explicit BEGIN/COMMIT: we decide where transactions end
+    try:
+        _configure(conn, readonly)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{path} was written by a newer incidex (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade incidex to open it"
+            )
+        if not readonly and migrate and version < SCHEMA_VERSION:
+            _migrate(conn, version)
+        elif readonly and version < SCHEMA_VERSION:
+            raise DatabaseError(f"{path} needs a schema upgrade but is opened read-only")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(f"{path} is not a usable incidex database: {exc}") from None
+    except DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        # WAL lets the browser read while an import writes, and makes many small commits fast.
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
+
+
+def schema_ddl() -> list[str]:
+    """CREATE statements for the current schema, compiled from the SQLModel metadata."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from db.models import TABLES
+
+    dialect = sqlite_dialect.dialect()
+    out = []
+    for model in TABLES:
+        table = model.__table__
+        out.append(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            out.append(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)).strip())
+    return out
+
+
+def _create_current(conn: sqlite3.Connection) -> None:
+    for stmt in schema_ddl():
+        conn.execute(stmt)
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Schema 2 adds source tags, the reason an incident was joined, and the origin of links."""
+    cols = lambda table: {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}  # noqa: E731
+    if "tags" not in cols("source"):
+        conn.execute("ALTER TABLE source ADD COLUMN tags VARCHAR NOT NULL DEFAULT '[]'")
+    if "join_reason" not in cols("incident"):
+        conn.execute("ALTER TABLE incident ADD COLUMN join_reason VARCHAR")
+    if "origin" not in cols("incident_actor"):
+        conn.execute("ALTER TABLE incident_actor ADD COLUMN origin VARCHAR NOT NULL DEFAULT 'auto'")
+    if "origin" not in cols("incident_source"):
+        conn.execute("ALTER TABLE incident_source ADD COLUMN origin VARCHAR NOT NULL DEFAULT 'auto'")
+    if "facts" not in cols("incident_source"):
+        conn.execute("ALTER TABLE incident_source ADD COLUMN facts VARCHAR NOT NULL DEFAULT '{}'")
+
+
+# MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    from db import search
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read inside the write lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        upgraded = version > 0
+        if version == 0:
+            if conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+                raise DatabaseError("the file is an SQLite database, but not an incidex one (left untouched)")
+            _create_current(conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        else:
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+            _create_current(conn)  # tables and indexes added since (all IF NOT EXISTS)
+        search.ensure_schema(conn)
+        if upgraded:
+            search.rebuild(conn)  # an older file's index may predate the current search tables
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def sqlmodel_engine(db: str | os.PathLike | None = None):
+    """A SQLAlchemy engine on the same file, for the Python API (`Session(engine)`)."""
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
+    path = resolve_path(db)
+    connect(path).close()  # creates/migrates with our own rules first
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    return engine

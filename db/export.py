@@ -1,0 +1,48 @@
+"""Exports. JSON follows the `incidex/1` contract of DESIGN.md section 8 (extend it, never break it)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import IO
+
+from db import queries
+
+SCHEMA = "incidex/1"
+
+
+def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> dict:
+    """Incidents (all live ones, or the given ids) with the actors and sources they reference.
+
+    With no selection, every actor and source is included, so an export of a database whose incidents
+    are not extracted yet still carries its sources.
+    """
+    selected = incident_ids is not None
+    ids = list(incident_ids) if selected else queries.incident_ids(conn)
+    incidents = queries.incidents_by_id(conn, ids)
+    for inc in incidents:
+        for a in inc["actors"]:
+            a.pop("link_id", None)
+    if selected:
+        actor_ids = sorted({a["id"] for i in incidents for a in i["actors"]})
+        source_ids = sorted({s["id"] for i in incidents for s in i["sources"]})
+    else:
+        actor_ids = list(queries.all_ids(conn, "actor"))
+        source_ids = list(queries.all_ids(conn, "source"))
+    actors = [
+        {k: a[k] for k in ("id", "uuid", "name", "kind", "country", "description", "reference", "aliases")}
+        for a in queries.actors_by_id(conn, actor_ids)
+    ]
+    sources = [
+        {k: s[k] for k in ("id", "title", "publisher", "author", "published", "url", "origin", "language", "kind",
+                           "format", "tags", "body")}
+        for s in queries.sources_by_id(conn, source_ids, with_body=True)
+    ]
+    return {"schema": SCHEMA, "incidents": incidents, "actors": actors, "sources": sources}
+
+
+def write_json(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
+    data = export_dict(conn, incident_ids)
+    json.dump(data, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return len(data["incidents"])

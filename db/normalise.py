@@ -1,0 +1,22 @@
+"""Normalised forms of names, used for identity (actors, aliases) and matching."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Île-de-France' -> 'ile-de-france'."""
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def normalise(name: str) -> str:
+    """Identity key of a name: folded, apostrophes dropped, other punctuation as single spaces.
+
+    'KillNet' and 'Killnet' -> 'killnet'; 'NoName057(16)' -> 'noname057 16'; "L'Express" -> 'lexpress'.
+    """
+    text = re.sub(r"['’‘`]", "", fold(name))
+    return _NON_ALNUM.sub(" ", text).strip()

@@ -1,0 +1,291 @@
+"""Writing to the database: one transaction per document, idempotent by source identity.
+
+All writes of the application go through this module (the importers, the CLI's curation verbs and the
+browser), with parameterised SQL on a ``sqlite3`` connection from `db.engine.connect`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import uuid as _uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from db import search
+from db.drafts import ActorMention, Document, IncidentDraft
+from db.models import utcnow
+from db.normalise import normalise
+
+# A resolver decides whether a draft joins an existing incident: it returns (incident_id, reason) or None.
+Resolver = Callable[[sqlite3.Connection, IncidentDraft, int], "tuple[int, dict] | None"]
+
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|"
+                       r"ocid|smid|_ga|__twitter_impression|amp|outputtype)$", re.IGNORECASE)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Canonical form of an article URL: https, no www./amp., no tracking parameters, no fragment."""
+    if not url:
+        return None
+    url = url.strip().rstrip(":")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    for prefix in ("www.", "amp.", "m."):
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/(amp|amp\.html)/?$", "/", parts.path) or "/"
+    if path != "/" and path.endswith("/"):
+        path = path[:-1]
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _TRACKING.match(k)))
+    return urlunsplit(("https", host, path, query, ""))
+
+
+def source_uid(body: str) -> str:
+    """Identity of an article: sha256 of its text with case, white space and punctuation folded."""
+    key = normalise(body)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StoreResult:
+    status: str  # imported, unchanged
+    source_id: int
+    incidents: list[int] = field(default_factory=list)
+    joined: list[int] = field(default_factory=list)  # incidents that existed and got this source
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the write lock is taken up front, so two
+    importers queue on busy_timeout instead of failing half way with "database is locked")."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | None:
+    row = conn.execute("SELECT id FROM source WHERE uid = ?", (uid,)).fetchone()
+    if row is None and url:
+        row = conn.execute("SELECT id FROM source WHERE url = ?", (url,)).fetchone()
+    return row[0] if row else None
+
+
+def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver | None = None) -> StoreResult:
+    """Write a cleaned document and its drafts in one transaction; a known source changes nothing."""
+    body = doc.body if doc.body is not None else doc.text
+    uid = doc.uid or source_uid(body)
+    url = canonical_url(doc.url)
+    with transaction(conn):
+        existing = find_source(conn, uid, url)
+        if existing is not None:
+            return StoreResult("unchanged", existing)
+        cur = conn.execute(
+            "INSERT INTO source (uid, url, title, publisher, author, published, language, kind, origin, format,"
+            " body, reliability, tags, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (uid, url, doc.title, doc.publisher, doc.author, doc.published, doc.language, doc.kind, doc.origin,
+             doc.format, body, None, json.dumps(doc.tags, ensure_ascii=False), utcnow()),
+        )
+        source_id = cur.lastrowid
+        result = StoreResult("imported", source_id)
+        touched_actors: set[int] = set()
+        for draft in doc.drafts or []:
+            joined = resolver(conn, draft, source_id) if resolver else None
+            if joined:
+                incident_id, reason = joined
+                add_reason(conn, incident_id, source_id, reason)
+                result.joined.append(incident_id)
+            else:
+                incident_id = insert_incident(conn, draft)
+            result.incidents.append(incident_id)
+            touched_actors |= attach_draft(conn, incident_id, draft, source_id)
+        for tag in doc.tags:
+            add_tag(conn, "source", source_id, tag)
+        search.reindex(conn, incidents=result.incidents, actors=touched_actors, sources=[source_id])
+    return result
+
+
+def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> int:
+    now = utcnow()
+    uid = draft.uuid or str(_uuid.uuid4())
+    row = conn.execute("SELECT id FROM incident WHERE uuid = ?", (uid,)).fetchone()
+    if row:  # a structured input re-sending a known incident id
+        return row[0]
+    cur = conn.execute(
+        "INSERT INTO incident (uuid, title, summary, type, domain, status, date_start, date_end, date_precision,"
+        " date_basis, countries, figures, review, edited_fields, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (uid, draft.title, draft.summary, draft.type, draft.domain, draft.status, draft.date_start, draft.date_end,
+         draft.date_precision, draft.date_basis, json.dumps(sorted(set(draft.countries))), "[]", "auto", "[]", now, now),
+    )
+    return cur.lastrowid
+
+
+def _evidence_json(draft: IncidentDraft) -> str:
+    return json.dumps([{"text": e.text, "start": e.start, "end": e.end} for e in draft.evidence], ensure_ascii=False)
+
+
+def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraft, source_id: int) -> set[int]:
+    """Link a draft's source, actors, places and figures to an incident. Returns the actor ids touched."""
+    facts = {k: {"text": e.text, "start": e.start, "end": e.end} for k, e in draft.facts.items()}
+    conn.execute(
+        "INSERT INTO incident_source (incident_id, source_id, relation, evidence, facts, origin) VALUES (?,?,?,?,?,?)"
+        " ON CONFLICT (incident_id, source_id) DO NOTHING",
+        (incident_id, source_id, draft.relation, _evidence_json(draft), json.dumps(facts, ensure_ascii=False), "auto"),
+    )
+    actors: set[int] = set()
+    seen: set[tuple[int, str]] = set()
+    for mention in draft.actors:
+        actor_id = get_or_create_actor(conn, mention)
+        actors.add(actor_id)
+        if (actor_id, mention.role) in seen:
+            continue
+        seen.add((actor_id, mention.role))
+        ev = mention.evidence
+        conn.execute(
+            "INSERT INTO incident_actor (incident_id, actor_id, role, attributed_by, confidence, source_id, evidence,"
+            ' start, "end", origin) VALUES (?,?,?,?,?,?,?,?,?,?)',
+            (incident_id, actor_id, mention.role, mention.attributed_by, int(mention.confidence), source_id,
+             ev.text if ev else None, ev.start if ev else None, ev.end if ev else None, "auto"),
+        )
+    known_places = {normalise(r[0]) for r in conn.execute(
+        "SELECT name FROM incident_place WHERE incident_id = ?", (incident_id,))}
+    for place in draft.places:
+        if normalise(place.name) in known_places:
+            continue
+        known_places.add(normalise(place.name))
+        ev = place.evidence
+        conn.execute(
+            'INSERT INTO incident_place (incident_id, name, country, level, source_id, evidence, start, "end")'
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (incident_id, place.name, place.country, place.level, source_id, ev.text if ev else None,
+             ev.start if ev else None, ev.end if ev else None),
+        )
+    if draft.figures or draft.countries:
+        row = conn.execute("SELECT figures, countries FROM incident WHERE id = ?", (incident_id,)).fetchone()
+        figures = json.loads(row[0] or "[]")
+        have = {(f.get("value"), f.get("unit")) for f in figures}
+        for fig in draft.figures:
+            if (fig.value, fig.unit) not in have:
+                have.add((fig.value, fig.unit))
+                figures.append({"value": fig.value, "unit": fig.unit, "text": fig.text, "start": fig.start,
+                                "end": fig.end, "source_id": source_id})
+        countries = sorted(set(json.loads(row[1] or "[]")) | set(draft.countries))
+        conn.execute("UPDATE incident SET figures = ?, countries = ?, updated_at = ? WHERE id = ?",
+                     (json.dumps(figures, ensure_ascii=False), json.dumps(countries), utcnow(), incident_id))
+    return actors
+
+
+def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reason: dict) -> None:
+    row = conn.execute("SELECT join_reason FROM incident WHERE id = ?", (incident_id,)).fetchone()
+    reasons = json.loads(row[0]) if row and row[0] else []
+    reasons.append(dict(reason, source_id=source_id))
+    conn.execute("UPDATE incident SET join_reason = ? WHERE id = ?", (json.dumps(reasons, ensure_ascii=False), incident_id))
+
+
+def live_actor(conn: sqlite3.Connection, actor_id: int) -> int:
+    """Follow merge tombstones to the surviving actor."""
+    for _ in range(64):
+        row = conn.execute("SELECT merged_into FROM actor WHERE id = ?", (actor_id,)).fetchone()
+        if not row or row[0] is None:
+            return actor_id
+        actor_id = row[0]
+    return actor_id
+
+
+def find_actors(conn: sqlite3.Connection, name: str) -> list[int]:
+    """Live actors whose name or an alias normalises like `name` (several when an alias is shared)."""
+    key = normalise(name)
+    if not key:
+        return []
+    rows = conn.execute(
+        "SELECT id FROM actor WHERE normalised = ? AND merged_into IS NULL"
+        " UNION SELECT a.id FROM actor_alias al JOIN actor a ON a.id = al.actor_id"
+        " WHERE al.normalised = ? AND a.merged_into IS NULL ORDER BY 1",
+        (key, key),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention) -> int:
+    actor_id = None
+    if m.reference:
+        row = conn.execute("SELECT id FROM actor WHERE reference = ? ORDER BY id LIMIT 1", (m.reference,)).fetchone()
+        if row:
+            actor_id = live_actor(conn, row[0])
+    if actor_id is None:
+        candidates = find_actors(conn, m.name)
+        if m.reference and candidates:
+            # Prefer a candidate without a conflicting galaxy reference.
+            free = [c for c in candidates if conn.execute(
+                "SELECT reference IS NULL OR reference = ? FROM actor WHERE id = ?", (m.reference, c)).fetchone()[0]]
+            candidates = free
+        if candidates:
+            actor_id = candidates[0]
+            if len(candidates) > 1:
+                for other in candidates[1:]:
+                    record_decision(conn, "actor", actor_id, other, "pending",
+                                    f"the name {m.name!r} is shared by several actors", overwrite=False)
+    if actor_id is None:
+        cur = conn.execute(
+            "INSERT INTO actor (uuid, name, normalised, kind, country, description, reference, created_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (str(_uuid.uuid4()), m.name, normalise(m.name), m.kind or "unknown", m.country, m.description,
+             m.reference, utcnow()),
+        )
+        actor_id = cur.lastrowid
+    else:
+        # Fill what the existing record lacks; never overwrite an analyst's values.
+        conn.execute(
+            "UPDATE actor SET kind = CASE WHEN kind = 'unknown' THEN ? ELSE kind END,"
+            " country = coalesce(country, ?), description = coalesce(description, ?),"
+            " reference = coalesce(reference, ?) WHERE id = ?",
+            (m.kind or "unknown", m.country, m.description, m.reference, actor_id),
+        )
+    for alias in [m.name, *m.aliases]:
+        add_alias(conn, actor_id, alias, m.alias_origin if alias != m.name else "source")
+    return actor_id
+
+
+def add_alias(conn: sqlite3.Connection, actor_id: int, alias: str, origin: str = "source") -> None:
+    key = normalise(alias)
+    if not key:
+        return
+    conn.execute(
+        "INSERT INTO actor_alias (actor_id, alias, normalised, origin) VALUES (?,?,?,?)"
+        " ON CONFLICT (actor_id, normalised) DO NOTHING",
+        (actor_id, alias.strip(), key, origin),
+    )
+
+
+def add_tag(conn: sqlite3.Connection, entity: str, entity_id: int, name: str) -> None:
+    name = name.strip()
+    if name:
+        conn.execute("INSERT INTO tag (entity, entity_id, name, created_at) VALUES (?,?,?,?)"
+                     " ON CONFLICT (entity, entity_id, name) DO NOTHING", (entity, entity_id, name, utcnow()))
+
+
+def record_decision(conn: sqlite3.Connection, entity: str, left: int, right: int, verdict: str,
+                    reason: str | None = None, overwrite: bool = True) -> None:
+    left, right = sorted((left, right))
+    conflict = "DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason" if overwrite else "DO NOTHING"
+    conn.execute(
+        "INSERT INTO decision (entity, left_id, right_id, verdict, reason, created_at) VALUES (?,?,?,?,?,?)"
+        f" ON CONFLICT (entity, left_id, right_id) {conflict}",
+        (entity, left, right, verdict, reason, utcnow()),
+    )

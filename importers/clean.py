@@ -1,0 +1,222 @@
+"""Cleaning article text: terminal safety, mojibake, and the furniture that web pages wrap a story in.
+
+The rules are generic (they hold for news sites in general, not for one site): captions and photo
+credits, widget messages, share/comment/profile/sign-in/newsletter blocks, "Read more" trailers, site
+navigation, subscription promos. Every sentence of the story is kept. Metadata found on the way
+(datelines, "Follow NAME on Twitter", "By NAME") is returned for the caller to use.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# --- terminal safety -------------------------------------------------------------------------------
+
+# CSI, OSC (terminated by BEL or ST), and other two-byte escapes; C1 controls as single code points.
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST
+    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS, PM, APC, SOS strings
+    r"|\x1b[@-Z\\-_]"  # other Fe escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+)
+# Controls we drop: C0 except tab/newline, DEL, C1, bidi overrides/isolates, zero-width and BOM.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def strip_unsafe(text: str) -> str:
+    """Remove escape sequences and invisible or direction-changing characters; keep newlines and tabs."""
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ANSI.sub("", text)
+    return _UNSAFE.sub("", text)
+
+
+def safe_line(text: str | None) -> str:
+    """One-line, control-free form of a metadata value (titles, names) for storage and display."""
+    if not text:
+        return ""
+    return re.sub(r"\s+", " ", strip_unsafe(str(text))).strip()
+
+
+def repair(text: str) -> str:
+    """Fix mojibake (UTF-8 read as cp1252 and friends) and normalise to NFC."""
+    try:
+        import ftfy
+
+        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
+    except Exception:  # noqa: BLE001 - cleaning must never fail an import; keep the text as is
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# --- furniture ---------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
+_TAG = re.compile(r"<[^>]{0,500}>")
+_SEPARATORS = re.compile(r"\s[·•|»›]\s")
+
+# Whole lines that are page furniture, matched case-insensitively after trimming bullets.
+_FURNITURE_LINE = re.compile(
+    r"^(?:"
+    r"oops!?|something went wrong\.?|please try again( later)?\.?|try again\.?|loading\.*|"
+    r"advertisement|advert|sponsored( content)?|ad|skip to (main )?content|menu|search|home|close|"
+    r"share( this)?( article| story| on \w+)?:?|tweet|email|print|copy link|whatsapp|facebook|twitter|linkedin|"
+    r"(\d+ )?comments?|comment on this (story|article)|view comments|show comments|leave a comment|"
+    r"sign ?in|log ?in|sign ?up|register|subscribe( now)?|create (a |your )?profile|my account|"
+    r"newsletters?|traffic alerts|location settings|(facebook|google|twitter) sign-?in|"
+    r"user galleries|news in pictures|multimedia|send us your (pictures|stories)|"
+    r"most (read|popular|viewed)|trending( now)?|related( articles| stories| content)?|recommended( for you)?|"
+    r"listen to (this )?article|\d+ min(ute)?s? read|read more( here)?|read next|more on this( story)?|"
+    r"topics?:?|tags?:?|follow us|all rights reserved.*|©.*|cookie (settings|policy)|accept( all)?( cookies)?|"
+    r"image( source)?:.*|photo:.*|picture:.*|credit:.*|caption:.*|getty images|shutterstock|reuters|afp|ap"
+    r")$",
+    re.IGNORECASE,
+)
+
+# Phrases that mark a line as account/comment/newsletter/promo furniture wherever they appear.
+_FURNITURE_PHRASE = re.compile(
+    r"(?:having issues with commenting|log in with \w+ to comment|comments (have been|are) closed|"
+    r"(provide|choose) a username|your profile page|creating your profile|"
+    r"sign up (for|to) (our|the) newsletter|subscribe to (our|the) newsletter|newsletter sign-?up|"
+    r"we use cookies|accept (all )?cookies|enable javascript|"
+    r"try [\w' ]{2,40} free for \d+|unlimited access to|subscribe (now|today) (to|for)|"
+    r"already (a subscriber|have an account)|click here to see them|report comment|"
+    r"our comments policy|editorial discretion|is not responsible for the content of external)",
+    re.IGNORECASE,
+)
+
+# A line from here on starts the page's trailer: comments, tag lists, author promos, "read more" lists.
+_TRAILER_START = re.compile(
+    r"^(?:comments?|join the conversation!?.*|read more on:.*|read more here|more from .{2,40}|"
+    r"related (articles|stories|coverage)|most (read|popular)|comment on this (story|article)|"
+    r"comments have been closed.*|please let us know if you're having issues with commenting.*|"
+    r"follow [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3} on (twitter|x|facebook|instagram|linkedin|mastodon|bluesky)\b.*|"
+    r"sign up for .{0,60}newsletter.*|you might also like.*|recommended.*)$",
+    re.IGNORECASE,
+)
+
+_CREDIT = re.compile(
+    r"(?:\bvia getty images\b|\bgetty images\b|\bshutterstock\b|\bap photo\b|\bphoto(graph)?:|\bimage:|"
+    r"\bcredit:|/(afp|reuters|epa(-efe)?|ap|anadolu|dpa|xinhua)\b|\b(afp|reuters|epa|ap) photo\b|"
+    r"^twitter\s*/\s*@\w+|^\(?\s*(photo|image|picture|file photo)\b)",
+    re.IGNORECASE,
+)
+_CAPTION_CREDIT = re.compile(r"\s[-–—|]\s*[A-Z][\w.'’ -]{1,60}(?:/[\w.'’ -]{1,60})+\s*$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,}$")  # ids of embedded images/tweets: FRWL1dlX0AAC-Ej
+_DATELINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*(?:UTC|GMT|[+-]\d{2}:?\d{2}))?$")
+_BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|–-].*)?$", re.IGNORECASE)
+_FOLLOW = re.compile(r"^follow\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+on\s+\w+", re.IGNORECASE)
+_PROMO_PUBLISHER = re.compile(r"\b[Tt]ry ([Tt]he [A-Z][\w]+(?: [A-Z][\w]+)?|[A-Z][\w]+) free\b")
+_EMAIL_DOMAIN = re.compile(r"\b[\w.]+(?:@|\(at\))([a-z0-9-]+)\.(?:com|co\.uk|net|org|fr|de)\b", re.IGNORECASE)
+
+
+@dataclass
+class Cleaned:
+    body: str
+    published: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    removed: list[str] = field(default_factory=list)
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_story_line(line: str) -> bool:
+    """A line that reads like a paragraph of the story: long enough and ends like a sentence."""
+    return _words(line) >= 12 and bool(_SENTENCE_END.search(line))
+
+
+def _is_furniture(line: str) -> bool:
+    bare = line.strip(" \t•·*-–—>|()[]")
+    if not bare:
+        return False
+    if _FURNITURE_LINE.match(bare) or _FURNITURE_PHRASE.search(bare):
+        return True
+    if _words(bare) <= 14 and _CREDIT.search(bare):
+        return True
+    if len(_SEPARATORS.findall(line)) >= 2 and not _SENTENCE_END.search(line):
+        return True  # navigation rows: "World · Europe · Tech"
+    return bool(_TOKEN.match(bare) and any(c.isdigit() for c in bare) and any(c.isupper() for c in bare))
+
+
+def clean_text(text: str) -> Cleaned:
+    """Clean an article body (without its title)."""
+    text = repair(strip_unsafe(text))
+    text = _TAG.sub(lambda m: " " if m.group(0).lower().startswith(("<br", "<p", "</p", "<div")) else "", text)
+    raw = [ln.rstrip() for ln in text.split("\n")]
+    out = Cleaned(body="")
+
+    # Metadata lines near the top, and where the trailer starts (only in the second half of the text,
+    # so that a mid-article "Comments" heading in a short piece never cuts the story).
+    lines: list[str] = []
+    story_started = False
+    total = len(raw)
+    for i, ln in enumerate(raw):
+        s = ln.strip()
+        if not s:
+            lines.append("")
+            continue
+        m = _DATELINE.match(s)
+        if m and not story_started:
+            out.published = out.published or m.group(1)
+            out.removed.append(s)
+            continue
+        m = _BYLINE.match(s)
+        if m and not story_started and _words(s) <= 8:
+            out.author = out.author or m.group(1)
+            out.removed.append(s)
+            continue
+        m = _FOLLOW.match(s)
+        if m:
+            out.author = out.author or m.group(1)
+        m = _PROMO_PUBLISHER.search(s)
+        if m and _FURNITURE_PHRASE.search(s):
+            out.publisher = out.publisher or m.group(1)
+        if _TRAILER_START.match(s) and (i > total // 2 or story_started and i > total // 3):
+            m = _EMAIL_DOMAIN.search(s)
+            if m and not out.publisher:
+                out.publisher = m.group(1).capitalize()
+            out.removed.extend(x.strip() for x in raw[i:] if x.strip())
+            break
+        if _is_story_line(s):
+            story_started = True
+        lines.append(s)
+
+    # Captions: a line repeated with " - CREDIT/AGENCY" appended, or any line ending in such a credit.
+    kept: list[str] = []
+    first_story = next((i for i, ln in enumerate(lines) if _is_story_line(ln)), len(lines))
+    for i, s in enumerate(lines):
+        if not s:
+            kept.append("")
+            continue
+        nxt = next((x for x in lines[i + 1:i + 3] if x), "")
+        if nxt.startswith(s) and _CAPTION_CREDIT.search(nxt[len(s):]) and len(nxt) > len(s):
+            out.removed.append(s)
+            continue
+        if _CAPTION_CREDIT.search(s) and _CREDIT.search(s.rsplit(" - ", 1)[-1]) and not _SENTENCE_END.search(s):
+            out.removed.append(s)
+            continue
+        if _is_furniture(s):
+            out.removed.append(s)
+            continue
+        # Before the story starts, short lines that are not sentences are related-story links, labels
+        # and captions ("Raif Badawi's flogging to resume Friday", "UPI").
+        if i < first_story and _words(s) < 15 and not _SENTENCE_END.search(s):
+            out.removed.append(s)
+            continue
+        kept.append(s)
+
+    body = "\n".join(kept)
+    body = re.sub(r"[ \t\u00a0]+", " ", body)
+    body = re.sub(r" *\n *", "\n", body)
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    out.body = body
+    return out

@@ -1,0 +1,284 @@
+"""The import pipeline: inputs -> readers -> cleaning -> extraction -> resolution -> store.
+
+Reading, cleaning and extraction are pure and CPU-bound, so large batches run them in a process pool
+(both cores); only the main process writes, one transaction per document, so a killed import leaves
+whole documents or nothing and a re-run completes the work without duplicates.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.drafts import Document
+from importers.clean import clean_text, safe_line
+from importers.readers import ReadError, read_bytes
+
+DEFAULT_MAX_SIZE = 20 * 1024 * 1024
+PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"}
+
+
+@dataclass
+class Options:
+    fmt: str = "auto"
+    extract: bool = True
+    max_size: int = DEFAULT_MAX_SIZE
+    published: str | None = None  # fallback publication date
+    publisher: str | None = None  # fallback publisher
+    dry_run: bool = False
+    workers: int | None = None
+
+
+@dataclass
+class Input:
+    origin: str  # path as the user named it, or "-" for stdin
+    path: Path | None = None
+    data: bytes | None = None  # stdin content
+
+
+@dataclass
+class Outcome:
+    origin: str
+    status: str  # imported, unchanged, failed, skipped
+    sources: int = 0
+    unchanged: int = 0
+    incidents: int = 0
+    reason: str = ""
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def sources(self) -> int:
+        return sum(o.sources for o in self.outcomes)
+
+    @property
+    def unchanged_sources(self) -> int:
+        return sum(o.unchanged for o in self.outcomes)
+
+    @property
+    def incidents(self) -> int:
+        return sum(o.incidents for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def as_dict(self) -> dict:
+        return {
+            "files": len(self.outcomes),
+            "imported": self.count("imported"),
+            "unchanged": self.count("unchanged"),
+            "failed": len(self.failed),
+            "sources_added": self.sources,
+            "sources_unchanged": self.unchanged_sources,
+            "incidents": self.incidents,
+            "outcomes": [o.__dict__ for o in self.outcomes],
+        }
+
+
+# --- inputs -------------------------------------------------------------------------------------------
+
+def expand(args: Iterable[str], stdin: bytes | None = None) -> Iterator[Input | Outcome]:
+    """Files, folders (recursively), globs and '-'. Names that match nothing come out as failures."""
+    for arg in args:
+        if arg == "-":
+            yield Input("-", data=stdin if stdin is not None else sys.stdin.buffer.read())
+            continue
+        p = Path(arg).expanduser()
+        if p.is_dir():
+            yield from _walk(p)
+        elif p.exists() or p.is_symlink():
+            yield Input(str(p), path=p)
+        elif glob.has_magic(arg):
+            matches = sorted(glob.glob(os.path.expanduser(arg), recursive=True))
+            if not matches:
+                yield Outcome(arg, "failed", reason="no file matches this pattern")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    yield from _walk(mp)
+                else:
+                    yield Input(m, path=mp)
+        else:
+            yield Outcome(arg, "failed", reason="no such file or folder")
+
+
+def _walk(folder: Path) -> Iterator[Input]:
+    for root, dirs, files in os.walk(folder, onerror=None):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            p = Path(root) / name
+            yield Input(str(p), path=p)
+
+
+def read_input(item: Input, max_size: int) -> bytes:
+    """The bytes of an input, refusing oversized files before reading them."""
+    if item.data is not None:
+        if len(item.data) > max_size:
+            raise ReadError(f"input is {_mb(len(item.data))}, over the {_mb(max_size)} limit (--max-size)")
+        return item.data
+    path = item.path
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ReadError("not a regular file")
+        if size > max_size:
+            raise ReadError(f"file is {_mb(size)}, over the {_mb(max_size)} limit (--max-size)")
+        with open(path, "rb") as fh:
+            data = fh.read(max_size + 1)
+    except FileNotFoundError:
+        raise ReadError("file disappeared before it could be read") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except IsADirectoryError:
+        raise ReadError("is a folder") from None
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_size:
+        raise ReadError(f"file grew over the {_mb(max_size)} limit (--max-size) while being read")
+    return data
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+# --- per-input work (runs in worker processes) -------------------------------------------------------
+
+def prepare_document(doc: Document, opts: Options) -> Document:
+    """Clean a read document, fill metadata fallbacks, and extract its incidents."""
+    if doc.body is None:
+        cleaned = clean_text(doc.text)
+        doc.body = cleaned.body
+        doc.published = doc.published or cleaned.published
+        doc.author = doc.author or cleaned.author
+        doc.publisher = doc.publisher or cleaned.publisher
+    doc.text = ""  # the raw text is not needed any more; do not ship it between processes
+    doc.title = safe_line(doc.title) or None
+    for attr in ("publisher", "author", "url", "language"):
+        setattr(doc, attr, safe_line(getattr(doc, attr)) or None)
+    doc.published = doc.published or opts.published
+    doc.publisher = doc.publisher or opts.publisher
+    if doc.drafts is None and doc.extract and opts.extract and doc.body:
+        from importers.extract import extract
+
+        doc.drafts = extract(doc)
+    return doc
+
+
+def prepare(item: Input, opts: Options) -> tuple[Input, list[Document] | None, str]:
+    """Read, decode, clean and extract one input. Returns (input, documents, error)."""
+    try:
+        data = read_input(item, opts.max_size)
+        docs = read_bytes(data, item.origin, opts.fmt)
+        docs = [prepare_document(d, opts) for d in docs]
+        docs = [d for d in docs if (d.body or "").strip() or d.drafts]
+        if not docs:
+            raise ReadError("no article text left after cleaning")
+        return item, docs, ""
+    except ReadError as exc:
+        return item, None, str(exc)
+    except RecursionError:
+        return item, None, "input is nested too deeply"
+    except MemoryError:
+        return item, None, "input is too large to process"
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a batch
+        return item, None, f"could not be read ({type(exc).__name__}: {safe_line(str(exc))[:200]})"
+
+
+def _prepare_star(args):
+    return prepare(*args)
+
+
+def _init_worker() -> None:
+    try:
+        from importers.extract import load_reference
+
+        load_reference()
+    except ImportError:
+        pass
+
+
+# --- the whole run -----------------------------------------------------------------------------------
+
+def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
+        progress: Callable[[Outcome], None] | None = None, total_hint: Callable[[int], None] | None = None,
+        stdin: bytes | None = None) -> Report:
+    """Import everything named by `args`. `conn` may be None for a dry run."""
+    from db.store import store_document
+
+    resolver = None
+    if opts.extract and not opts.dry_run:
+        try:
+            from importers.resolve import resolve as resolver
+        except ImportError:  # resolution lands with its own module; until then every draft is new
+            resolver = None
+
+    report = Report()
+    items: list[Input] = []
+    for x in expand(args, stdin):
+        if isinstance(x, Outcome):
+            report.outcomes.append(x)
+            if progress:
+                progress(x)
+        else:
+            items.append(x)
+    if total_hint:
+        total_hint(len(items))
+
+    workers = opts.workers if opts.workers is not None else min(2, os.cpu_count() or 1)
+    if workers > 1 and len(items) >= PARALLEL_MIN_FILES:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+        results = pool.map(_prepare_star, ((it, opts) for it in items), chunksize=8)
+    else:
+        pool = None
+        results = (prepare(it, opts) for it in items)
+    try:
+        for item, docs, error in results:
+            outcome = Outcome(item.origin, "failed", reason=error) if docs is None else _store(conn, docs, item, opts, resolver)
+            report.outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return report
+
+
+def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> Outcome:
+    from db.store import store_document
+
+    outcome = Outcome(item.origin, "unchanged")
+    if opts.dry_run:
+        outcome.status = "imported"
+        outcome.sources = len(docs)
+        outcome.incidents = sum(len(d.drafts or []) for d in docs)
+        return outcome
+    try:
+        for doc in docs:
+            res = store_document(conn, doc, resolver)
+            if res.status == "imported":
+                outcome.sources += 1
+                outcome.incidents += len(set(res.incidents) - set(res.joined))
+            else:
+                outcome.unchanged += 1
+    except sqlite3.Error as exc:
+        return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
+                       reason=f"database error: {exc}")
+    if outcome.sources:
+        outcome.status = "imported"
+    return outcome

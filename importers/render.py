@@ -1,0 +1,167 @@
+"""Human renderings of records for `incidex show`: Rich text (never markup) and Markdown.
+
+Article text is hostile: everything from the database goes through `safe_line`/`strip_unsafe` and into
+`rich.text.Text` objects, so neither escape sequences nor Rich markup in an article reach the terminal.
+"""
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from importers.clean import safe_line, strip_unsafe
+
+ROLE_TITLES = {
+    "perpetrator": "Perpetrators", "claimed": "Claimed by", "attributed": "Attributed to",
+    "suspected": "Suspected", "denied": "Denied by", "target": "Targets",
+}
+
+
+def date_text(inc: dict) -> str:
+    if not inc.get("date"):
+        return "date unknown"
+    out = inc["date"]
+    if inc.get("date_end") and inc["date_end"] != inc["date"]:
+        out += f" to {inc['date_end']}"
+    return f"{out} ({inc.get('date_precision', 'unknown')} precision, {inc.get('date_basis', 'occurred')})"
+
+
+def figure_text(f: dict) -> str:
+    v = f.get("value")
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:,} {f.get('unit') or ''}".strip() if isinstance(v, (int, float)) else f"{v} {f.get('unit') or ''}"
+
+
+def _line(label: str, value: str, style: str = "bold") -> Text:
+    t = Text()
+    t.append(f"{label}: ", style=style)
+    t.append(safe_line(value))
+    return t
+
+
+def by_role(actors: list[dict]) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for a in actors:
+        groups.setdefault(a["role"], []).append(a)
+    return groups
+
+
+def incident_text(inc: dict) -> Group:
+    parts: list = [Text(safe_line(f"#{inc['id']} {inc['title']}"), style="bold")]
+    if inc.get("requested_id") not in (None, inc["id"]):
+        parts.append(Text(f"(incident {inc['requested_id']} was merged into this one)", style="italic"))
+    parts.append(_line("type", f"{inc['type']} ({inc['domain']}), status {inc['status']}, review {inc['review']}"))
+    parts.append(_line("date", date_text(inc)))
+    if inc["places"] or inc["countries"]:
+        parts.append(_line("places", ", ".join(inc["places"]) + (f" [{', '.join(inc['countries'])}]" if inc["countries"] else "")))
+    for role, actors in by_role(inc["actors"]).items():
+        names = []
+        for a in actors:
+            extra = f", by {a['attributed_by']}" if a.get("attributed_by") else ""
+            names.append(f"{a['name']} (confidence {a['confidence']}{extra})")
+        parts.append(_line(ROLE_TITLES.get(role, role), "; ".join(dict.fromkeys(names))))
+    if inc["figures"]:
+        parts.append(_line("figures", "; ".join(figure_text(f) for f in inc["figures"])))
+    if inc.get("tags"):
+        parts.append(_line("tags", ", ".join(inc["tags"])))
+    if inc.get("edited_fields"):
+        parts.append(_line("edited by an analyst", ", ".join(inc["edited_fields"])))
+    if inc["summary"]:
+        parts.append(Text(""))
+        parts.append(Text(strip_unsafe(inc["summary"])))
+    for reason in inc.get("join_reasons") or []:
+        parts.append(_line("joined", f"source {reason.get('source_id')}: score {reason.get('score')}, "
+                                     f"agreeing on {', '.join(reason.get('agree', []))}", style="dim"))
+    parts.append(Text(""))
+    parts.append(Text(f"sources ({len(inc['sources'])}):", style="bold"))
+    for s in inc["sources"]:
+        head = " ".join(x for x in (f"[{s['id']}]", s.get("published") or "", s.get("title") or "",
+                                    f"— {s['publisher']}" if s.get("publisher") else "") if x)
+        parts.append(Text("  " + safe_line(head)))
+        if s.get("url") or s.get("origin"):
+            parts.append(Text("    " + safe_line(s.get("url") or s.get("origin")), style="dim"))
+        for ev in (s.get("evidence") or [])[:4]:
+            parts.append(Text("    “" + safe_line(ev.get("text")) + "”", style="italic"))
+    for n in inc.get("notes") or []:
+        parts.append(_line("note", n["text"]))
+    return Group(*parts)
+
+
+def actor_text(a: dict) -> Group:
+    parts: list = [Text(safe_line(f"#{a['id']} {a['name']}"), style="bold")]
+    parts.append(_line("kind", f"{a['kind']}" + (f", country {a['country']}" if a.get("country") else "")))
+    if a["aliases"]:
+        parts.append(_line("aliases", ", ".join(a["aliases"])))
+    if a.get("reference"):
+        parts.append(_line("reference", a["reference"]))
+    if a["roles"]:
+        parts.append(_line("roles", ", ".join(f"{r} {n}" for r, n in a["roles"].items())))
+    if a.get("description"):
+        parts.append(Text(""))
+        parts.append(Text(strip_unsafe(a["description"])))
+    parts.append(Text(""))
+    parts.append(Text(f"incidents ({len(a.get('incident_list', []))}):", style="bold"))
+    for i in a.get("incident_list", []):
+        parts.append(Text("  " + safe_line(f"#{i['id']} {i['date'] or '----'} {i['type']} {i['title']} ({i['role']})")))
+    return Group(*parts)
+
+
+def source_text(s: dict) -> Group:
+    parts: list = [Text(safe_line(f"#{s['id']} {s['title'] or '(untitled)'}"), style="bold")]
+    for key in ("publisher", "author", "published", "url", "origin", "language", "kind", "format"):
+        if s.get(key):
+            parts.append(_line(key, str(s[key])))
+    if s.get("incident_list"):
+        parts.append(_line("incidents", "; ".join(f"#{i['id']} {i['title']}" for i in s["incident_list"])))
+    parts.append(Text(""))
+    parts.append(Text(strip_unsafe(s.get("body") or "")))
+    return Group(*parts)
+
+
+def text(entity: str, record: dict):
+    return {"incident": incident_text, "actor": actor_text, "source": source_text}[entity](record)
+
+
+def _md(value) -> str:
+    """Markdown-safe one-line text: control characters stripped, markup characters escaped."""
+    out = safe_line(value)
+    for ch in "\\`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def markdown(entity: str, r: dict) -> str:
+    lines: list[str] = []
+    if entity == "incident":
+        lines += [f"# {_md(r['title'])}", "", f"- **Type:** {_md(r['type'])} ({_md(r['domain'])})",
+                  f"- **Status:** {_md(r['status'])}", f"- **Date:** {_md(date_text(r))}"]
+        if r["places"]:
+            lines.append(f"- **Places:** {_md(', '.join(r['places']))}")
+        for role, actors in by_role(r["actors"]).items():
+            lines.append(f"- **{ROLE_TITLES.get(role, role)}:** {_md('; '.join(dict.fromkeys(a['name'] for a in actors)))}")
+        if r["figures"]:
+            lines.append(f"- **Figures:** {_md('; '.join(figure_text(f) for f in r['figures']))}")
+        if r["summary"]:
+            lines += ["", _md(r["summary"])]
+        lines += ["", "## Sources", ""]
+        for n, s in enumerate(r["sources"], 1):
+            where = f" <{s['url']}>" if s.get("url") else ""
+            lines.append(f"{n}. {_md(s.get('title') or s.get('origin'))}{(', ' + _md(s['publisher'])) if s.get('publisher') else ''}"
+                         f"{(', ' + _md(s['published'])) if s.get('published') else ''}{where}")
+    elif entity == "actor":
+        lines += [f"# {_md(r['name'])}", "", f"- **Kind:** {_md(r['kind'])}"]
+        if r.get("country"):
+            lines.append(f"- **Country:** {_md(r['country'])}")
+        if r["aliases"]:
+            lines.append(f"- **Aliases:** {_md(', '.join(r['aliases']))}")
+        if r.get("description"):
+            lines += ["", _md(r["description"])]
+        lines += ["", "## Incidents", ""]
+        lines += [f"- {_md(i['date'] or 'undated')}: {_md(i['title'])} ({_md(i['role'])})" for i in r.get("incident_list", [])]
+    else:
+        lines += [f"# {_md(r['title'] or '(untitled)')}", ""]
+        for key in ("publisher", "author", "published", "url", "origin"):
+            if r.get(key):
+                lines.append(f"- **{key}:** {_md(r[key])}")
+        lines += ["", *(_md(p) for p in (r.get("body") or "").split("\n"))]
+    return "\n".join(lines) + "\n"

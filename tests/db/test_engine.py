@@ -1,0 +1,111 @@
+"""Opening database files: creation, settings, migrations, and files we must refuse without touching."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db.engine import SCHEMA_VERSION, DatabaseError, connect, resolve_path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_new_database_has_wal_foreign_keys_and_current_schema(db_path):
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"source", "incident", "actor", "actor_alias", "incident_actor", "incident_source", "incident_place",
+            "tag", "note", "decision"} <= tables
+
+
+def test_path_precedence(monkeypatch, tmp_path):
+    monkeypatch.setenv("INCIDEX_DB", str(tmp_path / "env.db"))
+    assert resolve_path(None) == tmp_path / "env.db"
+    assert resolve_path(str(tmp_path / "flag.db")) == tmp_path / "flag.db"
+    monkeypatch.delenv("INCIDEX_DB")
+    assert resolve_path(None).name == "incidex.db"
+
+
+def _old_database(path: Path) -> None:
+    raw = sqlite3.connect(path)
+    raw.executescript((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8"))
+    raw.commit()
+    raw.close()
+
+
+def test_database_of_schema_1_is_migrated_with_its_data_intact(db_path):
+    _old_database(db_path)
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    row = conn.execute("SELECT title, type, review, edited_fields FROM incident WHERE id = 1").fetchone()
+    assert row == ("City websites flooded", "availability/ddos", "reviewed", '["title"]')
+    assert conn.execute("SELECT title, tags FROM source WHERE id = 1").fetchone() == ("Old article about a DDoS", "[]")
+    assert conn.execute("SELECT role, origin FROM incident_actor").fetchall() == [("claimed", "auto")]
+    # the migrated data can be read and searched like new data
+    from db import queries
+
+    inc = queries.get_incident(conn, 1)
+    assert inc["actors"][0]["name"] == "Example Crew"
+    assert inc["sources"][0]["title"] == "Old article about a DDoS"
+
+
+def test_migrated_database_reads_through_the_cli(db_path, cli):
+    _old_database(db_path)
+    result = cli("show", "incident", "1", "--db", db_path)
+    assert result.exit_code == 0
+    assert "City websites flooded" in result.output
+    assert "Example Crew" in result.output
+
+
+def test_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path, incidex):
+    bogus = tmp_path / "notes.db"
+    content = b"these are my notes, not a database\n" * 10
+    bogus.write_bytes(content)
+    with pytest.raises(DatabaseError, match="not an SQLite database"):
+        connect(bogus)
+    proc = incidex("list", "incidents", "--db", bogus)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not an SQLite database" in proc.stderr
+    assert bogus.read_bytes() == content
+
+
+def test_corrupt_sqlite_file_is_refused_and_untouched(tmp_path, incidex):
+    broken = tmp_path / "broken.db"
+    good = tmp_path / "good.db"
+    connect(good).close()
+    data = bytearray(good.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # keep the header magic, ruin the first page
+    broken.write_bytes(bytes(data))
+    before = broken.read_bytes()
+    proc = incidex("stats", "--db", broken)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("incidex: ") and "Traceback" not in proc.stderr
+    assert broken.read_bytes() == before
+
+
+def test_database_from_a_newer_incidex_is_refused_and_untouched(db_path, incidex):
+    connect(db_path).close()
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    raw.commit()
+    raw.close()
+    before = db_path.read_bytes()
+    proc = incidex("list", "sources", "--db", db_path)
+    assert proc.returncode == 2
+    assert "newer incidex" in proc.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_not_adopted(tmp_path):
+    other = tmp_path / "other.db"
+    raw = sqlite3.connect(other)
+    raw.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(DatabaseError, match="not an incidex one"):
+        connect(other)
+    raw = sqlite3.connect(other)
+    assert [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["customers"]

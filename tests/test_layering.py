@@ -1,0 +1,58 @@
+"""The import rules of DESIGN.md section 2: db and importers never import textual; --help stays light."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_db_imports_neither_importers_nor_textual():
+    for path in (ROOT / "db").rglob("*.py"):
+        bad = _imports(path) & {"textual", "importers", "tui"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_importers_never_import_textual():
+    for path in (ROOT / "importers").rglob("*.py"):
+        if path.name == "cli.py":
+            continue  # checked at run time below: its browse/demo commands import tui lazily
+        bad = _imports(path) & {"textual", "tui"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(' '.join(sys.modules))"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
+
+
+def test_help_does_not_load_textual_or_the_orm():
+    code = ("import sys\nfrom importers.cli import app\n"
+            "try:\n    app(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass")
+    mods = _modules_after(code)
+    assert "textual" not in mods
+    assert "sqlmodel" not in mods
+
+
+def test_import_command_does_not_load_textual(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("Title line\n\nA body sentence long enough to be kept by the cleaner, for sure.\n")
+    code = (f"from importers.cli import app\n"
+            f"try:\n    app(['import', '--no-extract', '--db', {str(tmp_path / 'x.db')!r}, {str(art)!r}], standalone_mode=False)\n"
+            f"except SystemExit:\n    pass")
+    assert "textual" not in _modules_after(code)
