@@ -183,6 +183,9 @@ def _print_import_summary(report, dry_run: bool) -> None:
     failed = report.failed
     for o in failed:
         typer.echo(f"incidex: {safe(o.origin)}: {safe(o.reason)}", err=True)
+    for o in report.outcomes:
+        for w in o.warnings:
+            typer.echo(f"incidex: warning: {safe(o.origin)}: {safe(w)}", err=True)
     table = Table(title="dry run (nothing written)" if dry_run else None, show_header=True, box=None)
     for col in ("files", "imported", "unchanged", "failed", "new sources", "new incidents"):
         table.add_column(col, justify="right")

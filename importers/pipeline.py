@@ -50,6 +50,7 @@ class Outcome:
     unchanged: int = 0
     incidents: int = 0
     reason: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -159,8 +160,9 @@ def _mb(n: int) -> str:
 
 # --- per-input work (runs in worker processes) -------------------------------------------------------
 
-def prepare_document(doc: Document, opts: Options) -> Document:
+def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = None) -> Document:
     """Clean a read document, fill metadata fallbacks, and extract its incidents."""
+    warnings = warnings if warnings is not None else []
     if doc.body is None:
         cleaned = clean_text(doc.text)
         doc.body = cleaned.body
@@ -174,30 +176,35 @@ def prepare_document(doc: Document, opts: Options) -> Document:
     doc.published = doc.published or opts.published
     doc.publisher = doc.publisher or opts.publisher
     if doc.drafts is None and doc.extract and opts.extract and doc.body:
-        from importers.extract import extract
+        try:
+            from importers.extract import extract
 
-        doc.drafts = extract(doc)
+            doc.drafts = extract(doc)
+        except Exception as exc:  # noqa: BLE001 - keep the source; say that its extraction failed
+            doc.drafts = []
+            warnings.append(f"extraction failed ({type(exc).__name__}: {safe_line(str(exc))[:160]}); source kept")
     return doc
 
 
-def prepare(item: Input, opts: Options) -> tuple[Input, list[Document] | None, str]:
-    """Read, decode, clean and extract one input. Returns (input, documents, error)."""
+def prepare(item: Input, opts: Options) -> tuple[Input, list[Document] | None, str, list[str]]:
+    """Read, decode, clean and extract one input. Returns (input, documents, error, warnings)."""
+    warnings: list[str] = []
     try:
         data = read_input(item, opts.max_size)
         docs = read_bytes(data, item.origin, opts.fmt)
-        docs = [prepare_document(d, opts) for d in docs]
+        docs = [prepare_document(d, opts, warnings) for d in docs]
         docs = [d for d in docs if (d.body or "").strip() or d.drafts]
         if not docs:
             raise ReadError("no article text left after cleaning")
-        return item, docs, ""
+        return item, docs, "", warnings
     except ReadError as exc:
-        return item, None, str(exc)
+        return item, None, str(exc), warnings
     except RecursionError:
-        return item, None, "input is nested too deeply"
+        return item, None, "input is nested too deeply", warnings
     except MemoryError:
-        return item, None, "input is too large to process"
+        return item, None, "input is too large to process", warnings
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a batch
-        return item, None, f"could not be read ({type(exc).__name__}: {safe_line(str(exc))[:200]})"
+        return item, None, f"could not be read ({type(exc).__name__}: {safe_line(str(exc))[:200]})", warnings
 
 
 def _prepare_star(args):
@@ -248,8 +255,9 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
         pool = None
         results = (prepare(it, opts) for it in items)
     try:
-        for item, docs, error in results:
+        for item, docs, error, warnings in results:
             outcome = Outcome(item.origin, "failed", reason=error) if docs is None else _store(conn, docs, item, opts, resolver)
+            outcome.warnings = warnings
             report.outcomes.append(outcome)
             if progress:
                 progress(outcome)

@@ -49,8 +49,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         return {}, text
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
     try:
-        meta = yaml.safe_load(m.group(1) or "") or {}
+        meta = yaml.load(m.group(1) or "", Loader=loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
