@@ -181,4 +181,16 @@ class Decision(SQLModel, table=True):
     created_at: str = Field(default_factory=utcnow)
 
 
-TABLES = [Source, Incident, Actor, ActorAlias, IncidentActor, IncidentSource, IncidentPlace, Tag, Note, Decision]
+class Change(SQLModel, table=True):
+    """A curation change, with what is needed to undo it (row images before, rows inserted)."""
+
+    __tablename__ = "change"
+    id: int | None = Field(default=None, primary_key=True)
+    action: str
+    summary: str = ""
+    undo: str = Field(default="{}", description="JSON: {'before': {table: [row...]}, 'inserted': {table: [id...]}}")
+    undone: int = 0
+    created_at: str = Field(default_factory=utcnow)
+
+
+TABLES = [Source, Incident, Actor, ActorAlias, IncidentActor, IncidentSource, IncidentPlace, Tag, Note, Decision, Change]

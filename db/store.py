@@ -120,6 +120,100 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
     return result
 
 
+def _same_story(draft: IncidentDraft, row: tuple) -> float:
+    """How well a fresh draft fits an incident the same source produced before (for stable ids)."""
+    from rapidfuzz import fuzz
+
+    _id, title, type_, date = row
+    s = 0.5 if draft.type == type_ else (0.25 if draft.type.split("/")[0] == (type_ or "").split("/")[0] else 0.0)
+    s += 0.3 if draft.date_start and draft.date_start == date else 0.0
+    s += 0.4 * fuzz.token_set_ratio(normalise(draft.title), normalise(title or "")) / 100
+    return s
+
+
+def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[IncidentDraft],
+                     resolver: Resolver | None = None) -> dict:
+    """Replace what automatic extraction said about one source, keeping every analyst decision.
+
+    The source's automatic actor links, places and figures are removed and the new drafts attached: to
+    the incident of this source they fit best (so ids, merges and splits stay), else through the resolver,
+    else to a new incident. Fields an analyst edited are never changed; links an analyst made stay; an
+    incident that only this source supported and that nobody edited or reviewed goes away if no draft
+    fits it any more.
+    """
+    with transaction(conn):
+        if not conn.execute("SELECT 1 FROM source WHERE id = ?", (source_id,)).fetchone():
+            raise ValueError(f"no source with id {source_id}")
+        rows = conn.execute(
+            "SELECT i.id, i.title, i.type, i.date_start FROM incident_source x JOIN incident i ON i.id = x.incident_id"
+            " WHERE x.source_id = ? AND i.merged_into IS NULL ORDER BY i.id", (source_id,)).fetchall()
+        old = {r[0] for r in rows}
+        conn.execute("DELETE FROM incident_actor WHERE source_id = ? AND origin = 'auto'", (source_id,))
+        conn.execute("DELETE FROM incident_place WHERE source_id = ?", (source_id,))
+        for (iid,) in [(r[0],) for r in rows]:
+            f = conn.execute("SELECT figures FROM incident WHERE id = ?", (iid,)).fetchone()[0]
+            kept = [x for x in json.loads(f or "[]") if x.get("source_id") != source_id]
+            conn.execute("UPDATE incident SET figures = ? WHERE id = ?", (json.dumps(kept, ensure_ascii=False), iid))
+        free = list(rows)
+        used: set[int] = set()
+        created, joined, kept_ids = [], [], []
+        actors: set[int] = set()
+        for draft in drafts:
+            best = max(free, key=lambda r: _same_story(draft, r), default=None)
+            if best is not None and _same_story(draft, best) >= 0.5:
+                free.remove(best)
+                incident_id = best[0]
+                _refresh_fields(conn, incident_id, draft)
+                conn.execute("UPDATE incident_source SET evidence = ?, facts = ? WHERE incident_id = ? AND source_id = ?",
+                             (_evidence_json(draft), json.dumps({k: e.__dict__ for k, e in draft.facts.items()}),
+                              incident_id, source_id))
+                kept_ids.append(incident_id)
+            else:
+                hit = resolver(conn, draft, source_id) if resolver else None
+                if hit:
+                    incident_id = hit[0]
+                    add_reason(conn, incident_id, source_id, hit[1])
+                    joined.append(incident_id)
+                else:
+                    incident_id = insert_incident(conn, draft)
+                    created.append(incident_id)
+            used.add(incident_id)
+            actors |= attach_draft(conn, incident_id, draft, source_id)
+        removed = []
+        for iid, *_ in free:
+            row = conn.execute("SELECT edited_fields, review FROM incident WHERE id = ?", (iid,)).fetchone()
+            others = conn.execute("SELECT count(*) FROM incident_source WHERE incident_id = ? AND source_id != ?",
+                                  (iid, source_id)).fetchone()[0]
+            analyst = row[0] not in (None, "[]") or row[1] == "reviewed"
+            if others and not analyst:
+                conn.execute("DELETE FROM incident_source WHERE incident_id = ? AND source_id = ? AND origin = 'auto'",
+                             (iid, source_id))
+            elif not others and not analyst and not conn.execute(
+                    "SELECT 1 FROM incident WHERE merged_into = ?", (iid,)).fetchone():
+                conn.execute("DELETE FROM incident WHERE id = ?", (iid,))
+                removed.append(iid)
+        search.reindex(conn, incidents=old | used, actors=actors, sources=[source_id])
+    return {"source": source_id, "kept": kept_ids, "created": created, "joined": joined, "removed": removed}
+
+
+def _refresh_fields(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraft) -> None:
+    """Take the draft's values for fields no analyst edited, when this source is the incident's only one."""
+    row = conn.execute("SELECT edited_fields, (SELECT count(*) FROM incident_source WHERE incident_id = ?)"
+                       " FROM incident WHERE id = ?", (incident_id, incident_id)).fetchone()
+    if row[1] > 1:
+        return
+    edited = set(json.loads(row[0] or "[]"))
+    values = {"title": draft.title, "summary": draft.summary, "type": draft.type, "domain": draft.domain,
+              "status": draft.status, "date_start": draft.date_start, "date_end": draft.date_end,
+              "date_precision": draft.date_precision, "date_basis": draft.date_basis}
+    if "date_start" in edited:
+        edited |= {"date_end", "date_precision", "date_basis"}
+    values = {k: v for k, v in values.items() if k not in edited}
+    if values:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), utcnow(), incident_id))
+
+
 def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> int:
     now = utcnow()
     uid = draft.uuid or str(_uuid.uuid4())

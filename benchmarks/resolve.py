@@ -1,0 +1,134 @@
+"""Cross-source resolution on generated reports of known events.
+
+    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7]
+
+Generates events (fixed seed), then 1-5 reports of each with reworded titles, partial dates (month only,
+or a day off), overlapping and aliased actors, and hard negatives (the same actor and type in another
+week, or the same week against another target). Every report is stored through the real store with the
+resolver, in a fresh database. Prints pairwise precision and recall (pairs of reports put in one
+incident vs. pairs of reports of one event) and seconds per 1,000 drafts, and the cost ratio of the
+largest run to the smallest.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from db.drafts import ActorMention, Document, Figure, IncidentDraft, PlaceMention  # noqa: E402
+
+ACTORS = [("Killnet", "KillNet"), ("NoName057(16)", "NoName05716"), ("Anonymous Sudan", "Storm-1359"),
+          ("LockBit", "LockBit 3.0"), ("Cl0p", "Clop"), ("ALPHV", "BlackCat"), ("Sandworm", "Voodoo Bear"),
+          ("APT28", "Fancy Bear"), ("Rhysida", "Rhysida gang"), ("Play", "PlayCrypt")] + \
+         [(f"Group {w}", f"{w} Team") for w in ("Cobalt", "Amber", "Onyx", "Basalt", "Cinder", "Quartz", "Slate",
+                                                "Umber", "Flint", "Garnet", "Jade", "Pyrite", "Talc", "Zircon")]
+TYPES = [("availability/ddos", "{a} DDoS takes down {t} websites", "Junk traffic floods {t}", "{t} offline after denial of service"),
+         ("malicious-code/ransomware", "Ransomware hits {t}", "{t} systems encrypted by {a}", "{t} struggles after ransomware attack"),
+         ("information-content-security/data-leak", "Data of {t} leaked", "{a} publishes files stolen from {t}", "Breach at {t} exposes records"),
+         ("intrusions/defacement", "{t} homepage defaced", "Hackers deface {t} site", "{a} vandalises {t} website")]
+KINDS = ["City of", "Port of", "University of", "Hospital of", "Bank of", "Water board of", "Railways of", "Museum of"]
+WORDS = ("Aldor Brenn Calis Dorne Evia Farrow Galen Hest Ilva Jorn Kessel Lorn Mara Nessa Orin Pell Quin Rask Sova "
+         "Tarn Ulm Vesk Wyre Yarrow Zell Abra Bexley Corvin Dunmore Elst Fenwick Gorse Holm Iver Jessop Kett").split()
+CITIES = ["Lyon", "Ghent", "Bern", "Tallinn", "Porto", "Brno", "Turku", "Graz", "Split", "Cork", "Lille", "Bonn"]
+
+
+def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
+    rng = random.Random(seed)
+    reports: list[tuple[int, IncidentDraft]] = []
+    event = 0
+    start = dt.date(2018, 1, 1)
+    while len(reports) < n_drafts:
+        event += 1
+        type_, *titles = rng.choice(TYPES)
+        actor = rng.choice(ACTORS)
+        target = f"{rng.choice(KINDS)} {rng.choice(WORDS)}{rng.choice(WORDS).lower()}"
+        city = rng.choice(CITIES)
+        day = start + dt.timedelta(days=rng.randrange(0, 8 * 365))
+        figure = rng.randint(2, 500) * 1000
+        for r in range(rng.choice((1, 2, 2, 3, 3, 4, 5))):
+            d = day + dt.timedelta(days=rng.choice((0, 0, 0, 1, -1))) if r else day
+            date, precision = (d.isoformat(), "day") if rng.random() > 0.2 else (d.isoformat()[:7], "month")
+            actors = [ActorMention(target, "target")]
+            if rng.random() > 0.25:
+                actors.append(ActorMention(rng.choice(actor), rng.choice(("claimed", "suspected"))))
+            title = rng.choice(titles).format(a=actor[0], t=target)
+            draft = IncidentDraft(title=title, type=type_, date_start=date, date_precision=precision,
+                                  actors=actors, places=[PlaceMention(city)] if rng.random() > 0.3 else [],
+                                  figures=[Figure(figure, "records", "x")] if rng.random() > 0.6 else [])
+            reports.append((event, draft))
+        # hard negatives: same actor and type, another week or another target
+        if rng.random() < 0.3:
+            event += 1
+            other = day + dt.timedelta(days=rng.choice((-1, 1)) * rng.randint(21, 60))
+            reports.append((event, IncidentDraft(title=titles[0].format(a=actor[0], t=target), type=type_,
+                                                 date_start=other.isoformat(), date_precision="day",
+                                                 actors=[ActorMention(target, "target"), ActorMention(actor[0], "claimed")])))
+        if rng.random() < 0.3:
+            event += 1
+            t2 = f"{rng.choice(KINDS)} {rng.choice(WORDS)}{rng.choice(WORDS).lower()}"
+            reports.append((event, IncidentDraft(title=titles[0].format(a=actor[0], t=t2), type=type_,
+                                                 date_start=day.isoformat(), date_precision="day",
+                                                 actors=[ActorMention(t2, "target"), ActorMention(actor[0], "claimed")],
+                                                 places=[PlaceMention(city)])))
+    rng.shuffle(reports)
+    return reports[:n_drafts]
+
+
+def run(n: int, seed: int) -> dict:
+    from db.engine import connect
+    from db.store import store_document
+    from importers.resolve import resolve
+
+    reports = make_reports(n, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = connect(Path(tmp) / "resolve.db")
+        incident_of: list[int] = []
+        t0 = time.perf_counter()
+        for i, (_event, draft) in enumerate(reports):
+            doc = Document(text="", origin=f"r{i}", title=draft.title, body=f"report {i}: {draft.title}", drafts=[draft])
+            res = store_document(conn, doc, resolve)
+            incident_of.append(res.incidents[0])
+        elapsed = time.perf_counter() - t0
+        conn.close()
+    by_event, by_incident = defaultdict(list), defaultdict(list)
+    for i, (event, _d) in enumerate(reports):
+        by_event[event].append(i)
+        by_incident[incident_of[i]].append(i)
+    pairs = lambda groups: {(a, b) for g in groups.values() for x, a in enumerate(g) for b in g[x + 1:]}  # noqa: E731
+    true_pairs = {tuple(sorted(p)) for p in pairs(by_event)}
+    found_pairs = {tuple(sorted(p)) for p in pairs(by_incident)}
+    tp = len(true_pairs & found_pairs)
+    precision = tp / len(found_pairs) if found_pairs else 1.0
+    recall = tp / len(true_pairs) if true_pairs else 1.0
+    return {"drafts": n, "events": len(by_event), "incidents": len(by_incident), "precision": precision,
+            "recall": recall, "seconds": elapsed, "per_1k": elapsed / n * 1000}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    results = []
+    for n in (int(x) for x in args.sizes.split(",")):
+        r = run(n, args.seed)
+        results.append(r)
+        print(f"{r['drafts']:>7,} drafts ({r['events']:,} events -> {r['incidents']:,} incidents): "
+              f"pairwise precision {r['precision']:.3f}, recall {r['recall']:.3f}; "
+              f"{r['seconds']:.1f} s = {r['per_1k']:.2f} s per 1k drafts", flush=True)
+    if len(results) > 1:
+        ratio = results[-1]["seconds"] / results[0]["seconds"]
+        size = results[-1]["drafts"] / results[0]["drafts"]
+        print(f"cost of {results[-1]['drafts']:,} vs {results[0]['drafts']:,} drafts: {ratio:.1f}x for {size:.0f}x the drafts"
+              f" (target <= 12x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""Same event, many reports: does a new incident draft describe an incident already in the database?
+
+A draft is compared only with a block of candidates: live incidents of a compatible type class whose
+dates can overlap (through the date index), plus incidents sharing a named actor or target (through
+the alias index). Each candidate is scored on the evidence — date distance, shared targets, actors,
+places, figures, title similarity — and the draft joins the best one above THRESHOLD; otherwise it
+becomes a new incident. The reason (score and agreeing fields) is stored with the incident.
+
+Never joined: an incident that already cites the same source (one article recounting two incidents
+describes two incidents), and an incident an analyst has marked `not_same` with one that already
+holds this source.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from db.drafts import IncidentDraft
+from db.normalise import normalise
+
+THRESHOLD = 0.55
+MAX_CANDIDATES = 300
+PERPETRATOR_ROLES = {"perpetrator", "claimed", "attributed", "suspected"}
+# Families of types that reports of one event mix up: a hacktivist wave is "DDoS" in one article and
+# "defacements" in another; a ransomware attack is a "breach" or an "outage" elsewhere.
+FAMILIES = (
+    {"availability/ddos", "availability/dos", "availability/outage", "intrusions/defacement"},
+    {"availability/sabotage", "availability/outage", "other/vandalism"},
+    {"information-content-security/*", "intrusions/*", "malicious-code/*", "fraud/phishing"},
+    {"malicious-code/ransomware", "availability/outage", "information-content-security/data-loss"},
+)
+GENERIC_ACTORS = {"hackers", "unknown", "attackers", "criminals", "cybercriminals"}
+
+
+@dataclass
+class DateRange:
+    start: _dt.date
+    end: _dt.date
+    precision: str
+
+    @classmethod
+    def parse(cls, value: str | None, end_value: str | None = None) -> DateRange | None:
+        if not value:
+            return None
+        try:
+            start, end, precision = _bounds(value)
+            if end_value:
+                end = max(end, _bounds(end_value)[1])
+        except ValueError:
+            return None
+        return cls(start, end, precision)
+
+    def distance(self, other: DateRange) -> int:
+        """Days between the two ranges (0 when they overlap)."""
+        if self.end < other.start:
+            return (other.start - self.end).days
+        if other.end < self.start:
+            return (self.start - other.end).days
+        return 0
+
+
+def _bounds(value: str) -> tuple[_dt.date, _dt.date, str]:
+    parts = value[:10].split("-")
+    y = int(parts[0])
+    if len(parts) == 1:
+        return _dt.date(y, 1, 1), _dt.date(y, 12, 31), "year"
+    m = int(parts[1])
+    if len(parts) == 2:
+        nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
+        return _dt.date(y, m, 1), nxt - _dt.timedelta(days=1), "month"
+    d = _dt.date(y, m, int(parts[2]))
+    return d, d, "day"
+
+
+def _date_window(r: DateRange) -> tuple[str, str, list[str]]:
+    """The date_start values a candidate may have: the range widened by a slack fit for its precision,
+    plus the coarse values ('2024', '2024-03') of candidates dated only by year or month."""
+    slack = {"day": 21, "month": 31, "year": 0}[r.precision]
+    lo = r.start - _dt.timedelta(days=slack)
+    hi = r.end + _dt.timedelta(days=slack)
+    coarse = {f"{y:04d}" for y in range(lo.year, hi.year + 1)}
+    y, m = lo.year, lo.month
+    while (y, m) <= (hi.year, hi.month):
+        coarse.add(f"{y:04d}-{m:02d}")
+        y, m = (y + (m == 12), m % 12 + 1)
+    return lo.isoformat(), hi.isoformat() + "~", sorted(coarse)
+
+
+def type_class(t: str | None) -> str:
+    return (t or "other/undetermined").split("/", 1)[0]
+
+
+def _in_family(t: str, family: set[str]) -> bool:
+    return t in family or f"{type_class(t)}/*" in family
+
+
+def compatible_types(a: str, b: str) -> bool:
+    """Could two reports with these types describe one event?"""
+    if type_class(a) == type_class(b) or a.endswith("/undetermined") or b.endswith("/undetermined"):
+        return True
+    return any(_in_family(a, f) and _in_family(b, f) for f in FAMILIES)
+
+
+@dataclass
+class Candidate:
+    id: int
+    title: str
+    summary: str
+    type: str
+    date: DateRange | None
+    figures: set[float]
+    targets: set[str]
+    actors: set[str]
+    places: set[str]
+    sources: set[int]
+
+
+def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[str]) -> list[int]:
+    ids: list[int] = []
+    rng = DateRange.parse(draft.date_start, draft.date_end)
+    if rng is not None:
+        lo, hi, coarse = _date_window(rng)
+        marks = ",".join("?" * len(coarse))
+        ids += [r[0] for r in conn.execute(
+            f"SELECT id FROM incident WHERE merged_into IS NULL AND (date_start BETWEEN ? AND ? OR date_start IN ({marks}))"
+            f" ORDER BY date_start DESC LIMIT ?", (lo, hi, *coarse, MAX_CANDIDATES))]
+    if names:
+        marks = ",".join("?" * len(names))
+        ids += [r[0] for r in conn.execute(
+            f"SELECT DISTINCT ia.incident_id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
+            f" JOIN incident i ON i.id = ia.incident_id AND i.merged_into IS NULL"
+            f" WHERE al.normalised IN ({marks}) ORDER BY ia.incident_id DESC LIMIT ?", (*names, MAX_CANDIDATES))]
+    return list(dict.fromkeys(ids))
+
+
+def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    out: dict[int, Candidate] = {}
+    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, figures FROM incident"
+                          f" WHERE id IN ({marks})", ids):
+        figs = {float(f["value"]) for f in json.loads(r[6] or "[]") if isinstance(f.get("value"), (int, float))}
+        out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), figs,
+                              set(), set(), set(), set())
+    for r in conn.execute(f"SELECT ia.incident_id, ia.role, al.normalised FROM incident_actor ia"
+                          f" JOIN actor_alias al ON al.actor_id = ia.actor_id WHERE ia.incident_id IN ({marks})", ids):
+        c = out[r[0]]
+        (c.targets if r[1] == "target" else c.actors).add(r[2])
+    for r in conn.execute(f"SELECT incident_id, name FROM incident_place WHERE incident_id IN ({marks})", ids):
+        out[r[0]].places.add(normalise(r[1]))
+    for r in conn.execute(f"SELECT incident_id, source_id FROM incident_source WHERE incident_id IN ({marks})", ids):
+        out[r[0]].sources.add(r[1])
+    return list(out.values())
+
+
+def _blocked(conn: sqlite3.Connection, source_id: int) -> set[int]:
+    """Incidents the analyst said are not the same as an incident already holding this source."""
+    holders = [r[0] for r in conn.execute("SELECT incident_id FROM incident_source WHERE source_id = ?", (source_id,))]
+    blocked: set[int] = set()
+    for h in holders:
+        for r in conn.execute("SELECT left_id, right_id FROM decision WHERE entity = 'incident' AND verdict = 'not_same'"
+                              " AND (left_id = ? OR right_id = ?)", (h, h)):
+            blocked |= {r[0], r[1]} - {h}
+    return blocked
+
+
+def _near(names: set[str], others: set[str]) -> set[str]:
+    """Names spelled nearly alike ('islamic hacker groups' / 'islamist hacker groups')."""
+    from rapidfuzz import fuzz
+
+    return {a for a in names for b in others if min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 90}
+
+
+def _title_similarity(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(normalise(a), normalise(b)) / 100.0
+
+
+def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
+          targets: set[str], actors: set[str], places: set[str], figures: set[float]) -> tuple[float, list[str], list[str]]:
+    """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields)."""
+    agree: list[str] = []
+    disagree: list[str] = []
+    s = 0.0
+    if draft_date and c.date:
+        days = draft_date.distance(c.date)
+        coarse = "year" in (draft_date.precision, c.date.precision)
+        if days == 0 and not coarse:
+            s += 0.25
+            agree.append("date")
+        elif days <= 3 and not coarse:
+            s += 0.18
+            agree.append("date (within 3 days)")
+        elif days == 0:
+            s += 0.08
+        elif days <= 14:
+            s += 0.05
+        else:
+            return 0.0, [], [f"date ({days} days apart)"]  # two dated reports weeks apart are two events
+    if draft.type == c.type:
+        s += 0.1
+        agree.append("type")
+    shared_targets = targets & c.targets
+    if shared_targets:
+        s += 0.3
+        agree.append("targets")
+    elif targets and c.targets:
+        s -= 0.3  # hacktivist waves hit a new target every day: different targets, different incidents
+        disagree.append("targets")
+    shared_actors = (actors & c.actors) - GENERIC_ACTORS or _near(actors - GENERIC_ACTORS, c.actors)
+    if shared_actors:
+        s += 0.2
+        agree.append("actors")
+    shared_places = places & c.places
+    if shared_places:
+        s += min(0.15, 0.05 * len(shared_places) + 0.05)
+        agree.append("places")
+    if figures & c.figures:
+        s += 0.2
+        agree.append("figures")
+    elif any(abs(a - b) <= 0.1 * max(a, b) for a in figures for b in c.figures if min(a, b) >= 100):
+        s += 0.1  # outlets round the same count differently: 19,000 and 20,000 websites
+        agree.append("figures (close)")
+    sim = _title_similarity(f"{draft.title} {draft.summary}", f"{c.title} {c.summary}")
+    if sim >= 0.6:
+        s += 0.25 * (sim - 0.4) / 0.6
+        agree.append(f"wording ({sim:.2f})")
+    return round(s, 3), agree, disagree
+
+
+def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> tuple[int, dict] | None:
+    """The incident this draft joins, with the reason, or None for a new incident."""
+    targets = {normalise(a.name) for a in draft.actors if a.role == "target"} - {""}
+    actors = {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""}
+    places = {normalise(p.name) for p in draft.places} - {""}
+    figures = {float(f.value) for f in draft.figures}
+    draft_date = DateRange.parse(draft.date_start, draft.date_end)
+    if draft_date is None and not (targets or actors - GENERIC_ACTORS):
+        return None  # nothing to anchor a join on
+    blocked = _blocked(conn, source_id)
+    best: tuple[float, Candidate, list[str]] | None = None
+    for c in _load(conn, _candidate_ids(conn, draft, (targets | actors) - GENERIC_ACTORS)):
+        if source_id in c.sources or c.id in blocked or not compatible_types(draft.type, c.type):
+            continue
+        s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures)
+        # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
+        if s >= THRESHOLD and len(agree) >= 3 and (best is None or s > best[0]):
+            best = (s, c, agree)
+    if best is None:
+        return None
+    s, c, agree = best
+    return c.id, {"score": s, "agree": agree, "threshold": THRESHOLD}

@@ -1,0 +1,59 @@
+"""Cross-source resolution: the same event from two outlets is one incident; different waves stay apart."""
+from __future__ import annotations
+
+from db.drafts import ActorMention, Document, Figure, IncidentDraft, PlaceMention
+from db.engine import connect
+from db.store import store_document
+from importers.resolve import compatible_types, resolve
+
+
+def _doc(n: int, draft: IncidentDraft) -> Document:
+    return Document(text="", origin=f"outlet{n}.txt", title=f"report {n}", body=f"body of report number {n} " * 3,
+                    drafts=[draft])
+
+
+def _ddos(title, date, target, actor="NoName057(16)", figure=None):
+    return IncidentDraft(title=title, type="availability/ddos", date_start=date,
+                         date_precision="day" if len(date) == 10 else "month",
+                         actors=[ActorMention(actor, "claimed"), ActorMention(target, "target")],
+                         places=[PlaceMention("Bern", "CH")],
+                         figures=[Figure(figure, "websites", "x")] if figure else [])
+
+
+def test_two_reports_of_one_event_become_one_incident(db_path):
+    conn = connect(db_path)
+    a = store_document(conn, _doc(1, _ddos("DDoS on Swiss federal websites", "2023-06-12", "Federal Administration", figure=12)), resolve)
+    b = store_document(conn, _doc(2, _ddos("Pro-Russian hackers knock Swiss government sites offline", "2023-06-13",
+                                           "Federal Administration")), resolve)
+    assert b.joined == a.incidents
+    reason = conn.execute("SELECT join_reason FROM incident WHERE id = ?", (a.incidents[0],)).fetchone()[0]
+    assert "targets" in reason and "actors" in reason
+
+
+def test_same_actor_and_type_in_another_week_stays_apart(db_path):
+    conn = connect(db_path)
+    a = store_document(conn, _doc(1, _ddos("DDoS on Swiss federal websites", "2023-06-12", "Federal Administration")), resolve)
+    b = store_document(conn, _doc(2, _ddos("DDoS on Swiss federal websites", "2023-09-02", "Federal Administration")), resolve)
+    assert b.joined == [] and b.incidents != a.incidents
+
+
+def test_same_week_and_actor_but_another_target_stays_apart(db_path):
+    conn = connect(db_path)
+    store_document(conn, _doc(1, _ddos("DDoS on a bank", "2023-06-12", "Cantonal Bank of Zurich")), resolve)
+    b = store_document(conn, _doc(2, _ddos("DDoS on an airport", "2023-06-12", "Geneva Airport")), resolve)
+    assert b.joined == []
+
+
+def test_two_incidents_of_one_article_are_never_joined(db_path):
+    conn = connect(db_path)
+    doc = _doc(1, _ddos("Wave one", "2023-06-12", "Federal Administration"))
+    doc.drafts.append(_ddos("Wave one again", "2023-06-12", "Federal Administration"))
+    res = store_document(conn, doc, resolve)
+    assert len(set(res.incidents)) == 2
+
+
+def test_type_families():
+    assert compatible_types("availability/ddos", "intrusions/defacement")
+    assert compatible_types("malicious-code/ransomware", "information-content-security/data-leak")
+    assert not compatible_types("availability/ddos", "fraud/phishing")
+    assert compatible_types("other/undetermined", "fraud/phishing")
