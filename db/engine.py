@@ -53,19 +53,37 @@ def _check_file(path: Path) -> None:
             raise DatabaseError(f"{path} is not an SQLite database (left untouched)")
 
 
-def connect(db: str | os.PathLike | None = None, *, readonly: bool = False, migrate: bool = True) -> sqlite3.Connection:
+def writable(path: Path) -> bool:
+    """Can this process write the database file and its folder (WAL needs the -wal and -shm files)?"""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        return False
+    probe = folder if folder.exists() else next((p for p in folder.parents if p.exists()), Path("/"))
+    return os.access(probe, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def connect(db: str | os.PathLike | None = None, *, readonly: bool | None = False,
+            migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the database and bring its schema up to date.
 
-    Raises DatabaseError with a one-line message for files that are not SQLite, are corrupt, or come
-    from a newer incidex. A read-only open never creates or migrates anything.
+    readonly=True opens read-only, None opens read-only only when the file or its folder cannot be
+    written (for commands that only read). Raises DatabaseError with a one-line message for files that
+    are not SQLite, are corrupt, read-only when writing is needed, or come from a newer incidex. A
+    read-only open never creates or migrates anything.
     """
     path = resolve_path(db)
     _check_file(path)
+    if readonly is None:
+        readonly = path.exists() and not writable(path)
+    if not readonly and path.exists() and not writable(path):
+        raise DatabaseError(f"{path} is read-only (the file or its folder cannot be written)")
     if readonly:
         if not path.exists():
             raise DatabaseError(f"no database at {path}")
-        uri = f"file:{path.resolve()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        # A folder we cannot write has no room for the -shm file: read the file as immutable then.
+        flags = "mode=ro" if writable(path.parent / "probe") else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"file:{path.resolve()}?{flags}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
