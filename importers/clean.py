@@ -57,6 +57,7 @@ def repair(text: str) -> str:
 
 # --- furniture ---------------------------------------------------------------------------------------
 
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _SEPARATORS = re.compile(r"\s[·•|»›]\s")
@@ -138,7 +139,7 @@ def _is_furniture(line: str) -> bool:
     bare = line.strip(" \t•·*-–—>|()[]")
     if not bare:
         return False
-    if _FURNITURE_LINE.match(bare) or _FURNITURE_PHRASE.search(bare):
+    if _FURNITURE_LINE.match(bare) or (_words(bare) <= 40 and _FURNITURE_PHRASE.search(bare)):
         return True
     if _words(bare) <= 14 and _CREDIT.search(bare):
         return True
@@ -207,6 +208,11 @@ def clean_text(text: str) -> Cleaned:
         if _is_furniture(s):
             out.removed.append(s)
             continue
+        if _words(s) > 40 and _FURNITURE_PHRASE.search(s):
+            # a long paragraph (or a page flattened to one line): drop only the promo sentences in it
+            parts = _SENTENCES.split(s)
+            out.removed.extend(p for p in parts if _FURNITURE_PHRASE.search(p))
+            s = " ".join(p for p in parts if not _FURNITURE_PHRASE.search(p))
         # Before the story starts, short lines that are not sentences are related-story links, labels
         # and captions ("Raif Badawi's flogging to resume Friday", "UPI").
         if i < first_story and _words(s) < 15 and not _SENTENCE_END.search(s):
@@ -215,6 +221,10 @@ def clean_text(text: str) -> Cleaned:
         kept.append(s)
 
     body = "\n".join(kept)
+    if not body.strip() and text.strip():
+        # Cleaning must never lose an article: when every line looked like furniture, keep them all.
+        body = "\n".join(ln.strip() for ln in raw)
+        out.removed = []
     body = re.sub(r"[ \t\u00a0]+", " ", body)
     body = re.sub(r" *\n *", "\n", body)
     body = re.sub(r"\n{3,}", "\n\n", body).strip()

@@ -43,6 +43,12 @@ def _as_text(value) -> str | None:
     return text or None
 
 
+def _first_sentence(text: str, limit: int = 120) -> str:
+    m = re.match(r"(.{20,}?[.!?])(\s|$)", text)
+    sentence = m.group(1) if m else text
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def split_front_matter(text: str) -> tuple[dict, str]:
     m = _FRONT.match(text)
     if not m:
@@ -68,8 +74,13 @@ def read_text(text: str, origin: str) -> list[Document]:
         lines = body.split("\n")
         for i, line in enumerate(lines):
             if line.strip():
-                title = re.sub(r"^#+\s*", "", line.strip())
-                body = "\n".join(lines[i + 1:])
+                first = re.sub(r"^#+\s*", "", line.strip())
+                if len(first.split()) > 25:
+                    # a paragraph, not a headline: name the article after its first sentence, keep it all
+                    title = _first_sentence(first)
+                else:
+                    title = first
+                    body = "\n".join(lines[i + 1:])
                 break
     if not body.strip() and not title:
         raise ReadError("file has no text (only front matter)")

@@ -43,3 +43,21 @@ def test_format_is_detected_from_content(data, name, fmt):
 def test_a_format_without_a_reader_is_a_clear_error():
     with pytest.raises(ReadError, match="not supported"):
         read_bytes(b"<!DOCTYPE html><html><body>x</body></html>", "page.html", "html")
+
+
+def test_text_without_title_or_line_breaks_keeps_the_whole_article():
+    one_line = ("Fraudsters sent thousands of text messages pretending to be a parcel company. " * 4).strip()
+    (doc,) = read_bytes(f"---\ntitle: \"\"\n---\n{one_line}\n".encode(), "flat.md")
+    assert doc.title == "Fraudsters sent thousands of text messages pretending to be a parcel company."
+    assert doc.text.strip() == one_line
+
+
+def test_long_paragraph_with_a_promo_sentence_loses_only_that_sentence():
+    from importers.clean import clean_text
+
+    text = ("Attackers stole the customer list of a ferry operator last week, the company said on Monday. "
+            "Subscribe to our newsletter for the latest updates. "
+            "The operator has informed the data protection authority and is contacting every affected customer. " * 2)
+    body = clean_text(text).body
+    assert "newsletter" not in body
+    assert body.count("stole the customer list") == 2
