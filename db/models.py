@@ -46,7 +46,7 @@ class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
         Index("ix_incident_date", "date_start"),
-        Index("ix_incident_type", "type"),
+        Index("ix_incident_type", "type", "date_start"),
         Index("ix_incident_merged", "merged_into"),
         {"sqlite_autoincrement": True},  # ids are permanent: never reused after a delete
     )
@@ -135,7 +135,7 @@ class IncidentSource(SQLModel, table=True):
 
 class IncidentPlace(SQLModel, table=True):
     __tablename__ = "incident_place"
-    __table_args__ = (Index("ix_incident_place_incident", "incident_id"),)
+    __table_args__ = (Index("ix_incident_place_incident", "incident_id"), Index("ix_incident_place_name", "name"))
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE")
     name: str

@@ -103,7 +103,7 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
         )
         source_id = cur.lastrowid
         result = StoreResult("imported", source_id)
-        touched_actors: set[int] = set()
+        changed_actors: set[int] = set()
         for draft in doc.drafts or []:
             joined = resolver(conn, draft, source_id) if resolver else None
             if joined:
@@ -113,10 +113,10 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
             else:
                 incident_id = insert_incident(conn, draft)
             result.incidents.append(incident_id)
-            touched_actors |= attach_draft(conn, incident_id, draft, source_id)
+            changed_actors |= attach_draft(conn, incident_id, draft, source_id)
         for tag in doc.tags:
             add_tag(conn, "source", source_id, tag)
-        search.reindex(conn, incidents=result.incidents, actors=touched_actors, sources=[source_id])
+        search.reindex(conn, incidents=result.incidents, actors=changed_actors, sources=[source_id])
     return result
 
 
@@ -235,7 +235,10 @@ def _evidence_json(draft: IncidentDraft) -> str:
 
 
 def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraft, source_id: int) -> set[int]:
-    """Link a draft's source, actors, places and figures to an incident. Returns the actor ids touched."""
+    """Link a draft's source, actors, places and figures to an incident.
+
+    Returns the ids of actors whose own record changed (new, new alias, new facts): only those need
+    their search documents rebuilt, which also rebuilds every incident they appear in."""
     facts = {k: {"text": e.text, "start": e.start, "end": e.end} for k, e in draft.facts.items()}
     conn.execute(
         "INSERT INTO incident_source (incident_id, source_id, relation, evidence, facts, origin) VALUES (?,?,?,?,?,?)"
@@ -245,8 +248,7 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
     actors: set[int] = set()
     seen: set[tuple[int, str]] = set()
     for mention in draft.actors:
-        actor_id = get_or_create_actor(conn, mention)
-        actors.add(actor_id)
+        actor_id = get_or_create_actor(conn, mention, actors)
         if (actor_id, mention.role) in seen:
             continue
         seen.add((actor_id, mention.role))
@@ -316,7 +318,10 @@ def find_actors(conn: sqlite3.Connection, name: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention) -> int:
+def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[int] | None = None) -> int:
+    """The actor a mention names, created if new. Ids whose name, aliases or facts changed are added to
+    `changed` (their search documents, and their incidents', need refreshing)."""
+    changed = changed if changed is not None else set()
     actor_id = None
     if m.reference:
         row = conn.execute("SELECT id FROM actor WHERE reference = ? ORDER BY id LIMIT 1", (m.reference,)).fetchone()
@@ -343,28 +348,34 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention) -> int:
              m.reference, utcnow()),
         )
         actor_id = cur.lastrowid
+        changed.add(actor_id)
     else:
         # Fill what the existing record lacks; never overwrite an analyst's values.
-        conn.execute(
+        kind = m.kind or "unknown"
+        changed.update([actor_id] if conn.execute(
             "UPDATE actor SET kind = CASE WHEN kind = 'unknown' THEN ? ELSE kind END,"
             " country = coalesce(country, ?), description = coalesce(description, ?),"
-            " reference = coalesce(reference, ?) WHERE id = ?",
-            (m.kind or "unknown", m.country, m.description, m.reference, actor_id),
-        )
+            " reference = coalesce(reference, ?) WHERE id = ? AND ((kind = 'unknown' AND ? != 'unknown')"
+            " OR (country IS NULL AND ? IS NOT NULL) OR (description IS NULL AND ? IS NOT NULL)"
+            " OR (reference IS NULL AND ? IS NOT NULL))",
+            (kind, m.country, m.description, m.reference, actor_id, kind, m.country, m.description, m.reference),
+        ).rowcount else [])
     for alias in [m.name, *m.aliases]:
-        add_alias(conn, actor_id, alias, m.alias_origin if alias != m.name else "source")
+        if add_alias(conn, actor_id, alias, m.alias_origin if alias != m.name else "source"):
+            changed.add(actor_id)
     return actor_id
 
 
-def add_alias(conn: sqlite3.Connection, actor_id: int, alias: str, origin: str = "source") -> None:
+def add_alias(conn: sqlite3.Connection, actor_id: int, alias: str, origin: str = "source") -> bool:
+    """Add an alias; True when it is new for this actor."""
     key = normalise(alias)
     if not key:
-        return
-    conn.execute(
+        return False
+    return conn.execute(
         "INSERT INTO actor_alias (actor_id, alias, normalised, origin) VALUES (?,?,?,?)"
         " ON CONFLICT (actor_id, normalised) DO NOTHING",
         (actor_id, alias.strip(), key, origin),
-    )
+    ).rowcount > 0
 
 
 def add_tag(conn: sqlite3.Connection, entity: str, entity_id: int, name: str) -> None:

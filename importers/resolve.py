@@ -117,21 +117,35 @@ class Candidate:
     sources: set[int]
 
 
-def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[str]) -> list[int]:
+def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[str], places: list[str]) -> list[int]:
+    """The block: incidents that share a named actor, target or place with the draft inside its date
+    window (or, for an undated draft, share a name at all), plus same-type incidents of the window.
+    Every branch is bounded, so the cost per draft does not grow with the database."""
     ids: list[int] = []
     rng = DateRange.parse(draft.date_start, draft.date_end)
     if rng is not None:
         lo, hi, coarse = _date_window(rng)
-        marks = ",".join("?" * len(coarse))
+        window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(coarse))}))"
+        wargs = (lo, hi, *coarse)
+        if names:
+            ids += [r[0] for r in conn.execute(
+                f"SELECT DISTINCT i.id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
+                f" JOIN incident i ON i.id = ia.incident_id WHERE al.normalised IN ({','.join('?' * len(names))})"
+                f" AND i.merged_into IS NULL AND {window} LIMIT ?", (*names, *wargs, MAX_CANDIDATES))]
+        if places:
+            ids += [r[0] for r in conn.execute(
+                f"SELECT DISTINCT i.id FROM incident_place p JOIN incident i ON i.id = p.incident_id"
+                f" WHERE p.name IN ({','.join('?' * len(places))}) AND i.merged_into IS NULL AND {window}"
+                f" LIMIT ?", (*places, *wargs, MAX_CANDIDATES // 3))]
         ids += [r[0] for r in conn.execute(
-            f"SELECT id FROM incident WHERE merged_into IS NULL AND (date_start BETWEEN ? AND ? OR date_start IN ({marks}))"
-            f" ORDER BY date_start DESC LIMIT ?", (lo, hi, *coarse, MAX_CANDIDATES))]
-    if names:
-        marks = ",".join("?" * len(names))
+            f"SELECT i.id FROM incident i WHERE i.type = ? AND i.merged_into IS NULL AND {window} LIMIT ?",
+            (draft.type, *wargs, MAX_CANDIDATES // 6))]
+    elif names:
         ids += [r[0] for r in conn.execute(
             f"SELECT DISTINCT ia.incident_id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
             f" JOIN incident i ON i.id = ia.incident_id AND i.merged_into IS NULL"
-            f" WHERE al.normalised IN ({marks}) ORDER BY ia.incident_id DESC LIMIT ?", (*names, MAX_CANDIDATES))]
+            f" WHERE al.normalised IN ({','.join('?' * len(names))}) ORDER BY ia.incident_id DESC LIMIT ?",
+            (*names, MAX_CANDIDATES // 3))]
     return list(dict.fromkeys(ids))
 
 
@@ -243,7 +257,8 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> t
         return None  # nothing to anchor a join on
     blocked = _blocked(conn, source_id)
     best: tuple[float, Candidate, list[str]] | None = None
-    for c in _load(conn, _candidate_ids(conn, draft, (targets | actors) - GENERIC_ACTORS)):
+    place_names = sorted({p.name for p in draft.places if p.name})
+    for c in _load(conn, _candidate_ids(conn, draft, (targets | actors) - GENERIC_ACTORS, place_names)):
         if source_id in c.sources or c.id in blocked or not compatible_types(draft.type, c.type):
             continue
         s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures)

@@ -1,0 +1,86 @@
+"""Places of a sentence from gazetteer hits: countries, regions, cities (PlaceMention-like tuples).
+
+Small towns share names with people and words, so a city is accepted by its size and context: a large city
+anywhere; a mid-sized one when the article mentions its country or a locative word precedes it; a small one
+only when both hold ("in Brézins", "the commune of Villard-Bonnot" in an article about France).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CUE = re.compile(r"(?:\b(?:in|at|near|against|on|across|from|to|between|and|across|around|outside|of|inside|within|into|"
+                  r"throughout|via|towards?|communes?|towns?|cities|city|villages?|municipalit(?:y|ies)|"
+                  r"include|including|region)\s+(?:the\s+)?|,\s*|\bin\s+[a-z]+\s+)$")
+_REPORTER_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:firm|company|researchers?|experts?|analysts?|officials?|authorities|"
+                             r"investigators?|intelligence|police|prosecutors?|president|minister|ministry|media|"
+                             r"press|newspaper|weekly|daily|broadcaster|outlet|lawmakers|diplomats?|army|military|"
+                             r"athletes|nationals|citizens|hackers?)\b")
+_NOT_PLACE_AFTER = re.compile(r"^(?:-[A-Z]|-(?:based|backed|linked|sponsored|affiliated|aligned|born)|\s+(?:Games|Olympics|"
+                              r"Agreement|Accords?|Convention|Prosecutor|Club|FC|Hilton|Times|Post|Inter\b))")
+
+
+@dataclass
+class Place:
+    name: str
+    country: str | None
+    level: str
+    start: int
+    end: int
+    cue: bool = False  # a locative word precedes it ("in Lyon", "against New Caledonia")
+
+
+def resolve(sentence: str, hits: list, article_countries: set[str]) -> list[Place]:
+    out: list[Place] = []
+    for start, end, surface, entries in hits:
+        if _NOT_PLACE_AFTER.match(sentence[end:end + 14]):
+            continue
+        kinds = {e[0] for e in entries}
+        if "actor" in kinds and not kinds & {"country", "region", "city", "demonym"}:
+            continue
+        cue = bool(_CUE.search(sentence[max(0, start - 30):start]))
+        country = next((e for e in entries if e[0] == "country"), None)
+        if country:
+            out.append(Place(country[2], country[1], "country", start, end, cue))
+            continue
+        demonym = next((e for e in entries if e[0] == "demonym"), None)
+        cities = [e for e in entries if e[0] == "city"]
+        regions = [e for e in entries if e[0] == "region"]
+        if demonym and not (cities or regions) and _REPORTER_AFTER.match(sentence[end:end + 40]):
+            continue  # "the Japanese security firm", "French investigators": who speaks, not where
+        if (cities or regions) and not country and re.match(r"\s[A-Z][a-z]", sentence[end:end + 3]) and not \
+                re.match(r"\s(?:and|or|in|on|at)\b", sentence[end:end + 5]):
+            continue  # part of a longer name ("Marine Le Pen", "Washington Post", "Apache Struts")
+        cities = [e for e in entries if e[0] == "city"]
+        regions = [e for e in entries if e[0] == "region"]
+        city = _pick_city(cities, article_countries, cue)
+        region = None
+        if regions:
+            local = [r for r in regions if r[2] in article_countries]
+            if local:
+                region = local[0]
+            elif len(regions) == 1 and (" " in surface or "-" in surface) and cue:
+                region = regions[0]
+        if city and (not region or city[3] >= 100_000):
+            out.append(Place(city[1], city[2], "city", start, end, cue))
+        elif region:
+            out.append(Place(region[3], region[2], "region", start, end, cue))
+        elif demonym:
+            out.append(Place(demonym[2], demonym[1], "country", start, end, False))
+    return out
+
+
+def _pick_city(cities: list, article_countries: set[str], cue: bool):
+    if not cities:
+        return None
+    local = [c for c in cities if c[2] in article_countries]
+    best = max(local or cities, key=lambda c: c[3])
+    pop = best[3]
+    in_country = best[2] in article_countries
+    if pop >= 1_000_000 and (in_country or not local and pop >= 3_000_000 or cue):
+        return best
+    if pop >= 100_000 and (in_country or cue):
+        return best
+    if pop >= 500 and in_country and cue:
+        return best
+    return None

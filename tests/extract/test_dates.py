@@ -1,0 +1,64 @@
+"""Date expressions are resolved against the publication date, with a precision, or left unresolved."""
+from __future__ import annotations
+
+from importers.extract import extract
+
+PUB = "2024-06-05"  # a Wednesday
+
+
+def only(drafts):
+    assert len(drafts) == 1, [d.title for d in drafts]
+    return drafts[0]
+
+
+def test_weekday_is_the_latest_such_day_before_publication(doc):
+    d = only(extract(doc("Hackers defaced the website of the Harbor Bank on Monday, the bank said.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2024-06-03", "day")
+
+
+def test_last_night_is_the_day_before(doc):
+    d = only(extract(doc("Last night, a ransomware attack encrypted the servers of the Meridian Hospital.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2024-06-04", "day")
+
+
+def test_day_range_keeps_its_end(doc):
+    d = only(extract(doc("A DDoS attack flooded ministry websites on March 11 and 12, officials said.", PUB)))
+    assert (d.date_start, d.date_end, d.date_precision) == ("2024-03-11", "2024-03-12", "day")
+
+
+def test_month_of_year(doc):
+    d = only(extract(doc("In May of 2020, saboteurs cut fibre optic cables near Lyon.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2020-05", "month")
+
+
+def test_last_year_has_year_precision(doc):
+    d = only(extract(doc("Last year, hackers breached the systems of the Orion Insurance Group.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2023", "year")
+
+
+def test_earlier_this_month(doc):
+    d = only(extract(doc("Earlier this month, a phishing campaign impersonated the tax office.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2024-06", "month")
+
+
+def test_a_month_earlier_is_relative_to_the_previous_incident(doc):
+    body = ("A DDoS attack flooded the websites of the Civic Daily News on March 11. "
+            "A month earlier, a data breach at Northwind Health exposed the records of 20,000 patients.")
+    drafts = extract(doc(body, PUB))
+    dates = {d.type: (d.date_start, d.date_precision) for d in drafts}
+    assert dates["availability/ddos"] == ("2024-03-11", "day")
+    assert dates["information-content-security/data-leak"] == ("2024-02", "month")
+
+
+def test_days_after_another_incident(doc):
+    body = ("Ransomware encrypted the servers of Apex Logistics on April 2. "
+            "Just days after the ransomware incident, Bluewater Bank disclosed a data breach affecting its customers.")
+    drafts = extract(doc(body, PUB))
+    breach = next(d for d in drafts if d.type.startswith("information-content-security/"))
+    assert (breach.date_start, breach.date_precision) == ("2024-04", "month")
+
+
+def test_relative_dates_stay_unresolved_without_publication_date(doc):
+    d = only(extract(doc("On Monday, hackers defaced the website of the Harbor Bank.")))
+    assert d.date_start is None
+    assert d.date_precision == "unknown"

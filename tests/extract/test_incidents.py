@@ -1,0 +1,100 @@
+"""Incident detection, typing, multi-incident recounts, titles and summaries."""
+from __future__ import annotations
+
+from importers.extract import extract
+
+
+def test_article_recounting_three_earlier_incidents_gives_four(fixture_doc):
+    drafts = extract(fixture_doc("multi_incident.txt", "2024-06-05"))
+    assert len(drafts) == 4, [d.title for d in drafts]
+    assert all(d.type == "availability/sabotage" and d.domain == "physical" for d in drafts)
+    places = [{p.name for p in d.places} for d in drafts]
+    assert places == [{"Marseille"}, {"Nantes"}, {"Toulouse"}, {"Rennes"}]
+    assert [d.date_start for d in drafts] == ["2024-06-03", "2021-03", "2023", "2023"]
+
+
+def test_warning_at_the_end_is_not_an_incident(fixture_doc):
+    drafts = extract(fixture_doc("multi_incident.txt", "2024-06-05"))
+    assert not any("summer holidays" in e.text for d in drafts for e in d.evidence)
+
+
+def test_forecasts_and_background_give_nothing(doc):
+    body = ("Officials warned that hackers could target hospitals during the elections. "
+            "Ransomware attacks on the rise have typically cost companies millions every year. "
+            "The country has a long history of sophisticated engineering.")
+    assert extract(doc(body, "2024-06-05")) == []
+
+
+def test_vulnerability_only_article_gives_no_attack(fixture_doc):
+    drafts = extract(fixture_doc("vulnerability_only.txt", "2024-06-05"))
+    assert len(drafts) <= 1
+    assert all(d.type == "vulnerable/vulnerable-system" for d in drafts)
+
+
+def test_cut_cable_is_physical_sabotage_and_ddos_is_cyber(doc):
+    cut = extract(doc("Fibre optic cables were cut near Lyon, leaving thousands without internet."))[0]
+    ddos = extract(doc("A DDoS attack flooded the websites of the Harbor Bank with junk traffic."))[0]
+    assert (cut.type, cut.domain) == ("availability/sabotage", "physical")
+    assert (ddos.type, ddos.domain) == ("availability/ddos", "cyber")
+
+
+def test_other_attack_types(doc):
+    cases = {
+        "Hackers defaced the website of the Meridian University with political slogans.": "intrusions/defacement",
+        "Ransomware encrypted the servers of the Bluewater Hospital on Monday.": "malicious-code/ransomware",
+        "Employees received phishing emails impersonating the payroll department.": "fraud/phishing",
+        "A data breach at Orion Airlines exposed the records of 20,000 passengers.":
+            "information-content-security/data-leak",
+    }
+    for body, want in cases.items():
+        drafts = extract(doc(body, "2024-06-05"))
+        assert drafts and drafts[0].type == want, (body, [d.type for d in drafts])
+
+
+def test_negated_breach_is_not_a_breach(doc):
+    body = "The company said customer payment details were not compromised."
+    assert extract(doc(body)) == []
+
+
+def test_title_and_summary(fixture_doc):
+    d = extract(fixture_doc("ddos_claim.txt", "2024-06-05"))[0]
+    assert d.title.startswith("DDoS attack")
+    assert len(d.title) <= 120
+    assert d.summary and d.summary.split(".")[0] in fixture_doc("ddos_claim.txt").body
+
+
+def test_targets_are_found(doc):
+    body = ("Two weeks ago, intrusions at Viamedica and Almeris, both insurance processors, exposed the "
+            "personal records of roughly 12 million policy holders.")
+    d = extract(doc(body, "2024-06-05"))[0]
+    targets = {a.name for a in d.actors if a.role == "target"}
+    assert {"Viamedica", "Almeris"} <= targets
+
+
+def test_lists_of_targets(doc):
+    body = ("Media sites such as Le Monde, Libération, 20 Minutes and France Inter were amongst the targets "
+            "of the defacement wave.")
+    d = extract(doc(body, "2015-01-15"))[0]
+    targets = {a.name for a in d.actors if a.role == "target"}
+    assert {"Le Monde", "Libération", "20 Minutes", "France Inter"} <= targets
+
+
+def test_generic_descriptor_before_common_word_name(doc):
+    d = extract(doc("Cut cables caused a long outage of the fibre network, which hit customers of the ISPs "
+                    "Free and Orange hardest."))[0]
+    targets = {a.name for a in d.actors if a.role == "target"}
+    assert {"Free", "Orange"} <= targets
+
+
+def test_malware_delivered_by_malicious_email_is_a_phishing_campaign(doc):
+    body = ("A new ransomware strain was distributed through malicious spam disguised as parcel delivery notices. "
+            "Recipients who opened the attachment had their files encrypted.")
+    d = extract(doc(body, "2024-06-05"))[0]
+    assert d.type == "fraud/phishing"
+
+
+def test_ransomware_attack_on_a_named_victim_stays_ransomware(doc):
+    d = extract(doc("Ransomware encrypted the file servers of the Bluewater Hospital on Monday, and the gang "
+                    "demanded a ransom.", "2024-06-05"))[0]
+    assert d.type == "malicious-code/ransomware"
+    assert "Bluewater Hospital" in {a.name for a in d.actors if a.role == "target"}
