@@ -44,7 +44,7 @@ class Journal:
         cols = [d[0] for d in cur.description]
         rows = self.before.setdefault(table, {})
         for r in cur.fetchall():
-            rows.setdefault(r[0], dict(zip(cols, r)))
+            rows.setdefault(r[0], dict(zip(cols, r, strict=True)))
 
     def added(self, table: str, row_id: int) -> None:
         self.inserted.setdefault(table, []).append(row_id)

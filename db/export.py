@@ -46,3 +46,27 @@ def write_json(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[in
     json.dump(data, out, ensure_ascii=False, indent=1)
     out.write("\n")
     return len(data["incidents"])
+
+
+FORMATS = ("json", "csv", "stix", "misp", "markdown")
+
+
+def write(conn: sqlite3.Connection, out: IO[str], fmt: str = "json", incident_ids: Sequence[int] | None = None,
+          columns: str | None = None, query: str | None = None) -> int:
+    """Write an export in one of FORMATS; returns the number of incidents written.
+
+    Raises `db.export_formats.ExportError` for a bad request (e.g. an unknown CSV column).
+    """
+    from db import export_formats as ef
+
+    if fmt == "json":
+        return write_json(conn, out, incident_ids)
+    if fmt == "csv":
+        return ef.write_csv(conn, out, incident_ids, columns)
+    if fmt == "stix":
+        return ef.write_stix(conn, out, incident_ids)
+    if fmt == "misp":
+        return ef.write_misp(conn, out, incident_ids)
+    if fmt == "markdown":
+        return ef.write_markdown(conn, out, incident_ids, query)
+    raise ef.ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -62,8 +62,9 @@ def source_uid(body: str) -> str:
 class StoreResult:
     status: str  # imported, unchanged
     source_id: int
-    incidents: list[int] = field(default_factory=list)
+    incidents: list[int] = field(default_factory=list)  # every incident the document speaks of
     joined: list[int] = field(default_factory=list)  # incidents that existed and got this source
+    created: list[int] = field(default_factory=list)  # incidents inserted for this document
 
 
 @contextmanager
@@ -87,14 +88,23 @@ def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | No
 
 
 def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver | None = None) -> StoreResult:
-    """Write a cleaned document and its drafts in one transaction; a known source changes nothing."""
+    """Write a cleaned document and its drafts in one transaction; a known source changes nothing.
+
+    Drafts that carry their own id (STIX, MISP, VERIS, mapped records) are never resolved against other
+    incidents: the input says which incident they are. When such a document's source is already known
+    (a URL cited by two records), it is still linked to the records' incidents.
+    """
     body = doc.body if doc.body is not None else doc.text
     uid = doc.uid or source_uid(body)
     url = canonical_url(doc.url)
     with transaction(conn):
         existing = find_source(conn, uid, url)
         if existing is not None:
-            return StoreResult("unchanged", existing)
+            result = StoreResult("unchanged", existing)
+            keyed = [d for d in doc.drafts or [] if d.uuid]
+            if keyed:
+                _link_known_source(conn, existing, keyed, result)
+            return result
         cur = conn.execute(
             "INSERT INTO source (uid, url, title, publisher, author, published, language, kind, origin, format,"
             " body, reliability, tags, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -105,19 +115,37 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
         result = StoreResult("imported", source_id)
         changed_actors: set[int] = set()
         for draft in doc.drafts or []:
-            joined = resolver(conn, draft, source_id) if resolver else None
+            joined = resolver(conn, draft, source_id) if resolver and not draft.uuid else None
             if joined:
                 incident_id, reason = joined
                 add_reason(conn, incident_id, source_id, reason)
                 result.joined.append(incident_id)
             else:
-                incident_id = insert_incident(conn, draft)
+                incident_id, created = insert_incident(conn, draft)
+                if created:
+                    result.created.append(incident_id)
             result.incidents.append(incident_id)
             changed_actors |= attach_draft(conn, incident_id, draft, source_id)
         for tag in doc.tags:
             add_tag(conn, "source", source_id, tag)
         search.reindex(conn, incidents=result.incidents, actors=changed_actors, sources=[source_id])
     return result
+
+
+def _link_known_source(conn: sqlite3.Connection, source_id: int, drafts: list[IncidentDraft],
+                       result: StoreResult) -> None:
+    changed: set[int] = set()
+    for draft in drafts:
+        incident_id, created = insert_incident(conn, draft)
+        if not created and conn.execute("SELECT 1 FROM incident_source WHERE incident_id = ? AND source_id = ?",
+                                        (incident_id, source_id)).fetchone():
+            continue
+        if created:
+            result.created.append(incident_id)
+        result.incidents.append(incident_id)
+        changed |= attach_draft(conn, incident_id, draft, source_id)
+    if result.incidents:
+        search.reindex(conn, incidents=result.incidents, actors=changed)
 
 
 def _same_story(draft: IncidentDraft, row: tuple) -> float:
@@ -175,7 +203,7 @@ def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[Inci
                     add_reason(conn, incident_id, source_id, hit[1])
                     joined.append(incident_id)
                 else:
-                    incident_id = insert_incident(conn, draft)
+                    incident_id, _new = insert_incident(conn, draft)
                     created.append(incident_id)
             used.add(incident_id)
             actors |= attach_draft(conn, incident_id, draft, source_id)
@@ -214,12 +242,19 @@ def _refresh_fields(conn: sqlite3.Connection, incident_id: int, draft: IncidentD
         conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE id = ?", (*values.values(), utcnow(), incident_id))
 
 
-def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> int:
+def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> tuple[int, bool]:
+    """Insert a draft's incident; (id, True), or (id of the live incident, False) for a known uuid."""
     now = utcnow()
     uid = draft.uuid or str(_uuid.uuid4())
     row = conn.execute("SELECT id FROM incident WHERE uuid = ?", (uid,)).fetchone()
-    if row:  # a structured input re-sending a known incident id
-        return row[0]
+    if row:  # a structured input re-sending a known incident id (follow a merge to its survivor)
+        incident_id = row[0]
+        for _ in range(64):
+            nxt = conn.execute("SELECT merged_into FROM incident WHERE id = ?", (incident_id,)).fetchone()[0]
+            if nxt is None:
+                break
+            incident_id = nxt
+        return incident_id, False
     cur = conn.execute(
         "INSERT INTO incident (uuid, title, summary, type, domain, status, date_start, date_end, date_precision,"
         " date_basis, countries, figures, review, edited_fields, created_at, updated_at)"
@@ -227,7 +262,7 @@ def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> int:
         (uid, draft.title, draft.summary, draft.type, draft.domain, draft.status, draft.date_start, draft.date_end,
          draft.date_precision, draft.date_basis, json.dumps(sorted(set(draft.countries))), "[]", "auto", "[]", now, now),
     )
-    return cur.lastrowid
+    return cur.lastrowid, True
 
 
 def _evidence_json(draft: IncidentDraft) -> str:

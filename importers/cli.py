@@ -61,6 +61,10 @@ class ShowFormat(str, Enum):
 
 class ExportFormat(str, Enum):
     json = "json"
+    csv = "csv"
+    stix = "stix"
+    misp = "misp"
+    markdown = "markdown"
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -73,7 +77,8 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def open_db(db: str | None, readonly: bool = False):
+def open_db(db: str | None, readonly: bool | None = False):
+    """readonly=None: read-only when the file cannot be written (for commands that only read)."""
     from db.engine import DatabaseError, connect
 
     try:
@@ -133,15 +138,40 @@ def import_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and extract, report, but write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes for reading and extraction (default: cores, max 2).")] = None,
+    field_map: Annotated[Optional[list[str]], typer.Option(
+        "--map", help="Record field mapping FIELD=PATH for CSV/JSON/JSONL (dotted paths; repeat it). "
+                      "E.g. --map title=event.eventName --map url=sources.URL", show_default=False)] = None,
+    mapping_file: Annotated[Optional[Path], typer.Option(
+        "--mapping", help="A TOML mapping file ([map] FIELD = \"PATH\", [types], namespace); --map adds to it.",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
-    """Import articles and records into the database. Already known sources are left unchanged."""
+    """Import articles and records into the database. Already known sources are left unchanged.
+
+    Formats (detected from the content): text/Markdown, HTML, RSS/Atom/JSON feeds, STIX 2.x bundles, MISP
+    events, VERIS incidents, and CSV/JSON/JSONL records with a field mapping (--map, --mapping).
+    """
     from importers import pipeline
-    from importers.readers import FORMATS
+    from importers.readers import FORMATS, FormatSpec, ReadError
     from importers.readers.text import partial_date
 
+    fmt = fmt.strip().lower()
+    if fmt == "xml":
+        fmt = "feed"
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if field_map or mapping_file:
+        from importers.readers import tabular
+
+        try:
+            spec = tabular.load_mapping_file(str(mapping_file)) if mapping_file else {"map": {}}
+            spec["map"] = {**spec.get("map", {}), **tabular.parse_map_options(field_map or [])}
+            tabular.compile_mapping(spec)
+        except ReadError as exc:
+            raise fail(str(exc)) from None
+        if fmt not in ("auto", "csv", "json", "jsonl"):
+            raise fail(f"--map and --mapping apply to csv, json and jsonl records, not to {fmt}")
+        fmt = FormatSpec(fmt, spec)
     if published and not partial_date(published):
         raise fail(f"--published: not a date: {published!r}")
     opts = pipeline.Options(fmt=fmt, extract=not no_extract, max_size=parse_size(max_size),
@@ -220,7 +250,7 @@ def list_cmd(
     """List incidents, actors or sources, newest first."""
     from db import queries
 
-    conn = open_db(db)
+    conn = open_db(db, readonly=None)
     lim = limit or None
     ids = _select_ids(conn, view.value, query, lim)
     if view is View.incidents:
@@ -258,9 +288,13 @@ def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
     if not flat:
         typer.echo("nothing to list")
         return
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
+    wide = {"title": 3, "name": 2, "actors": 2, "aliases": 2, "origin": 1}
     for col in flat[0]:
-        table.add_column(col, overflow="fold", justify="right" if col in ("id", "incidents", "sources") else "left")
+        # one line per row, like `ls`: long cells are cut with an ellipsis, wide columns share the space
+        table.add_column(col, no_wrap=True, overflow="ellipsis", ratio=wide.get(col),
+                         min_width=8 if col in wide else None,
+                         justify="right" if col in ("id", "incidents", "sources") else "left")
     for r in flat:
         table.add_row(*(Text(safe(v)) for v in r.values()))
     console().print(table)
@@ -277,7 +311,7 @@ def show_cmd(
     from db import queries
     from importers import render
 
-    conn = open_db(db)
+    conn = open_db(db, readonly=None)
     getter = {"incident": queries.get_incident, "actor": queries.get_actor, "source": queries.get_source}[entity.value]
     record = getter(conn, ident)
     conn.close()
@@ -293,24 +327,36 @@ def show_cmd(
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")] = ExportFormat.json,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format: json (incidex/1), csv, stix (2.1 bundle), misp (event JSON) or markdown (report).")] = ExportFormat.json,
     query: Annotated[Optional[str], typer.Option("--query", "-q", help="Export only incidents matching this query.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    columns: Annotated[Optional[str], typer.Option("--columns", help="CSV columns, comma-separated (default: id,date,type,title,actors,targets,countries,sources).", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
-    """Export incidents with their actors and sources (JSON contract: incidex/1)."""
+    """Export incidents with their actors and sources (JSON contract: incidex/1; also CSV, STIX 2.1, MISP, Markdown)."""
     from db import export
+    from db.export_formats import ExportError, parse_columns
 
-    conn = open_db(db)
+    if columns is not None and fmt is not ExportFormat.csv:
+        raise fail("--columns applies to --format csv only")
+    try:
+        parse_columns(columns)
+    except ExportError as exc:
+        raise fail(str(exc)) from None
+    conn = open_db(db, readonly=None)
     ids = _select_ids(conn, "incidents", query, None)
     try:
         if output is None:
-            n = export.write_json(conn, sys.stdout, ids)
+            n = export.write(conn, sys.stdout, fmt.value, ids, columns=columns, query=query)
         else:
             tmp = output.with_name(output.name + ".part")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                n = export.write_json(conn, fh, ids)
-            os.replace(tmp, output)
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                    n = export.write(conn, fh, fmt.value, ids, columns=columns, query=query)
+                os.replace(tmp, output)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
             typer.echo(f"exported {n} incidents to {output}", err=True)
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
@@ -326,7 +372,7 @@ def stats_cmd(
     """Counts of sources, incidents and actors, by type, year and role."""
     from db import queries
 
-    conn = open_db(db)
+    conn = open_db(db, readonly=None)
     data = queries.stats(conn)
     conn.close()
     if as_json:
@@ -393,6 +439,35 @@ def db_path(db: DbOption = None) -> None:
     typer.echo(str(resolve_path(db)))
 
 
+# --- browse -------------------------------------------------------------------------------------------
+
+@app.command("browse")
+def browse_cmd(
+    view: Annotated[View, typer.Option("--view", help="The view to open: incidents, actors or sources.")] = View.incidents,
+    query: Annotated[Optional[str], typer.Option("--query", "-q", help="Start with this filter (query language).")] = None,
+    no_mouse: Annotated[bool, typer.Option("--no-mouse", help="Do not capture the mouse.")] = False,
+    ascii_only: Annotated[bool, typer.Option("--ascii", help="ASCII borders only, no emoji.")] = False,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="A Textual theme name, e.g. nord, gruvbox.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Browse incidents, actors and sources in the terminal (keys: ? for help, q to quit)."""
+    _browse(db, view=view.value, query=query or "", mouse=not no_mouse, ascii_only=ascii_only, theme=theme)
+
+
+def _browse(db: str | None, *, view: str = "incidents", query: str = "", mouse: bool = True,
+            ascii_only: bool = False, theme: str | None = None) -> None:
+    from db.engine import DatabaseError
+
+    try:
+        import tui
+    except ImportError as exc:  # pragma: no cover - textual missing from the install
+        raise fail(f"the browser needs Textual: {exc}") from None
+    try:
+        tui.run(db, view=view, query=query, mouse=mouse, ascii=ascii_only, theme=theme)
+    except DatabaseError as exc:
+        raise fail(str(exc)) from None
+
+
 # --- demo ---------------------------------------------------------------------------------------------
 
 def samples_dir() -> Path:
@@ -426,6 +501,8 @@ def demo_cmd(
     typer.echo(f"  incidex list incidents --db {path}")
     typer.echo(f"  incidex show incident 1 --db {path}")
     typer.echo(f"  incidex stats --db {path}")
+    if not no_browse:
+        _browse(str(path))
     if report.failed:
         raise typer.Exit(1)
 
@@ -438,5 +515,11 @@ def main() -> None:
         sys.exit(0)
 
 
+# The curation verbs live in their own module; importing it registers them on `app`.
+import importers.curate_cli  # noqa: E402,F401
+
 if __name__ == "__main__":
-    main()
+    # Run the importable module, not this __main__ copy, so every registered command is there.
+    from importers.cli import main as _main
+
+    _main()

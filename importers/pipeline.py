@@ -279,9 +279,9 @@ def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> 
     try:
         for doc in docs:
             res = store_document(conn, doc, resolver)
+            outcome.incidents += len(res.created)
             if res.status == "imported":
                 outcome.sources += 1
-                outcome.incidents += len(set(res.incidents) - set(res.joined))
             else:
                 outcome.unchanged += 1
     except sqlite3.Error as exc:

@@ -42,7 +42,7 @@ def test_format_is_detected_from_content(data, name, fmt):
 
 def test_a_format_without_a_reader_is_a_clear_error():
     with pytest.raises(ReadError, match="not supported"):
-        read_bytes(b"<!DOCTYPE html><html><body>x</body></html>", "page.html", "html")
+        read_bytes(b"%PDF-1.4 binary", "report.pdf", "pdf")
 
 
 def test_text_without_title_or_line_breaks_keeps_the_whole_article():

@@ -1,0 +1,213 @@
+"""MISP event JSON (`{"Event": ...}`, a list of them, or a REST `{"response": [...]}`).
+
+- event → an incident: `info` is the title, `date` the date (day), RSIT/eCSIRT tags give the type
+  (else classification tags, malware galaxies and the wording of `info`), `misp-galaxy:country` tags
+  and `target-location` attributes the countries; `text`/`comment` attributes of the event the summary.
+- threat-actor-like galaxy clusters (threat-actor, intrusion sets, activity groups...) and
+  `misp-galaxy:threat-actor="..."` tags → actors in the role `attributed` (attributed by the creating
+  organisation), with their synonyms as aliases and the cluster uuid as reference; `target-org`
+  attributes → targets.
+- the event itself → a structured source `misp:<event uuid>` (body: a text rendering with threat level,
+  analysis and tags); each `link` attribute (and non-IDS `url` attributes of external analysis) → a
+  source of its own linked to the incident.
+"""
+from __future__ import annotations
+
+import re
+
+from db.drafts import ActorMention, Document, IncidentDraft
+from importers.readers.decode import ReadError
+from importers.readers.jsonutil import (
+    actor_kind,
+    as_list,
+    confidence_of,
+    countries_of,
+    date_of,
+    domain_of,
+    evidence_for,
+    guess_type,
+    line,
+    link_documents,
+    load_json_or_lines,
+    record_document,
+    render,
+    split_names,
+    stable_uuid,
+    text,
+)
+
+THREAT_LEVELS = {"1": "high", "2": "medium", "3": "low", "4": "undefined"}
+ANALYSIS = {"0": "initial", "1": "ongoing", "2": "completed"}
+_TAG = re.compile(r'^([\w.-]+):([\w.-]+)(?:="?(.*?)"?)?$')
+_ACTOR_GALAXY = re.compile(r"threat-actor|intrusion-set|activity-group|^tidal-groups$|^groups$|ransomware-group", re.I)
+_MALWARE_GALAXY = re.compile(r"ransomware|malpedia|tool|backdoor|rat|stealer|botnet|banker|android|exploit-kit", re.I)
+_LIKELIHOOD = re.compile(r'^estimative-language:(?:likelihood-probability|confidence-in-analytic-judgment)="?([^"]+)"?$', re.I)
+
+
+def is_misp(value) -> bool:
+    if isinstance(value, dict):
+        if isinstance(value.get("Event"), dict):
+            return True
+        resp = value.get("response")
+        return isinstance(resp, list) and any(isinstance(x, dict) and "Event" in x for x in resp[:5])
+    if isinstance(value, list):
+        return any(isinstance(x, dict) and isinstance(x.get("Event"), dict) for x in value[:5])
+    return False
+
+
+def read_misp(data: bytes, origin: str) -> list[Document]:
+    return misp_documents(load_json_or_lines(data, origin=origin), origin)
+
+
+def _events(value) -> list[dict]:
+    if isinstance(value, dict) and isinstance(value.get("response"), list):
+        value = value["response"]
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("Event"), dict):
+            out.append(item["Event"])
+        elif isinstance(item, dict) and ("info" in item and ("Attribute" in item or "uuid" in item)):
+            out.append(item)
+    return out
+
+
+def misp_documents(value, origin: str) -> list[Document]:
+    events = _events(value)
+    if not events:
+        raise ReadError("not a MISP event (no \"Event\" object)")
+    docs: list[Document] = []
+    for ev in events:
+        docs.extend(_event(ev, origin))
+    return docs
+
+
+def _tag_names(items) -> list[str]:
+    out = []
+    for t in as_list(items):
+        name = t.get("name") if isinstance(t, dict) else t
+        s = line(name, 300)
+        if s:
+            out.append(s)
+    return out
+
+
+def _event(ev: dict, origin: str) -> list[Document]:
+    info = line(ev.get("info"), 300)
+    uid = line(ev.get("uuid"), 80)
+    date, precision = date_of(ev.get("date"))
+    if not uid:
+        uid = stable_uuid(f"misp:{info}:{date}")
+    title = info or f"MISP event {uid}"
+    tags = _tag_names(ev.get("Tag"))
+    org = ev.get("Orgc") if isinstance(ev.get("Orgc"), dict) else ev.get("Org") if isinstance(ev.get("Org"), dict) else {}
+    org_name = line(org.get("name"), 200) or None
+    attrs = [a for a in as_list(ev.get("Attribute")) if isinstance(a, dict)]
+    for a in attrs:
+        tags += _tag_names(a.get("Tag"))
+
+    # type: RSIT/eCSIRT first, then classification tags and malware galaxies, then the wording
+    exact, hints = [], []
+    confidence = 50
+    for t in tags:
+        m = _LIKELIHOOD.match(t)
+        if m:
+            confidence = confidence_of(m.group(1).replace("-", " "), confidence)
+            continue
+        m = _TAG.match(t)
+        if not m:
+            continue
+        ns, pred, val = m.group(1).lower(), m.group(2).lower(), m.group(3) or ""
+        if ns in ("rsit", "ecsirt"):
+            exact.append(f"{ns}:{pred}={val}")
+        elif ns == "misp-galaxy":
+            if _MALWARE_GALAXY.search(pred) and not _ACTOR_GALAXY.search(pred):
+                hints.append("ransomware" if "ransomware" in pred else "malware")
+        elif ns not in ("tlp", "osint", "type", "workflow", "admiralty-scale", "pap", "misp", "estimative-language"):
+            hints.append(val or pred)
+    galaxies = [g for g in as_list(ev.get("Galaxy")) if isinstance(g, dict)]
+    for g in galaxies:
+        gt = line(g.get("type"), 100)
+        if _MALWARE_GALAXY.search(gt) and not _ACTOR_GALAXY.search(gt):
+            hints.append("ransomware" if "ransomware" in gt.lower() else "malware")
+    type_ = guess_type(*exact) if exact else "other/undetermined"
+    if type_ == "other/undetermined":
+        guesses = [guess_type(h) for h in hints]
+        guesses = [g for g in guesses if g != "other/undetermined"]
+        if guesses:
+            type_ = "malicious-code/ransomware" if "malicious-code/ransomware" in guesses else guesses[0]
+        else:
+            type_ = guess_type(info)
+
+    # actors
+    actors: list[ActorMention] = []
+    seen: set[str] = set()
+    for g in galaxies:
+        gt = line(g.get("type"), 100)
+        if not _ACTOR_GALAXY.search(gt):
+            continue
+        for c in as_list(g.get("GalaxyCluster")):
+            if not isinstance(c, dict):
+                continue
+            name = line(c.get("value"), 200)
+            if not name or name.lower() in seen:
+                continue
+            seen.add(name.lower())
+            meta = c.get("meta") if isinstance(c.get("meta"), dict) else {}
+            cc = countries_of(meta.get("country"))
+            actors.append(ActorMention(
+                name=name, role="attributed", kind=actor_kind(meta.get("cfr-type-of-incident"), meta.get("type"),
+                                                               "state-linked group" if meta.get("cfr-suspected-state-sponsor") else None,
+                                                               "ransomware" if "ransomware" in gt else None),
+                country=cc[0] if cc else None, confidence=confidence, attributed_by=org_name,
+                aliases=[s for s in split_names(meta.get("synonyms")) if s.lower() != name.lower()],
+                description=text(c.get("description"), 5000) or None,
+                reference=line(c.get("uuid"), 80) or None, alias_origin="galaxy"))
+    countries: list[str] = []
+    for t in tags:
+        m = _TAG.match(t)
+        if not m:
+            continue
+        ns, pred, val = m.group(1).lower(), m.group(2).lower(), line(m.group(3), 200)
+        if ns == "misp-galaxy" and _ACTOR_GALAXY.search(pred) and val and val.lower() not in seen:
+            seen.add(val.lower())
+            actors.append(ActorMention(name=val, role="attributed", confidence=confidence, attributed_by=org_name,
+                                       kind="unknown"))
+        elif ns == "misp-galaxy" and pred == "country" and val:
+            countries += countries_of(val)
+    for a in attrs:
+        t = line(a.get("type"), 40)
+        if t == "target-org" and line(a.get("value"), 200):
+            actors.append(ActorMention(name=line(a.get("value"), 200), role="target", kind="organisation", confidence=confidence))
+        elif t == "target-location":
+            countries += countries_of(a.get("value"))
+
+    # summary, links, source
+    notes = [text(a.get("value"), 5000) for a in attrs if a.get("type") in ("text", "comment") and text(a.get("value"))]
+    summary = "\n\n".join(notes)
+    links = []
+    for a in attrs:
+        t = a.get("type")
+        if t == "link" or (t == "url" and not a.get("to_ids") and line(a.get("category"), 50) == "External analysis"):
+            value = text(a.get("value"), 2000)
+            if value.lower().startswith(("http://", "https://")):
+                value = value.strip().rstrip(":")
+                links.append({"url": value, "title": line(a.get("comment"), 300) or None, "kind": "report"})
+    level = THREAT_LEVELS.get(line(ev.get("threat_level_id"), 4))
+    analysis = ANALYSIS.get(line(ev.get("analysis"), 4))
+    body, spans = render(title, [
+        ("MISP event", uid), ("Date", date), ("Organisation", org_name), ("Threat level", level),
+        ("Analysis", analysis), ("Type", type_), ("Actors", [a.name for a in actors if a.role != "target"]),
+        ("Tags", [t for t in tags if not t.lower().startswith("misp-galaxy:mitre")][:40]),
+        ("Links", [lk["url"] for lk in links][:20]),
+    ], notes)
+    draft = IncidentDraft(title=title, type=type_, summary=summary, domain=domain_of(type_), date_start=date,
+                          date_precision=precision, date_basis="reported", countries=sorted(set(countries)),
+                          actors=actors, uuid=stable_uuid(uid), relation="report",
+                          evidence=evidence_for(body, spans, notes[0] if notes else None))
+    doc_tags = [t for t in dict.fromkeys(tags) if not t.lower().startswith("misp-galaxy:mitre")][:30]
+    if level:
+        doc_tags.append(f"misp:threat-level={level}")
+    main = record_document(origin, "misp", f"misp:{uid}", title, body, [draft], published=date, publisher=org_name,
+                           tags=doc_tags)
+    return [main, *link_documents(origin, "misp", links, draft, f"MISP event {uid}")]
