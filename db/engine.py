@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
@@ -165,8 +165,13 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE incident_source ADD COLUMN facts VARCHAR NOT NULL DEFAULT '{}'")
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3 adds the curation journal (`change`) and indexes for resolution, created by the
+    IF NOT EXISTS pass after the steps, and the search index tables, rebuilt after migrating."""
+
+
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
