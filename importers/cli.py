@@ -232,7 +232,7 @@ def _select_ids(conn, view: str, query: str | None, limit: int | None) -> list[i
     from db import search
 
     ids = []
-    for i in search.matching_ids(conn, view, query):
+    for i in search.matching_ids(conn, view, query, forgiving=True):
         ids.append(i)
         if limit is not None and len(ids) >= limit:
             break

@@ -115,6 +115,7 @@ class Candidate:
     actors: set[str]
     places: set[str]
     sources: set[int]
+    countries: set[str]
 
 
 def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[str], places: list[str]) -> list[int]:
@@ -154,11 +155,11 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
         return []
     marks = ",".join("?" * len(ids))
     out: dict[int, Candidate] = {}
-    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, figures FROM incident"
+    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, figures, countries FROM incident"
                           f" WHERE id IN ({marks})", ids):
         figs = {float(f["value"]) for f in json.loads(r[6] or "[]") if isinstance(f.get("value"), (int, float))}
         out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), figs,
-                              set(), set(), set(), set())
+                              set(), set(), set(), set(), set(json.loads(r[7] or "[]")))
     for r in conn.execute(f"SELECT ia.incident_id, ia.role, al.normalised FROM incident_actor ia"
                           f" JOIN actor_alias al ON al.actor_id = ia.actor_id WHERE ia.incident_id IN ({marks})", ids):
         c = out[r[0]]
@@ -233,6 +234,9 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     if shared_places:
         s += min(0.15, 0.05 * len(shared_places) + 0.05)
         agree.append("places")
+    elif set(draft.countries) & c.countries:
+        s += 0.1  # 'Paris' in one report, 'France' in the other
+        agree.append("country")
     if figures & c.figures:
         s += 0.2
         agree.append("figures")
