@@ -128,6 +128,11 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes when another connection commits to the file (the browser polls it to refresh live)."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
 def schema_ddl() -> list[str]:
     """CREATE statements for the current schema, compiled from the SQLModel metadata."""
     from sqlalchemy.dialects import sqlite as sqlite_dialect

@@ -169,14 +169,14 @@ def actors_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict]:
                 a["aliases"].append(r[1])
         for r in conn.execute(
             f"SELECT ia.actor_id, ia.role, count(DISTINCT ia.incident_id) FROM incident_actor ia"
-            f" JOIN incident i ON i.id = ia.incident_id AND i.merged_into IS NULL"
+            f" JOIN incident i ON i.id = ia.incident_id AND +i.merged_into IS NULL"
             f" WHERE ia.actor_id IN ({marks}) GROUP BY ia.actor_id, ia.role", chunk):
             a = out.get(r[0])
             if a is not None:
                 a["roles"][r[1]] = r[2]
         for r in conn.execute(
             f"SELECT ia.actor_id, count(DISTINCT ia.incident_id) FROM incident_actor ia"
-            f" JOIN incident i ON i.id = ia.incident_id AND i.merged_into IS NULL"
+            f" JOIN incident i ON i.id = ia.incident_id AND +i.merged_into IS NULL"
             f" WHERE ia.actor_id IN ({marks}) GROUP BY ia.actor_id", chunk):
             if r[0] in out:
                 out[r[0]]["incidents"] = r[1]
@@ -202,8 +202,9 @@ def sources_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_body: bool 
                 s["length"] = r[14]
             out[r[0]] = s
         for r in conn.execute(
+            # unary + keeps SQLite from driving this join through the merged_into index (2 s at 100k rows)
             f"SELECT i.source_id, i.incident_id FROM incident_source i JOIN incident x ON x.id = i.incident_id"
-            f" WHERE i.source_id IN ({marks}) AND x.merged_into IS NULL ORDER BY i.incident_id", chunk):
+            f" WHERE i.source_id IN ({marks}) AND +x.merged_into IS NULL ORDER BY i.incident_id", chunk):
             if r[0] in out:
                 out[r[0]]["incidents"].append(r[1])
     return [out[i] for i in ids if i in out]

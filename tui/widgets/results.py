@@ -1,0 +1,323 @@
+"""The result list: a Line-API widget that draws only the visible rows.
+
+Rows arrive in pages (keyset pagination from `db.search`); when the view scrolls near the end of what is
+loaded, the list posts `NeedMore` and the screen fetches the next page in a worker. 1M rows cost what
+the visible 30 cost: nothing is built per row until it is on screen.
+"""
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input
+
+from tui import keymap
+from tui.data import Row
+from tui.safe import Glyphs, safe_line
+
+
+def _short_type(t: str) -> str:
+    return (t or "").rsplit("/", 1)[-1]
+
+
+class ResultList(ScrollView, can_focus=True):
+    BINDINGS = keymap.bindings("list")
+    COMPONENT_CLASSES = {"results--cursor", "results--match", "results--dim", "results--loading"}
+    DEFAULT_CSS = """
+    ResultList { height: 1fr; }
+    ResultList > .results--cursor { background: $accent 40%; text-style: bold reverse; }
+    ResultList:focus > .results--cursor { background: $accent; color: $text; text-style: bold reverse; }
+    ResultList > .results--match { color: $warning; text-style: bold underline; }
+    ResultList > .results--dim { color: $text-muted; }
+    ResultList > .results--loading { color: $text-muted; text-style: italic; }
+    """
+
+    class Highlighted(Message):
+        def __init__(self, results: ResultList, row: Row | None) -> None:
+            super().__init__()
+            self.results = results
+            self.row = row
+
+    class Opened(Message):
+        def __init__(self, results: ResultList, row: Row) -> None:
+            super().__init__()
+            self.results = results
+            self.row = row
+
+    class NeedMore(Message):
+        def __init__(self, results: ResultList) -> None:
+            super().__init__()
+            self.results = results
+
+    def __init__(self, view: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = view
+        self.rows: list[Row] = []
+        self.more = False
+        self.cursor = 0
+        self._asked_at = -1
+        self._cache: dict[tuple, Strip] = {}
+        self.empty_text = "nothing matches"
+
+    # --- data ------------------------------------------------------------------------------------
+    def set_rows(self, rows: list[Row], more: bool, keep_id: int | None = None, keep_index: bool = False) -> None:
+        """Replace the rows (a new query or a refresh). keep_id: put the cursor back on that record."""
+        old = self.cursor
+        self.rows = list(rows)
+        self.more = more
+        self._asked_at = -1
+        self._cache.clear()
+        cursor = 0
+        if keep_id is not None:
+            for i, r in enumerate(self.rows):
+                if r.id == keep_id:
+                    cursor = i
+                    break
+            else:
+                cursor = min(old, max(0, len(self.rows) - 1)) if keep_index else 0
+        self._update_size()
+        if keep_id is None:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._move(cursor, force=True)
+        self.refresh()
+
+    def add_rows(self, rows: list[Row], more: bool) -> None:
+        self.rows.extend(rows)
+        self.more = more
+        self._asked_at = -1
+        self._cache.clear()
+        self._update_size()
+        self.refresh()
+        if self._pending_target is not None:
+            target = self._pending_target
+            self._pending_target = None
+            self._move(target)
+
+    _pending_target: int | None = None
+
+    def _update_size(self) -> None:
+        self._set_virtual_size(Size(max(1, self.scrollable_content_region.width), len(self.rows) + (1 if self.more else 0)))
+
+    @property
+    def current(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Change the scrollable size without a layout pass of the whole screen (the widget's own size
+        does not depend on its content: the scrollbars are always there)."""
+        if size == self.virtual_size:
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
+
+    # --- movement --------------------------------------------------------------------------------
+    def _move(self, index: int, force: bool = False, scroll: bool = True) -> None:
+        if not self.rows:
+            self.cursor = 0
+            self.post_message(self.Highlighted(self, None))
+            self.refresh()
+            return
+        if index >= len(self.rows) and self.more:
+            self._pending_target = index
+            self._ask()
+        index = max(0, min(index, len(self.rows) - 1))
+        changed = index != self.cursor
+        self.cursor = index
+        if scroll:
+            self._scroll_to_cursor()
+        self._cache.clear()
+        self.refresh()
+        if changed or force:
+            self.post_message(self.Highlighted(self, self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        h = max(1, self.scrollable_content_region.height)
+        y = self.scroll_offset.y
+        if self.cursor < y:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= y + h:
+            self.scroll_to(y=self.cursor - h + 1, animate=False, immediate=True)
+
+    def _ask(self) -> None:
+        if self.more and self._asked_at != len(self.rows):
+            self._asked_at = len(self.rows)
+            self.post_message(self.NeedMore(self))
+
+    def _half(self) -> int:
+        return max(1, self.scrollable_content_region.height // 2)
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_top(self) -> None:
+        self._move(0)
+
+    def action_bottom(self) -> None:
+        self._move(len(self.rows) - 1 + (10_000 if self.more else 0))
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._half())
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._half())
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self, self.current))
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Type-ahead: keys that were queued here before `/` moved the focus belong to the filter.
+        if event.key in getattr(self.app, "filter_keys", ()):
+            event.stop()
+            event.prevent_default()
+            self.app.action_focus_filter()  # at once, not after the key bubbles up to the app
+            return
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, Input):
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))
+            return
+        await super()._on_key(event)
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.rows):
+            self._move(index, scroll=False)
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._update_size()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.more and new + self.scrollable_content_region.height * 2 >= len(self.rows):
+            self._ask()
+
+    # --- drawing ---------------------------------------------------------------------------------
+    # Rows are drawn straight to segments (no rich.Text per row): this runs for every visible row on
+    # every keystroke, so it is kept to a few string operations per row.
+    _styles: dict | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._cache.clear()
+
+    def _style_set(self) -> dict:
+        st = self._styles
+        if st is None or st["focus"] != self.has_focus:
+            base = self.rich_style
+            get = self.get_component_rich_style
+            cursor = base + get("results--cursor", partial=True)
+            match = get("results--match", partial=True)
+            dim = get("results--dim", partial=True)
+            st = self._styles = {
+                "focus": self.has_focus, "base": base, "dim": base + dim, "match": base + match,
+                "cursor": cursor, "cursor_dim": cursor + dim, "cursor_match": cursor + match,
+                "loading": base + get("results--loading", partial=True),
+            }
+        return st
+
+    def row_parts(self, row: Row) -> list[tuple[str, str]]:
+        """The row as (text, role) parts; role is '', 'dim' or 'match'."""
+        parts: list[tuple[str, str]] = [(" ", "")]
+        if self.view == "incidents":
+            parts.append((f"{(row.date or Glyphs.dash):<10} {_short_type(row.extra.get('type', ''))[:14]:<14} ", "dim"))
+        elif self.view == "sources":
+            parts.append((f"{(row.date or Glyphs.dash):<10} ", "dim"))
+        title = safe_line(row.title) or "(untitled)"
+        if row.positions and title == row.title:
+            marks = set(row.positions)
+            run, in_match = [], False
+            for i, ch in enumerate(title):
+                m = i in marks
+                if m != in_match and run:
+                    parts.append(("".join(run), "match" if in_match else ""))
+                    run = []
+                in_match = m
+                run.append(ch)
+            if run:
+                parts.append(("".join(run), "match" if in_match else ""))
+        else:
+            parts.append((title, ""))
+        if self.view == "incidents":
+            actors = row.extra.get("actors") or []
+            countries = row.extra.get("countries") or []
+            tail = "  ".join(x for x in (", ".join(actors[:2]), " ".join(countries[:3])) if x)
+            if tail:
+                parts.append(("  " + safe_line(tail), "dim"))
+        return parts
+
+    def row_text(self, row: Row) -> Text:
+        """The row as rich Text (for tests and copy)."""
+        return Text("".join(t for t, _ in self.row_parts(row)), no_wrap=True, end="")
+
+    def _strip(self, parts: list[tuple[str, str]], width: int, styles: dict, cursor: bool) -> Strip:
+        segments: list[Segment] = []
+        used = 0
+        prefix = "cursor_" if cursor else ""
+        for text, role in parts:
+            style = styles[prefix + role] if role else styles["cursor" if cursor else "base"]
+            n = cell_len(text)
+            if used + n > width:
+                room = width - used
+                ell = Glyphs.ellipsis if Glyphs.overflow == "ellipsis" else ""
+                cut = set_cell_size(text, max(0, room - cell_len(ell))) + ell
+                segments.append(Segment(set_cell_size(cut, room), style))
+                used = width
+                break
+            segments.append(Segment(text, style))
+            used += n
+        if used < width:
+            segments.append(Segment(" " * (width - used), styles["cursor" if cursor else "base"]))
+        return Strip(segments, width)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width or self.size.width
+        key = (index, width, index == self.cursor, self.has_focus)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        styles = self._style_set()
+        if index >= len(self.rows):
+            if index == len(self.rows) and self.more:
+                self._ask()
+                strip = self._strip([(" loading more" + Glyphs.ellipsis, "")], width,
+                                    {**styles, "base": styles["loading"]}, False)
+            elif index == 0 and not self.rows:
+                strip = self._strip([(" " + self.empty_text, "dim")], width, styles, False)
+            else:
+                return Strip.blank(width, styles["base"])
+        else:
+            strip = self._strip(self.row_parts(self.rows[index]), width, styles, index == self.cursor)
+        if len(self._cache) > 512:
+            self._cache.clear()
+        self._cache[key] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        self._styles = None
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._styles = None
+        self._cache.clear()
+        self.refresh()
+
+
+__all__ = ["ResultList", "Style"]
