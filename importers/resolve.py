@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from db.drafts import IncidentDraft
 from db.normalise import normalise
@@ -116,6 +117,7 @@ class Candidate:
     places: set[str]
     sources: set[int]
     countries: set[str]
+    names: set[str] = field(default_factory=set)  # distinctive capitalised words of its evidence
 
 
 def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[str], places: list[str]) -> list[int]:
@@ -128,15 +130,17 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[st
         lo, hi, coarse = _date_window(rng)
         window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(coarse))}))"
         wargs = (lo, hi, *coarse)
+        # an undated report of the same story (an article without a publication date) can share names
+        loose = window[:-1] + " OR i.date_start IS NULL)"
         if names:
             ids += [r[0] for r in conn.execute(
                 f"SELECT DISTINCT i.id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
                 f" JOIN incident i ON i.id = ia.incident_id WHERE al.normalised IN ({','.join('?' * len(names))})"
-                f" AND i.merged_into IS NULL AND {window} LIMIT ?", (*names, *wargs, MAX_CANDIDATES))]
+                f" AND i.merged_into IS NULL AND {loose} LIMIT ?", (*names, *wargs, MAX_CANDIDATES))]
         if places:
             ids += [r[0] for r in conn.execute(
                 f"SELECT DISTINCT i.id FROM incident_place p JOIN incident i ON i.id = p.incident_id"
-                f" WHERE p.name IN ({','.join('?' * len(places))}) AND i.merged_into IS NULL AND {window}"
+                f" WHERE p.name IN ({','.join('?' * len(places))}) AND i.merged_into IS NULL AND {loose}"
                 f" LIMIT ?", (*places, *wargs, MAX_CANDIDATES // 3))]
         ids += [r[0] for r in conn.execute(
             f"SELECT i.id FROM incident i WHERE i.type = ? AND i.merged_into IS NULL AND {window} LIMIT ?",
@@ -166,9 +170,25 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
         (c.targets if r[1] == "target" else c.actors).add(r[2])
     for r in conn.execute(f"SELECT incident_id, name FROM incident_place WHERE incident_id IN ({marks})", ids):
         out[r[0]].places.add(normalise(r[1]))
-    for r in conn.execute(f"SELECT incident_id, source_id FROM incident_source WHERE incident_id IN ({marks})", ids):
+    for r in conn.execute(f"SELECT incident_id, source_id, evidence FROM incident_source WHERE incident_id IN ({marks})",
+                          ids):
         out[r[0]].sources.add(r[1])
+        out[r[0]].names |= distinctive(" ".join(e.get("text", "") for e in json.loads(r[2] or "[]")))
     return list(out.values())
+
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zà-ÿ]{3,}(?:[- ][A-Z][a-zà-ÿ]+)*)")
+_COMMON = {"the", "this", "that", "there", "they", "their", "these", "those", "when", "what", "while", "with",
+           "after", "before", "since", "during", "monday", "tuesday", "wednesday", "thursday", "friday",
+           "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august",
+           "september", "october", "november", "december", "some", "many", "most", "several", "also", "however",
+           "according", "officials", "police", "government", "minister", "ministry", "president", "company"}
+
+
+def distinctive(text: str) -> set[str]:
+    """Capitalised words inside sentences (names of people, products, outlets): a story's fingerprint."""
+    words = {w for m in _CAPITALISED.findall(text or "") for w in normalise(m).split() if len(w) >= 4}
+    return words - _COMMON
 
 
 def _blocked(conn: sqlite3.Connection, source_id: int) -> set[int]:
@@ -196,7 +216,8 @@ def _title_similarity(a: str, b: str) -> float:
 
 
 def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
-          targets: set[str], actors: set[str], places: set[str], figures: set[float]) -> tuple[float, list[str], list[str]]:
+          targets: set[str], actors: set[str], places: set[str], figures: set[float],
+          names: set[str] = frozenset()) -> tuple[float, list[str], list[str]]:
     """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields)."""
     agree: list[str] = []
     disagree: list[str] = []
@@ -243,6 +264,10 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     elif any(abs(a - b) <= 0.1 * max(a, b) for a in figures for b in c.figures if min(a, b) >= 100):
         s += 0.1  # outlets round the same count differently: 19,000 and 20,000 websites
         agree.append("figures (close)")
+    shared_names = (names & c.names) - places - c.places - actors - c.actors - targets - c.targets
+    if len(shared_names) >= 3:
+        s += 0.15  # both stories quote the same people, products or outlets
+        agree.append("names")
     sim = _title_similarity(f"{draft.title} {draft.summary}", f"{c.title} {c.summary}")
     if sim >= 0.6:
         s += 0.25 * (sim - 0.4) / 0.6
@@ -260,12 +285,13 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> t
     if draft_date is None and not (targets or actors - GENERIC_ACTORS):
         return None  # nothing to anchor a join on
     blocked = _blocked(conn, source_id)
+    names = distinctive(" ".join(e.text for e in draft.evidence))
     best: tuple[float, Candidate, list[str]] | None = None
     place_names = sorted({p.name for p in draft.places if p.name})
     for c in _load(conn, _candidate_ids(conn, draft, (targets | actors) - GENERIC_ACTORS, place_names)):
         if source_id in c.sources or c.id in blocked or not compatible_types(draft.type, c.type):
             continue
-        s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures)
+        s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names)
         # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
         if s >= THRESHOLD and len(agree) >= 3 and (best is None or s > best[0]):
             best = (s, c, agree)

@@ -57,3 +57,21 @@ def test_type_families():
     assert compatible_types("malicious-code/ransomware", "information-content-security/data-leak")
     assert not compatible_types("availability/ddos", "fraud/phishing")
     assert compatible_types("other/undetermined", "fraud/phishing")
+
+
+def test_an_undated_report_joins_when_names_actors_places_and_figures_agree(db_path):
+    from db.drafts import Evidence
+
+    conn = connect(db_path)
+    text_a = "Digital minister Ilse Vandermeer said Hollowmere Systems saw the attack, which Grenlow Bank felt most."
+    text_b = "Speaking for the ministry, Ilse Vandermeer said Hollowmere Systems logged it first; Grenlow Bank agreed."
+    a = IncidentDraft(title="Defacement wave hits bank sites", type="intrusions/defacement",
+                      actors=[ActorMention("Cyber Wolves of the North", "claimed")], places=[PlaceMention("Antwerp", "BE")],
+                      figures=[Figure(1200, "websites", "x")], evidence=[Evidence(text_a, 0, len(text_a))])
+    b = IncidentDraft(title="Denial of service against banks", type="availability/ddos", date_start="2024-02",
+                      date_precision="month", actors=[ActorMention("Cyber Wolves of the Nord", "claimed")],
+                      places=[PlaceMention("Antwerp", "BE")], figures=[Figure(1150, "websites", "x")],
+                      evidence=[Evidence(text_b, 0, len(text_b))])
+    first = store_document(conn, _doc(1, a), resolve)
+    second = store_document(conn, _doc(2, b), resolve)
+    assert second.joined == first.incidents
