@@ -246,6 +246,8 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             ref = gaz.actors[actor[1]]
             # a country or city that is also some group's alias is a place unless worded as an actor
             placey = any(e[0] in ("country", "region", "city", "demonym") for e in entries)
+            if _ALLY_BEFORE.search(sentence[max(0, start - 70):start]):
+                continue  # "its public alignment with the pro-Russian collective Killnet": a relation, not a role
             role, by = _role_for(sentence, start, end)
             if role is None:
                 if placey:
@@ -276,6 +278,11 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
     return out
 
 
+_ALLY_BEFORE = re.compile(r"\b(?:alignment|aligned|allied|alliance|allies|partnership|partnered|cooperat\w+|"
+                          r"collaborat\w+|affiliat\w+|solidarity)\s+(?:with|to)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
+                          re.I)
+
+
 def _is_demonym(word: str, gaz) -> bool:
     from .text import key
 
@@ -293,7 +300,8 @@ trust board office bureau network networks systems telecom telecoms communicatio
 journal newspaper tv television radio magazine museum memorial library center centre court parliament senate
 assembly municipality city county district region government federation association society club party church
 insurance energy power electric utility utilities water gas oil pharmaceuticals pharma labs motors
-industries holdings technologies solutions software store stores market markets exchange""".split())
+industries holdings technologies solutions software store stores market markets exchange pipeline pipelines
+mail airport airports logistics shipping port library libraries hotels resorts casino casinos""".split())
 _NP_STOP = frozenset(w for w in FUNCTION if w not in ("the",)) | frozenset(MONTHS) | frozenset(WEEKDAYS) | {
     "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "admiral", "general", "chief", "ceo", "head",
     "vice", "rear", "deputy", "director", "spokesman", "spokeswoman", "police", "prosecutors", "investigators",
@@ -316,9 +324,13 @@ _VICTIM_BEFORE = re.compile(
     r"spoof(?:ed|ing)|belonging\s+to|owned\s+by|affecting|affected|victims?\s+(?:include|included|including|"
     r"were|was)|such\s+as|including|includ(?:e|ed)|amongst\s+them|like|posing\s+as|pretending\s+to\s+be|"
     r"masquerading\s+as|infected|encrypted|extorted|ransomed|trick(?:ed|ing)?|fool(?:ed|ing)?|defraud(?:ed|ing)?|"
-    r"scamm(?:ed|ing)|dup(?:ed|ing)|hacked\s+into|broke\s+into|inside|hitting)\s+)"
+    r"scamm(?:ed|ing)|dup(?:ed|ing)|hacked\s+into|broke\s+into|inside|hitting|knocked|knocking|took\s+down|"
+    r"taking\s+down|brought\s+down|bringing\s+down|encrypting|crippling|disrupting|breaching|wiped|wiping|"
+    r"among\s+them|among\s+those|(?:computers|systems|servers|networks?|machines|devices|workstations|websites?|"
+    r"databases?|files|records|data|email\s+accounts|IT\s+systems|profiles|(?:social\s+media\s+)?accounts|pages|"
+    r"channels|feeds)\s+(?:at|of|belonging\s+to|operated\s+by))\s+)"
     r"(?:the\s+|a\s+|an\s+)?(?:[A-Z][a-z]+(?:'s|’s)\s+)?(?:(?:(?!(?:by|told|said|says|that|which|who|when|while|after|"
-    r"before|because|to|and|but|was|were|is|are|has|have|had)\b)[a-z][\w-]*|[A-Z]{2,5}s?)\s+){0,4}?$")
+    r"before|because|to|and|but|was|were|is|are|has|have|had)\b)[a-z][\w-]*|[A-Z]{2,5}s?,?)\s+){0,4}?$")
 _VICTIM_AFTER = re.compile(
     r"^,\s*(?:one\s+of\s+)?the\s+(?:\w+\s+)?(?:affected|targeted|victims?|hit)\b|^(?:\s*(?:[–—(,][^–—(),]{3,120}?[–—),]))?\s*(?:'s\s+|’s\s+)?(?:(?:[a-z]\w*\s+){0,2}?"
     r"(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being|are\s+being|got|became|is|are)\s+(?:\w+\s+)?"
@@ -332,6 +344,17 @@ _VICTIM_AFTER = re.compile(
     r"passengers|users|clients|members|employees|patients|data|records|accounts|systems|servers|network)|"
     r"(?:paid|rejected|refused|received|declined|negotiated)\s+(?:a\s+|the\s+|an\s+)?(?:[\w$€£.,]+\s+){0,3}?"
     r"(?:ransom|bitcoin|in\s+bitcoin|extortion)|"
+    r"(?:said|says|confirmed|disclosed|revealed|admitted|acknowledged|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?"
+    r"(?:it|(?:(?:some|many|one|two|three|several|\d+)\s+of\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|networks?|servers?|"
+    r"websites?|services?|clients|customers|entities|subsidiaries|units|offices|members|users|employees|staff))\s+"
+    r"(?:had\s+|has\s+|have\s+)?(?:been|was|were|had|suffered|experienced|detected)\s+(?:\w+\s+){0,2}?(?:hacked|"
+    r"breached|hit|attacked|targeted|compromised|infected|encrypted|disrupted|affected|impacted|exposed|"
+    r"(?:breach|attack|cyber-?attack|intrusion|hack|incident))|"
+    r"(?:has\s+|have\s+)?(?:confirmed|said|disclosed|revealed|acknowledged)\s+(?:on\s+\w+\s+)?that\s+[^.;]{0,160}?"
+    r"\b(?:(?:were|was)\s+)?(?:caused\s+by|the\s+result\s+of|due\s+to)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks?|cyber-?attacks?|ransomware|hack|breach|intrusion|DDoS)|"
+    r"(?:has\s+|have\s+)?(?:later\s+)?(?:confirmed|said|acknowledged)\s+(?:on\s+\w+\s+)?that\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks?|cyber-?attacks?|ransomware|hackers|intruders)\s+(?:had\s+been|were|was|are)\s+behind\b|"
     r"fell\s+victim|is\s+investigating|was\s+investigating|released\s+a\s+statement\s+on\s+the\s+incident|"
     r"forces?\s+(?:all\s+)?(?:customers|users)|is\s+working\s+to\s+restore|told\s+(?:customers|users|residents|"
     r"its)))\b", re.I)
@@ -345,8 +368,8 @@ _AUTHORITY = re.compile(r"\b(?:Prosecutor|Prosecutors|Commissioner|Court|Tribuna
 _BODIES_AFTER = re.compile(
     r"^(?:\s+[a-z]+){0,2}?\s+(?:government(?:\s+(?:websites|sites|agencies|departments|networks))?|ministries|ministry|"
     r"agencies|banks|hospitals|municipalities|media(?:\s+outlets)?|newspapers|companies|firms|airports|universities|"
-    r"schools|councils|authorities|institutions|websites|sites|outlets|operators|providers|utilities|"
-    r"infrastructure|businesses|organi[sz]ations|retailers|telecoms?|carriers|ports|railways)\b")
+    r"schools|councils|authorities|institutions|outlets|operators|providers|utilities|"
+    r"businesses|organi[sz]ations|retailers|telecoms?|carriers|ports|railways)\b(?!\s+(?:websites|sites)\b)")
 
 
 _PERP_WORDS = re.compile(r"\b(?:hackers?|attackers?|blackmailers?|extortionists?|scammers?|fraudsters?|criminals?|crooks?|"
@@ -365,7 +388,8 @@ _SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|said|says|told|per|via|citing|
                             r"researchers\s+at|analysts\s+at|experts\s+at|firm|vendor)\s+(?:the\s+)?$", re.I)
 _NOT_TARGET_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|threat\s+)?(?:group|gang|crew|operators?|"
-    r"affiliates?|operation|hackers|wallet|malware|ransomware|collective|actors?|members|leak\s+site)\b", re.I)
+    r"affiliates?|operation|hackers|wallet|malware|ransomware(?!\s+(?:attack|incident))|collective|actors?|members|"
+    r"leak\s+site)\b", re.I)
 
 
 def _gaz():
@@ -466,7 +490,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
         if any(np.start < e and np.end > s for s, e in exclude):
             continue
         before = sentence[max(0, np.start - 80):np.start]
-        after = sentence[np.end:np.end + 160]
+        after = sentence[np.end:np.end + 260]
         conf = 0
         people = _PEOPLE_AFTER.match(after)
         bodies = _BODIES_AFTER.match(after) if " " not in np.text else None
@@ -476,7 +500,9 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
             np.end = np.start + len(np.text)
             np.people = True
             after = sentence[np.end:np.end + 160]
-        if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) or _NOT_TARGET_AFTER.match(after) or \
+        if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) and not (
+                _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)) or \
+                _NOT_TARGET_AFTER.match(after) or \
                 _SOURCE_BEFORE.search(before):
             conf = 0  # "claimed the attack on its Telegram channel"; "ALPHV's operators", "the X gang"
         elif people and has_trigger:
@@ -484,12 +510,17 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
             np.end = np.start + len(np.text)
             np.people = True
             conf = 55
-        elif _VICTIM_BEFORE.search(before) or _FROM_BEFORE.search(before):
+        elif _VICTIM_BEFORE.search(before) or _FROM_BEFORE.search(before) or (
+                has_trigger and _FRONTED_OWN_ASSET.search(before)):
             conf = 60
             if _LISTED.search(before):
                 np.people = True  # "such as A, B": named organisations even when a town shares the name
-        elif _VICTIM_AFTER.search(after):
-            conf = 60
+        elif _VICTIM_AFTER.search(after) or (_OFFLINE_AFTER.match(after) and _OFFLINE_BEFORE.search(before)):
+            conf = 60  # "X was hit"; "took the broadcaster X off air"
+        elif _NAMED_ATTACK_AFTER.match(after) and not np.text.lower().startswith(("the ", "a ", "an ")) and (
+                " " in np.text.strip() or np.text.split()[-1].lower() in _ORG_WORDS) and not (
+                re.search(r"\b(?:by|from)\s+(?:the\s+)?$", before)):
+            conf = 50  # "the Change Healthcare attack", "in the Colonial Pipeline hack"
         elif has_trigger and _POSSESSIVE_ASSET.search(after):
             pa = _POSSESSIVE_ASSET.search(after)
             if re.match(r"^(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:campaign|team|party|staff|offices?|firm|company)\b", after):
@@ -528,7 +559,37 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
                 elif i + 1 in found and i not in found and _VICTIM_AFTER.search(sentence[b.end:b.end + 160]):
                     found[i] = found[i + 1]
                     changed = True
+    # "the US Treasury and Commerce departments": each listed name is a department
+    for i in sorted(found):
+        m = re.match(r"\s+(departments|ministries|agencies)\b", sentence[nps[i].end:nps[i].end + 20])
+        if not m:
+            continue
+        word = {"departments": "Department", "ministries": "Ministry", "agencies": "Agency"}[m.group(1)]
+        j = i
+        while j in found:
+            if " " not in nps[j].text and not nps[j].text.endswith(word):
+                nps[j].text = f"{nps[j].text} {word}"
+            gap = sentence[nps[j - 1].end:nps[j].start] if j > 0 else ""
+            if j == 0 or not re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?", gap):
+                break
+            j -= 1
     return [(nps[i], c) for i, c in sorted(found.items())]
+
+
+_OFFLINE_AFTER = re.compile(r"^\s+(?:off[- ]?(?:the\s+)?(?:air|line)|offline|out\s+of\s+(?:action|service)|down)\b", re.I)
+_OFFLINE_BEFORE = re.compile(r"\b(?:took|taken|take|takes|taking|knocked|knocking|knocks|forced|forcing|brought|bringing|"
+                             r"put|putting)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w-]*\s+){0,3}$", re.I)
+# "its Change Healthcare subsidiary": the subsidiary of the speaker is hit
+_SUBSIDIARY_AFTER = re.compile(r"^\s+(?:subsidiary|unit|division|arm|affiliate|business)\b", re.I)
+# "More than four months after criminals broke into its network, the British Library ...": the fronted clause
+# names the subject's own systems as hit
+_FRONTED_OWN_ASSET = re.compile(
+    r"\b(?:into|hit|hitting|breached|hacked|attacked|encrypted|crippled|compromised|disrupted|infiltrated|wiped|"
+    r"on|against|targeted)\s+(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:network|networks|systems?|servers?|computers?|"
+    r"website|data|infrastructure|databases?)\s*,\s*(?:the\s+)?$", re.I)
+_NAMED_ATTACK_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:ransomware\s+|cyber\s+|data\s+|DDoS\s+|security\s+|network\s+)?(?:attack|cyber-?attack|"
+    r"hack|breach|intrusion|compromise|ransomware\s+incident|cyber\s+incident|security\s+incident)\b", re.I)
 
 
 _SPEECH_NEAR = re.compile(r"^\W*(?:said|says|told|stated|spokes\w+|has\s+opened|opened|launched\s+an\s+investigation|"

@@ -38,6 +38,9 @@ _NEGATED = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|rather\s+than|
 # a date in "such as last month's attack", "after last week's breach" is the date of another event
 _DATE_REFERENCE = re.compile(r"\b(?:such\s+as|like|after|following|since|before|than|similar\s+to|reminiscent\s+of)"
                              r"\s+(?:the\s+)?$", re.I)
+# "After the intrusion was discovered on 21 February, ...": the clause tells the event itself
+_DISCOVERED_AFTER = re.compile(r"\s+(?:was|were|had\s+been|has\s+been)\s+(?:first\s+)?(?:discovered|detected|spotted|"
+                               r"noticed|identified|uncovered)\s+(?:on|in|at|late|early|last|this)\b", re.I)
 # a trigger in "after the DDoS incident", "following this breach" refers to an event already told
 _REFERENCE = re.compile(r"\b(?:after|following|since|before|amid|like)\s+(?:the|this|that|these|those|last\s+\w+'s|"
                         r"(?:last|this)\s+\w+'s)\s+(?:[\w“”\"-]+\s+){0,3}$", re.I)
@@ -145,10 +148,11 @@ def _classify(info: Info) -> None:
         # in a sentence about a flaw, attack words describe what the flaw allows, not an attack
         attack = [t for t in attack if t.strength >= 3 and not info.hypothetical]
     # "after the DDoS incident", "following a cyber attack": a reference to another event, not this one
-    attack = [t for t in attack if not _REFERENCE.search(text[max(0, t.start - 40):t.start])]
+    attack = [t for t in attack if not _REFERENCE.search(text[max(0, t.start - 40):t.start])
+              or _DISCOVERED_AFTER.match(text, t.end)]
     info.trigs = attack + [t for t in trigs if t.type.startswith("vulnerable/")]
     info.hypothetical = types_mod.hypothetical(text)
-    info.generic = types_mod.generic(text)
+    info.generic = types_mod.generic(text) or bool(_RECORD.search(text))
     strength = max((t.strength for t in attack), default=0)
     info.attack = bool(attack)
     info.weak = strength == 1
@@ -159,6 +163,9 @@ def _pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     hits = dates_mod.find(info.sent.text, pub, anchor)
     # "such as last month's attack", "after last week's breach": the date of another event
     hits = [h for h in hits if not _DATE_REFERENCE.search(info.sent.text[max(0, h.start - 25):h.start])]
+    hits = [_since_event(h, pub) if anchor is None else h for h in hits]
+    # "a figure that had circulated since March": the start of a state, not the date of the event told
+    hits = [h for h in hits if not (h.start > 3 and re.match(r"(?i)since\b", h.text))]
     info.dates = hits
     if not hits:
         return None
@@ -180,6 +187,42 @@ def _pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
         return d
 
     return min(hits, key=dist)
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10}
+
+
+def _since_event(h: dates_mod.DateHit, pub: date | None) -> dates_mod.DateHit:
+    """ "Two months after a virus wiped ...": at the start of a lead sentence with nothing to anchor it, the event
+    of the clause happened that long before the publication."""
+    m = re.fullmatch(r"(?i)(?:(?:just|only|some|barely)\s+)?(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|"
+                     r"ten)\s+(weeks?|months?|years?)\s+(?:after|since)", h.text)
+    if h.when is not None or pub is None or h.start > 3 or not m:
+        return h
+    n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1).lower()]
+    unit = m.group(2).lower().rstrip("s")
+    if unit == "year":
+        when, precision = date(pub.year - n, pub.month, min(pub.day, 28)), "year"
+    else:
+        when = pub - timedelta(days=7 * n if unit == "week" else 30 * n)
+        precision = "month"
+    value = str(when.year) if precision == "year" else when.isoformat()[:7]
+    return dates_mod.DateHit(value=value, precision=precision, start=h.start, end=h.end, text=h.text,
+                             kind="relative", when=when)
+
+
+def _other_time(info: Info, current: Group, pub: date | None) -> bool:
+    """A sentence without an event of its own dated before the current incident: background ("In December 2023
+    the FBI announced it had disrupted the gang's servers"), not a later development of the story."""
+    if current.date is None or current.date.when is None:
+        return False
+    if info.attack:  # attack words without an event: the date told beside them ("became known in June 2023, when")
+        hits = [info.date] if info.date is not None and info.date.kind == "absolute" else []
+    else:
+        hits = [h for h in dates_mod.find(info.sent.text, pub, current.when) if h.start < 4 and h.kind == "absolute"]
+    return bool(hits) and hits[0].when is not None and not _compatible(hits[0], current.date) \
+        and hits[0].when < current.date.when
 
 
 def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None) -> bool:
@@ -207,9 +250,29 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
     last_attach = -10
     for info in infos:
         _classify(info)
+        if current is not None and info.event and _descriptor_only(info):
+            # "In late November the Rhysida ransomware group claimed responsibility": the attack word describes
+            # the group; the sentence is a claim about the story already told, not a new incident
+            info.event = False
         anchor = current.when if current else None
         info.date = _pick_date(info, anchor, pub) if info.attack else None
         d = info.date
+        k = info.sent.index
+        prev = infos[k - 1] if 0 < k <= len(infos) and infos[k - 1] is not info else None
+        if d is None and info.event and current is not None and prev is not None and prev.date is not None \
+                and prev not in current.infos and prev.date.when is not None and current.date is not None \
+                and current.date.when is not None and not _compatible(prev.date, current.date) \
+                and (prev.date.start < 4 or re.match(r",?\s+when\b", prev.sent.text[prev.date.end:prev.date.end + 8])):
+            # "X became known in June 2023, when ... . Microsoft later confirmed ...": the undated sentence goes
+            # on with the time the previous one opened, not with the current story
+            d = info.date = prev.date
+        back = _named_earlier(info, groups, current) if info.attack and d is None else None
+        if back is not None:
+            # "the TV5Monde operation went beyond propaganda": back to the incident of that name
+            back.infos.append(info)
+            current = back
+            last_attach = info.sent.index
+            continue
         if info.event and (not info.generic or (d is not None and d.precision != "year" and
                                                  d.kind != "anchored" and current is not None)):
             if current is None:
@@ -219,7 +282,7 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
                 # passwords after an attempt to hack into its systems")
                 k = infos.index(info)
                 for prev in infos[max(0, k - 4):k]:
-                    if prev.attack and not prev.hypothetical and not prev.generic:
+                    if prev.attack and not prev.generic and (not prev.hypothetical or _past_clause(prev)):
                         current.infos.append(prev)
                 if d is not None:
                     current.date, current.date_info = d, info
@@ -268,7 +331,11 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
             current = target
             last_attach = info.sent.index
             continue
-        if current is None or info.hypothetical:
+        if current is None or info.hypothetical or _RECORD.search(info.sent.text):
+            continue
+        if _other_time(info, current, pub):
+            # "In December 2023 the FBI announced it had disrupted ALPHV's servers": another time, another story
+            last_attach = -10
             continue
         # continuation: attack words without an event of their own, or a party's role, right after the story
         if any(_cls(t.type) in ATTACK_CLASSES or t.type == "other/undetermined" for t in info.trigs) \
@@ -278,16 +345,70 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
         elif info.sent.index - last_attach <= 2 and _CONTINUES.search(info.sent.text) and not info.generic:
             current.infos.append(info)
             last_attach = info.sent.index
-        elif info.sent.index - last_attach <= 1 and _has_role_cue(info.sent.text) and not info.generic:
+        elif (info.sent.index - last_attach <= 1 or info.sent.index - last_attach <= 2 and _CLAIM_CUE.search(
+                info.sent.text)) and _has_role_cue(info.sent.text) and not info.generic:
             current.infos.append(info)
             last_attach = info.sent.index
     return groups
+
+
+_DESCRIPTOR_AFTER = re.compile(r"\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|extortion\s+)?(?:group|gang|"
+                               r"crew|operation|operators?|affiliates?|collective|cartel|actors?|outfit|syndicate)\b",
+                               re.I)
+
+
+_NAMED_EVENT = re.compile(r"\b(?:the\s+)((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+(?:attack|operation|hack|breach|incident|"
+                          r"intrusion|campaign|outage|leak)\b")
+
+
+def _named_earlier(info: Info, groups: list[Group], current: Group | None) -> Group | None:
+    """An earlier incident that the sentence names ("the X attack") when the current one never mentions X."""
+    if current is None or len(groups) < 2:
+        return None
+    for m in _NAMED_EVENT.finditer(info.sent.text):
+        name = m.group(1)
+        if name.lower() in ("same", "first", "second", "latest", "new") or len(name) < 3:
+            continue
+        pat = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        if any(pat.search(i.sent.text) for i in current.infos):
+            return None
+        earlier = [g for g in groups if g is not current and any(pat.search(i.sent.text) for i in g.infos)]
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def _descriptor_only(info: Info) -> bool:
+    """Whether every event word of the sentence is part of a group's description ("the X ransomware gang")."""
+    strong = [t for t in info.trigs if t.strength >= 2 and not t.type.startswith("vulnerable/")]
+    text = info.sent.text
+    return bool(strong) and all(_DESCRIPTOR_AFTER.match(text, t.end) and " " not in t.text.strip()
+                                for t in strong)
+
+
+def _past_clause(info: Info) -> bool:
+    """A sentence flagged hypothetical whose attack word sits in a past-tense clause of its own: "After criminals
+    broke into its network, the library says rebuilding will take months"."""
+    text = info.sent.text
+    for t in info.trigs:
+        if t.type.startswith("vulnerable/") or t.strength < 3:
+            continue
+        end = text.find(",", t.end)
+        clause = text[:end if end > 0 else len(text)]
+        start = clause.rfind(",", 0, t.start) + 1
+        clause = clause[start:]
+        if re.search(r"\b(?:after|when|since|as|once)\b", clause, re.I) and not types_mod.hypothetical(clause) \
+                and re.search(r"\b\w+(?:ed|oke|ole|uck|it)\b", clause[t.start - start:]):
+            return True
+    return False
 
 
 _ROLE_CUE = re.compile(r"\b(?:claim\w*|took\s+credit|responsib\w+|behind|accus\w+|blam\w+|suspect\w*|implicat\w+|"
                        r"attribut\w+|denie[sd]|deny|ties\s+to|linked\s+to|perpetrat\w+|statement)\b", re.I)
 
 
+_CLAIM_CUE = re.compile(r"\b(?:claimed\s+responsibility|took\s+credit|claimed\s+(?:the|this|these)\s+(?:\w+\s+)?"
+                        r"attacks?)\b", re.I)
 _CONTINUES = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|incident|breach|outage|hack|intrusion|sabotage|"
                         r"assault|leak)\b|\baffected\b|\bimpacted\b|\bvictims?\b|\bthe\s+(?:hackers|attackers|"
                         r"perpetrators|group|gang|extremists)\b", re.I)
@@ -297,6 +418,9 @@ def _has_role_cue(text: str) -> bool:
     return bool(_ROLE_CUE.search(text))
 
 
+# "The group has also claimed attacks against ...": the group's record, other incidents told in passing
+_RECORD = re.compile(r"\b(?:has|have|had)\s+(?:also\s+|since\s+|previously\s+|already\s+|repeatedly\s+)+"
+                     r"(?:claimed|carried\s+out|launched|been\s+behind)\s+(?:\w+\s+){0,2}?attacks\b", re.I)
 _WILDCARD = {"other/undetermined", "availability/outage"}  # "the attack", "the outage": fits any incident
 _PHYSICAL_OTHER = {"other/vandalism", "other/terrorism"}
 
@@ -377,8 +501,10 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
                         r"\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+)?(?:group|gang|crew|team|operation)$",
                         "", surface)})
     article_perps = frozenset(article_perps)
+    headline = _headline_targets(doc, sents, article_perps) if groups else []
     for n, g in enumerate(groups):
-        d = _draft(g, gaz, countries, pub, lead=n == 0, article_perps=article_perps)
+        d = _draft(g, gaz, countries, pub, lead=n == 0, article_perps=article_perps,
+                   headline=headline if n == 0 else ())
         if d is not None:
             drafts.append(d)
     drafts = [d for d in drafts if d.type != "vulnerable/vulnerable-system"]
@@ -405,7 +531,7 @@ def _perps(info: Info, gaz) -> list:
 
 
 def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: bool = False,
-           article_perps: frozenset = frozenset()) -> IncidentDraft | None:
+           article_perps: frozenset = frozenset(), headline=()) -> IncidentDraft | None:
     type_ = _best_type(g)
     if type_.startswith("vulnerable/"):
         return None
@@ -448,6 +574,9 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
                 rows[k] = row
                 facts.setdefault("actor", ev)
     perp_names = {r.name.lower() for r in rows.values()} | article_perps
+    # named groups only: "Russia-based hackers" does not make Russia a non-place elsewhere in the article
+    actor_names = [r.name for r in rows.values() if r.reference or r.kind in ("criminal group", "hacktivist group")
+                   or r.alias_origin == "galaxy"] + [n for n in article_perps if " " in n]
     # places (not the ones named as actors: "blaming Russia", "Russia-based hackers")
     place_rows: dict[str, PlaceMention] = {}
     countries: list[str] = []
@@ -459,10 +588,14 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
         place_spans[info.sent.index] = [(p.start, p.end) for p in resolved]
         if not (info.attack or _CONTINUES.search(info.sent.text)):
             continue
-        spans = perp_spans.get(info.sent.index, [])
+        spans = perp_spans.get(info.sent.index, []) + _actor_name_spans(info)
         for p in resolved:
             if any(p.start < e and p.end > s0 for s0, e in spans):
                 continue
+            if _in_actor_name(p.name, info.sent.text[p.start:p.end], actor_names) or _ACTOR_BASE.search(
+                    info.sent.text[max(0, p.start - 40):p.start]) or _DISCOURSE_PLACE.search(
+                    info.sent.text[max(0, p.start - 60):p.start]):
+                continue  # "Anonymous Sudan ... based in Sudan": the group's name says nothing of where it struck
             if p.cue and info is g.founding and (title_place is None or (title_place[1] == "country" and
                                                                          p.level != "country")):
                 title_place = (p.name, p.level)
@@ -487,8 +620,8 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
             name = np.text
             if name.lower() in perp_names or len(name) < 2:
                 continue
-            if _is_demonym_only(name):
-                continue
+            if _is_demonym_only(name) or name.lower().strip(".") in _GENERIC_BODY_WORDS:
+                continue  # "Commerce", "Treasury", "Telecom" alone name no party ("Department of Commerce" does)
             if re.match(r"\d", name) and _is_place(re.sub(r"^[\d\s,.]+", "", name)):
                 continue
             # a place is not a target ("links between Paris and Lyon"), unless worded as a body ("the city of X");
@@ -510,6 +643,13 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
                 rows[k] = ActorMention(name=name, role="target", kind=kind, confidence=conf, evidence=ev,
                                        alias_origin="source")
                 facts.setdefault("target", ev)
+    if headline and not any(r.role == "target" for r in rows.values()):
+        # the lead story names no party as hit, the headline does ("X chief defends ransom payment")
+        for name, ev in headline:
+            if name.lower() not in perp_names and (name.lower(), "target") not in rows:
+                rows[(name.lower(), "target")] = ActorMention(name=name, role="target", kind="organisation",
+                                                              confidence=40, evidence=ev, alias_origin="source")
+                facts.setdefault("target", ev)
     # figures
     figs: list[Figure] = []
     seen_vals = set()
@@ -521,7 +661,7 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
             figs.append(Figure(value=f.value, unit=f.unit, text=f.text, start=info.sent.start + f.start,
                                end=info.sent.start + f.end))
             facts.setdefault("figure", _ev(info.sent))
-    actors_list = list(rows.values())
+    actors_list = _dedupe_targets(list(rows.values()))
     roles = {a.role for a in actors_list}
     if "claimed" in roles:
         status = "claimed"
@@ -541,6 +681,64 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
         title=title, type=type_, summary=summary, domain=domain, status=status, date_start=date_start,
         date_end=date_end, date_precision=precision, date_basis=basis, countries=countries, places=places,
         actors=actors_list, figures=figs, evidence=evidence, relation=relation, facts=facts)
+
+
+# "denied any connection with Russia", "ties to Moscow", "insists it is based in Sudan": about the actor, not where
+# "is being described in Washington as", "in a speech in New York": where it was talked about, not where it happened
+_DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|spoke|speech|told|testif\w+|hearing|"
+                              r"conference|summit|interview|briefing|meeting|remarks|statement)(?:\s+[\w-]+){0,3}?\s+"
+                              r"in\s+(?:the\s+)?$", re.I)
+_ACTOR_BASE = re.compile(r"\b(?:connections?|ties|links?|linked|tied|alignment|affiliat\w*|loyal(?:ty)?|"
+                         r"(?:is|are|was|were|be|being)\s+based|operat\w+\s+from|headquartered)\s+"
+                         r"(?:with|to|in|from)\s+(?:the\s+)?$", re.I)
+
+
+def _dedupe_targets(rows: list[ActorMention]) -> list[ActorMention]:
+    """Drop a target that is the short form of another target of the same incident ("Aramco" beside
+    "Saudi Aramco", "Change Healthcare" beside "Change Healthcare's systems" is not made)."""
+    names = [a.name for a in rows if a.role == "target"]
+    out = []
+    for a in rows:
+        if a.role == "target" and " " not in a.name.strip() and any(
+                n != a.name and re.search(rf"(?:^|\s){re.escape(a.name)}(?:\s|$)", n) for n in names):
+            continue
+        out.append(a)
+    return out
+
+
+def _actor_name_spans(info: Info) -> list[tuple[int, int]]:
+    """Spans of the sentence that name an actor, whatever its role: galaxy groups ("Anonymous Sudan") and
+    generic actors ("Sudanese hacktivists", "Russia-based hackers") -- the places inside them are not places."""
+    out = [(h[0], h[1]) for h in info.hits if any(e[0] == "actor" for e in h[3])
+           and not any(e[0] in ("country", "city", "region", "demonym") for e in h[3])]
+    for m in actors_mod.GENERIC_RE.finditer(info.sent.text):
+        noun = m.group("n").lower()
+        if re.match(r"(?:hack|attack|cyber|criminal|threat|operatives|spies|agents|militants|terrorists|"
+                    r"saboteurs|extremists|anarchists|jihadists|separatists|activists|nationals)", noun):
+            out.append((m.start("q"), m.end()))
+    return out
+
+
+def _in_actor_name(place: str, surface: str, actor_names: list[str]) -> bool:
+    """A place named as a part of a longer actor name ("Sudan" in "Anonymous Sudan")."""
+    from .text import key
+
+    pk = {key(place), key(surface)} - {""}
+    for name in actor_names:
+        nk = key(name)
+        if not nk or nk in pk:
+            continue
+        for k in pk:
+            if re.search(rf"(?:^|\s){re.escape(k)}(?:\s|$)", nk):
+                return True
+    return False
+
+
+# a sector, a ministry portfolio or a kind of system: alone, not the name of a party
+_GENERIC_BODY_WORDS = frozenset("""commerce treasury telecom telecoms telecommunications energy finance finances health
+healthcare justice defence defense interior education transport transportation infrastructure industry banking
+media government state customs agriculture labour labor security internet cloud email e-mail network networks
+data it tech technology foreign home treasuries trade economy culture tourism aviation""".split())
 
 
 _PEOPLE_SUFFIX = re.compile(r"\s(?:customers|users|clients|subscribers|members|employees|staff|patients|residents|"
@@ -564,6 +762,39 @@ def _is_demonym_only(name: str) -> bool:
     gaz = gazetteer.get()
     entries = gaz.entries.get(key(name), ())
     return any(e[0] in ("demonym", "country") for e in entries) and not any(e[0] == "actor" for e in entries)
+
+
+_HEADLINE_VICTIM = re.compile(
+    r"^(?:[\w'’-]+\s+){0,2}?(?P<name>(?:[A-Z][\w&.'’-]*\s+){0,3}[A-Z][\w&.'’-]*)(?:'s|’s)?\s+(?:chief\s+executive|chief|"
+    r"CEO|boss|head|executives?|bosses)\b")
+_HEADLINE_ATTACK = re.compile(r"\b(?:ransom\w*|attack\w*|breach\w*|hack\w*|cyber\w*|leak\w*|outages?|intrusion|"
+                              r"extortion|wiper|malware|DDoS)\b", re.I)
+
+
+def _headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[tuple[str, Evidence]]:
+    """Organisations the headline presents as hit ("X confirms data breach", "X chief defends ransom payment",
+    "... in the X attack"), each with the first body sentence that names it (evidence stays in the body)."""
+    title = (doc.title or "").strip()
+    if not title or not _HEADLINE_ATTACK.search(title):
+        return []
+    names = [np.text for np, _ in actors_mod.targets(title, True, [])]
+    m = _HEADLINE_VICTIM.match(title)
+    if m:
+        names.append(m.group("name"))
+    out: list[tuple[str, Evidence]] = []
+    for name in names:
+        name = re.sub(r"^(?:The|A|An)\s+", "", name.strip())
+        low = name.lower()
+        if len(name) < 3 or low in article_perps or low in _GENERIC_BODY_WORDS or _is_demonym_only(name) \
+                or _is_place(name) or any(low == o.lower() for o, _ in out):
+            continue
+        for snt in sents:
+            k = snt.text.find(name)
+            if k >= 0 and not re.match(r"[\w-]", snt.text[k + len(name):k + len(name) + 1]) and \
+                    not re.search(r"[\w-]$", snt.text[:k]):
+                out.append((name, _ev(snt)))
+                break
+    return out[:2]
 
 
 def _summary_sentences(g: Group) -> list[Sentence]:
@@ -634,6 +865,9 @@ def _title(type_: str, domain: str, actors_list: list[ActorMention], places: lis
     else:
         title = label
     claimed = [a.name for a in actors_list if a.role == "claimed"]
+    attributed = [a.name for a in actors_list if a.role == "attributed" and a.kind != "ideological movement"]
     if claimed and len(title) < 70:
         title += ", claimed by " + claimed[0]
+    elif attributed and len(title) < 70:
+        title += ", attributed to " + attributed[0]
     return _shorten(title, 120)

@@ -16,7 +16,7 @@ _REPORTER_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:firm|company|researchers?|ex
                              r"investigators?|intelligence|police|prosecutors?|president|minister|ministry|media|"
                              r"press|newspaper|weekly|daily|broadcaster|outlet|lawmakers|diplomats?|army|military|"
                              r"athletes|nationals|citizens|hackers?)\b")
-_NOT_PLACE_AFTER = re.compile(r"^(?:-[A-Z]|-(?:based|backed|linked|sponsored|affiliated|aligned|born)|\s+(?:Games|Olympics|"
+_NOT_PLACE_AFTER = re.compile(r"^(?:-[A-Z]|-(?:based|backed|linked|sponsored|affiliated|aligned|born|language|speaking)|\s+(?:Games|Olympics|"
                               r"Agreement|Accords?|Convention|Prosecutor|Club|FC|Hilton|Times|Post|Inter\b))")
 
 
@@ -46,6 +46,9 @@ def resolve(sentence: str, hits: list, article_countries: set[str]) -> list[Plac
         demonym = next((e for e in entries if e[0] == "demonym"), None)
         cities = [e for e in entries if e[0] == "city"]
         regions = [e for e in entries if e[0] == "region"]
+        if demonym and not country and re.match(r"\s+(?:[A-Z][\w-]+\s+){1,3}(?:for|of)\s+(?:the\s+)?[A-Z]",
+                                                sentence[end:end + 80]):
+            continue  # "the Dutch Institute for Vulnerability Disclosure": part of an organisation's name
         if demonym and not (cities or regions) and _REPORTER_AFTER.match(sentence[end:end + 40]):
             continue  # "the Japanese security firm", "French investigators": who speaks, not where
         if (cities or regions) and not country and re.match(r"\s[A-Z][a-z]", sentence[end:end + 3]) and not \

@@ -53,6 +53,9 @@ _r(r"\b(?:were|was|been|being|are|is|got)\s+(?:\w+\s+)?targeted\b|\bhackers?\s+(
    "other/undetermined", "cyber", 2)
 _r(r"\bsabotag(?:e|ed|ing)\b", "availability/sabotage", "physical", 2)
 _r(r"\barson\b|\bset\s+(?:on\s+fire|fire\s+to|alight|ablaze)\b|\bfirebomb\w*", "availability/sabotage", "physical", 2)
+# a wiper: malware that erased or overwrote the data it hit
+_r(r"\b(?:virus|malware|wiper|worm)\s+(?:\w+\s+){0,2}?(?:wiped|erased|overwrote|destroyed)\b",
+   "malicious-code/malware", "cyber", 3)
 # denial of service
 _r(r"\bDDoS\b|\bdistributed\s+denial[- ]of[- ]service\b", "availability/ddos", "cyber", 3)
 _r(r"\bdenial[- ]of[- ]service\b|\bDoS\s+attacks?\b", "availability/dos", "cyber", 3)
@@ -62,7 +65,8 @@ _r(r"\bflood(?:ed|ing|s)?\b(?:\s+\w+){0,6}?\s+(?:with\s+)?(?:(?:bogus|junk|malic
 _r(r"\bsaturat(?:e|ed|ing)\s+(?:the|their|its)\s+(?:\w+\s+)?(?:network|servers?|bandwidth)\b",
    "availability/dos", "cyber", 3)
 # outages
-_r(r"\b(?:knock(?:ed|ing|s)?|took|taken|take|taking|brought|forced|went|go(?:ne)?)\s+(?:\w+\s+){0,4}?offline\b|"
+_r(r"\b(?:knock(?:ed|ing|s)?|took|taken|take|taking|brought|forced|went|go(?:ne)?)\s+(?:\w+\s+){0,4}?(?:offline|"
+   r"off[- ]air)\b|"
    r"\bknocked\s+out\b|\bknocks?\s+out\b", "availability/outage", "cyber", 2)
 _r(r"\b(?:outages?|blackouts?|disruptions?|slowdowns?)\b", "availability/outage", "cyber", 1)
 _r(r"\bcyber[- ]?attacks?\b|\bcyber[- ]?assaults?\b|\bcyber[- ]?incidents?\b|\bhacking\s+attacks?\b",
@@ -148,11 +152,12 @@ _ANCHORS = [
     "target hacker under victim attack hit",
     "sabotag",
     "arson set firebomb",
+    "virus malware wiper worm + wiped erased overwrote destroyed",
     "ddos distributed",
     "denial dos",
     "flood",
     "saturat",
-    "offline knock",
+    "offline knock air",
     "outage blackout disruption slowdown",
     "cyber hacking",
     "defac",
