@@ -75,10 +75,10 @@ def _bounds(value: str) -> tuple[_dt.date, _dt.date, str]:
     return d, d, "day"
 
 
-def _date_window(r: DateRange) -> tuple[str, str, list[str]]:
+def _date_window(r: DateRange, slack_days: int | None = None) -> tuple[str, str, list[str]]:
     """The date_start values a candidate may have: the range widened by a slack fit for its precision,
     plus the coarse values ('2024', '2024-03') of candidates dated only by year or month."""
-    slack = {"day": 21, "month": 31, "year": 0}[r.precision]
+    slack = slack_days if slack_days is not None else {"day": 21, "month": 31, "year": 0}[r.precision]
     lo = r.start - _dt.timedelta(days=slack)
     hi = r.end + _dt.timedelta(days=slack)
     coarse = {f"{y:04d}" for y in range(lo.year, hi.year + 1)}
@@ -120,37 +120,70 @@ class Candidate:
     names: set[str] = field(default_factory=set)  # distinctive capitalised words of its evidence
 
 
-def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, names: set[str], places: list[str]) -> list[int]:
-    """The block: incidents that share a named actor, target or place with the draft inside its date
-    window (or, for an undated draft, share a name at all), plus same-type incidents of the window.
-    Every branch is bounded, so the cost per draft does not grow with the database."""
+def _by_names(conn: sqlite3.Connection, names: set[str], where: str, args: tuple, limit: int) -> list[int]:
+    """Incidents linked to an actor known by one of these names, driven from the alias index."""
+    marks = ",".join("?" * len(names))
+    return [r[0] for r in conn.execute(
+        f"SELECT DISTINCT i.id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
+        f" JOIN incident i ON i.id = ia.incident_id WHERE al.normalised IN ({marks})"
+        f" AND +i.merged_into IS NULL AND {where} LIMIT ?", (*names, *args, limit))]
+
+
+def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, targets: set[str], actors: set[str],
+                   places: list[str]) -> list[int]:
+    """The block of incidents worth scoring, each branch bounded.
+
+    Targets are specific (a victim has few incidents), so incidents sharing a target come straight off
+    the alias index. Actors and places are not (a busy group has thousands of incidents, a country
+    tens of thousands): those branches are driven from the date window instead, so their cost follows
+    how many incidents fall in a few weeks, not the size of the database. Undated incidents (reports
+    without a publication date) are offered when they share a name or a place.
+    """
     ids: list[int] = []
     rng = DateRange.parse(draft.date_start, draft.date_end)
-    if rng is not None:
-        lo, hi, coarse = _date_window(rng)
-        window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(coarse))}))"
-        wargs = (lo, hi, *coarse)
-        # an undated report of the same story (an article without a publication date) can share names
-        loose = window[:-1] + " OR i.date_start IS NULL)"
-        if names:
-            ids += [r[0] for r in conn.execute(
-                f"SELECT DISTINCT i.id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
-                f" JOIN incident i ON i.id = ia.incident_id WHERE al.normalised IN ({','.join('?' * len(names))})"
-                f" AND i.merged_into IS NULL AND {loose} LIMIT ?", (*names, *wargs, MAX_CANDIDATES))]
-        if places:
-            ids += [r[0] for r in conn.execute(
-                f"SELECT DISTINCT i.id FROM incident_place p JOIN incident i ON i.id = p.incident_id"
-                f" WHERE p.name IN ({','.join('?' * len(places))}) AND i.merged_into IS NULL AND {loose}"
-                f" LIMIT ?", (*places, *wargs, MAX_CANDIDATES // 3))]
+    if rng is None:
+        if targets or actors:
+            ids += _by_names(conn, targets | actors, "1", (), MAX_CANDIDATES // 3)
+        return ids
+    lo, hi, coarse = _date_window(rng)
+    window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(coarse))}))"
+    wargs = (lo, hi, *coarse)
+    if targets:
+        ids += _by_names(conn, targets, f"({window[1:-1]} OR i.date_start IS NULL)", wargs, MAX_CANDIDATES)
+    if ids:
+        return ids
+    links = []
+    if actors:
+        # actor ids first: a join to the alias table inside EXISTS made SQLite walk every incident of
+        # the actor for every row of the window
+        marks = ",".join("?" * len(actors))
+        actor_ids = tuple(r[0] for r in conn.execute(
+            f"SELECT DISTINCT actor_id FROM actor_alias WHERE normalised IN ({marks})", tuple(actors)))
+        if actor_ids:
+            links.append((f"EXISTS (SELECT 1 FROM incident_actor ia WHERE ia.incident_id = i.id"
+                          f" AND +ia.actor_id IN ({','.join('?' * len(actor_ids))}))", actor_ids))
+    if places:
+        marks = ",".join("?" * len(places))
+        links.append((f"EXISTS (SELECT 1 FROM incident_place p WHERE p.incident_id = i.id AND p.name IN ({marks}))",
+                      tuple(places)))
+    if links:
+        cond = " OR ".join(c for c, _ in links)
+        largs = tuple(a for _, args in links for a in args)
+        # This branch walks the window row by row, so keep the window tight for day-precise drafts:
+        # reports of one event a few days apart; farther ones are still found through their targets.
+        tlo, thi, tcoarse = _date_window(rng, slack_days=3) if rng.precision == "day" else (lo, hi, coarse)
+        tight = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(tcoarse))}))"
         ids += [r[0] for r in conn.execute(
-            f"SELECT i.id FROM incident i WHERE i.type = ? AND i.merged_into IS NULL AND {window} LIMIT ?",
+            f"SELECT i.id FROM incident i WHERE {tight} AND +i.merged_into IS NULL AND ({cond}) LIMIT ?",
+            (tlo, thi, *tcoarse, *largs, MAX_CANDIDATES))]
+        ids += [r[0] for r in conn.execute(
+            # through the date index: ordering by id made SQLite walk every incident to find undated ones
+            f"SELECT i.id FROM incident i INDEXED BY ix_incident_date WHERE i.date_start IS NULL"
+            f" AND +i.merged_into IS NULL AND ({cond}) LIMIT ?", (*largs, MAX_CANDIDATES // 6))]
+    else:
+        ids += [r[0] for r in conn.execute(
+            f"SELECT i.id FROM incident i WHERE i.type = ? AND +i.merged_into IS NULL AND {window} LIMIT ?",
             (draft.type, *wargs, MAX_CANDIDATES // 6))]
-    elif names:
-        ids += [r[0] for r in conn.execute(
-            f"SELECT DISTINCT ia.incident_id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
-            f" JOIN incident i ON i.id = ia.incident_id AND i.merged_into IS NULL"
-            f" WHERE al.normalised IN ({','.join('?' * len(names))}) ORDER BY ia.incident_id DESC LIMIT ?",
-            (*names, MAX_CANDIDATES // 3))]
     return list(dict.fromkeys(ids))
 
 
@@ -288,7 +321,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> t
     names = distinctive(" ".join(e.text for e in draft.evidence))
     best: tuple[float, Candidate, list[str]] | None = None
     place_names = sorted({p.name for p in draft.places if p.name})
-    for c in _load(conn, _candidate_ids(conn, draft, (targets | actors) - GENERIC_ACTORS, place_names)):
+    for c in _load(conn, _candidate_ids(conn, draft, targets, actors - GENERIC_ACTORS, place_names)):
         if source_id in c.sources or c.id in blocked or not compatible_types(draft.type, c.type):
             continue
         s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names)
