@@ -150,7 +150,7 @@ def _is_furniture(line: str) -> bool:
 
 def clean_text(text: str) -> Cleaned:
     """Clean an article body (without its title)."""
-    text = repair(strip_unsafe(text))
+    text = strip_unsafe(repair(strip_unsafe(text)))  # again after repair: mojibake can decode to U+202E & co.
     text = _TAG.sub(lambda m: " " if m.group(0).lower().startswith(("<br", "<p", "</p", "<div")) else "", text)
     raw = [ln.rstrip() for ln in text.split("\n")]
     out = Cleaned(body="")

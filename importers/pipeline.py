@@ -287,6 +287,9 @@ def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> 
     except sqlite3.Error as exc:
         return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
                        reason=f"database error: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a document the store cannot take fails alone, not the batch
+        return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
+                       reason=f"could not be stored ({type(exc).__name__}: {safe_line(str(exc))[:200]})")
     if outcome.sources:
         outcome.status = "imported"
     return outcome

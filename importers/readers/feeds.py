@@ -114,7 +114,8 @@ def read_feed(data: bytes, origin: str) -> list[Document]:
         summary = e.get("summary") or ""
         content = max((c.get("value") or "" for c in e.get("content") or []), key=len, default="")
         body = strip_html(content if len(content) > len(summary) else summary)
-        author = e.get("author") or ", ".join(a.get("name", "") for a in e.get("authors") or [] if isinstance(a, dict))
+        author = e.get("author") or ", ".join(a["name"] for a in e.get("authors") or []
+                                              if isinstance(a, dict) and isinstance(a.get("name"), str))
         doc = _doc(origin, "feed", e.get("title"), e.get("link"),
                    _date(e.get("published_parsed")) or _date(e.get("updated_parsed")), author, body, publisher,
                    language or (e.get("title_detail") or {}).get("language"))

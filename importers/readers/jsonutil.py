@@ -9,6 +9,7 @@ actor kinds (`actor_kind`), and the Documents a structured record becomes (`reco
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid as _uuid
 from functools import lru_cache
@@ -36,6 +37,23 @@ def _depth_ok(value, max_depth: int) -> bool:
     return True
 
 
+_TOO_LONG = "a number in the JSON is too long (over 4,300 digits)"
+# A \uD800-\uDFFF escape: json.loads turns a lone one into a surrogate that no UTF-8 text (nor SQLite) takes.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value):
+    """The value with lone surrogates in its strings (and keys) replaced by U+FFFD; depth is already bounded."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _error(exc: json.JSONDecodeError, prefix: str = "") -> ReadError:
     return ReadError(f"{prefix}invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
 
@@ -50,9 +68,11 @@ def load_json(data: bytes | str, max_depth: int = MAX_DEPTH, origin: str = ""):
         raise _error(exc) from None
     except RecursionError:
         raise ReadError(f"JSON is nested too deeply (over {max_depth} levels)") from None
+    except ValueError:  # Python's limit on digits in an integer (sys.get_int_max_str_digits)
+        raise ReadError(_TOO_LONG) from None
     if not _depth_ok(value, max_depth):
         raise ReadError(f"JSON is nested too deeply (over {max_depth} levels)")
-    return value
+    return _no_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
 
 
 def load_jsonl(data: bytes | str, max_depth: int = MAX_DEPTH, origin: str = "") -> list:
@@ -70,12 +90,14 @@ def load_jsonl(data: bytes | str, max_depth: int = MAX_DEPTH, origin: str = "") 
             raise ReadError(f"line {n}: invalid JSON at column {exc.colno}: {exc.msg}") from None
         except RecursionError:
             raise ReadError(f"line {n}: JSON is nested too deeply") from None
+        except ValueError:
+            raise ReadError(f"line {n}: {_TOO_LONG}") from None
         if isinstance(value, (dict, list)) and not _depth_ok(value, max_depth):
             raise ReadError(f"line {n}: JSON is nested too deeply (over {max_depth} levels)")
         out.append(value)
     if not out:
         raise ReadError("no JSON records in file")
-    return out
+    return _no_surrogates(out) if _SURROGATE_ESCAPE.search(text) else out
 
 
 def load_json_or_lines(data: bytes | str, origin: str = ""):
@@ -91,7 +113,7 @@ def looks_like_jsonl(text: str) -> bool:
         return False
     except json.JSONDecodeError as exc:
         return exc.msg == "Extra data"
-    except RecursionError:
+    except (RecursionError, ValueError):  # too deep, or an integer over Python's digit limit
         return False
 
 
@@ -220,21 +242,24 @@ def date_parts(year, month=None, day=None) -> tuple[str | None, str]:
     """Year, month and day fields (VERIS timelines) as a partial date."""
     try:
         y = int(year)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(Infinity)
         return None, "unknown"
     if not 1800 <= y <= 2200:
         return None, "unknown"
     try:
         m = int(month) if month not in (None, "") else None
-        if m is None or not 1 <= m <= 12:
-            return str(y), "year"
+    except (TypeError, ValueError, OverflowError):
+        m = None
+    if m is None or not 1 <= m <= 12:
+        return str(y), "year"
+    try:
         d = int(day) if day not in (None, "") else None
         if d is None:
             return f"{y}-{m:02d}", "month"
         import datetime as _dt
 
         return _dt.date(y, m, d).isoformat(), "day"
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return f"{y}-{m:02d}", "month"
 
 
@@ -390,7 +415,12 @@ def confidence_of(value, default: int = 50) -> int:
     if isinstance(value, bool) or value is None:
         return default
     if isinstance(value, (int, float)):
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            return default
+        if not math.isfinite(v):  # NaN and Infinity parse as JSON numbers: no confidence given
+            return default
         if 0 < v <= 1:
             v *= 100
         return max(0, min(100, int(round(v))))

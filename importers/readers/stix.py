@@ -17,6 +17,8 @@ Identity is stable: source uid `stix:<report id>`, incident uuid = the uuid in t
 """
 from __future__ import annotations
 
+import math
+
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
 from importers.readers.decode import ReadError
 from importers.readers.jsonutil import (
@@ -185,7 +187,8 @@ def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool) ->
 def _figures(obj: dict) -> list[Figure]:
     out = []
     for f in as_list(obj.get("x_incidex_figures")):
-        if isinstance(f, dict) and isinstance(f.get("value"), (int, float)) and not isinstance(f.get("value"), bool):
+        if isinstance(f, dict) and isinstance(f.get("value"), (int, float)) and not isinstance(f.get("value"), bool) \
+                and math.isfinite(f["value"]):  # NaN/Infinity parse as JSON numbers; no figure is infinite
             out.append(Figure(value=float(f["value"]), unit=line(f.get("unit"), 60), text=text(f.get("text"), 1000)))
     return out
 
@@ -213,7 +216,8 @@ def _incident_draft(b: _Bundle, obj: dict, source_ref: str | None, first: bool, 
     if obj["type"] == "campaign":
         type_ = guess_type(obj.get("x_incidex_type"), obj.get("labels"), f"{obj.get('objective') or ''} {title} {summary}")
     else:
-        ext_types = [v.get("incident_types") for v in (obj.get("extensions") or {}).values() if isinstance(v, dict)]
+        ext = obj.get("extensions")
+        ext_types = [v.get("incident_types") for v in (ext.values() if isinstance(ext, dict) else ()) if isinstance(v, dict)]
         type_ = guess_type(obj.get("x_incidex_type"), obj.get("labels"), obj.get("incident_types"), ext_types,
                            f"{title} {summary}")
     date, precision = date_of(obj.get("x_incidex_date") or obj.get("first_seen"))
@@ -350,6 +354,6 @@ def stix_documents(value, origin: str) -> list[Document]:
         docs.append(record_document(origin, "stix", f"stix:{ref}", draft.title, body, [draft],
                                     published=draft.date_start, publisher=_creator(b, obj), url=_url(obj)))
     if not docs:
-        kinds = sorted({o["type"] for o in objects})[:8]
+        kinds = sorted({line(o["type"], 40) for o in objects})[:8]  # types are data: one clean line each
         raise ReadError(f"STIX bundle has no report, incident or campaign to import (it holds: {', '.join(kinds)})")
     return docs

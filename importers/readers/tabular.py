@@ -369,7 +369,7 @@ def auto_mapping(records: list) -> Mapping:
                 fields[field] = keys[n]
                 break
     if not fields or not ({"title", "summary", "text", "type", "actor"} & set(fields)):
-        sample = ", ".join(sorted(keys.values())[:12])
+        sample = ", ".join(line(k, 40) for k in sorted(keys.values())[:12])  # keys are data: one clean line
         raise ReadError(f"records have no field incidex knows (keys: {sample}); give a mapping with --map FIELD=PATH")
     return Mapping({f: _quote_path(k) for f, k in fields.items()})
 

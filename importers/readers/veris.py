@@ -152,7 +152,7 @@ def _incident(rec: dict, origin: str) -> list[Document]:
         title = f"{type_.split('/')[-1].replace('-', ' ').capitalize()}" + (f" at {victim_names[0]}" if victim_names else "")
     figures = []
     total = _dict(attribute.get("confidentiality")).get("data_total")
-    if isinstance(total, (int, float)) and not isinstance(total, bool) and total > 0:
+    if isinstance(total, (int, float)) and not isinstance(total, bool) and 0 < total < 1e15:  # not inf, not absurd
         figures.append(Figure(value=float(total), unit="records", text=f"{int(total):,} records (VERIS data_total)"))
     security = line(rec.get("security_incident"), 20).lower()
     status = {"confirmed": "confirmed", "suspected": "suspected", "false positive": "disputed"}.get(security, "undetermined")
