@@ -207,6 +207,11 @@ def sources_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_body: bool 
             f" WHERE i.source_id IN ({marks}) AND +x.merged_into IS NULL ORDER BY i.incident_id", chunk):
             if r[0] in out:
                 out[r[0]]["incidents"].append(r[1])
+        # tags given at import (source.tags) and by analysts (the tag table), once each
+        for r in conn.execute(f"SELECT entity_id, name FROM tag WHERE entity = 'source' AND entity_id IN ({marks})"
+                              " ORDER BY name", chunk):
+            if r[0] in out and r[1] not in out[r[0]]["tags"]:
+                out[r[0]]["tags"].append(r[1])
     return [out[i] for i in ids if i in out]
 
 

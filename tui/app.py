@@ -168,6 +168,9 @@ class IncidexApp(App[None]):
         self.welcome: WelcomeScreen | None = None
         self.problems: list[str] = []
         self.filter_keys: set[str] = {"slash"}
+        from tui.curation import Curation
+
+        self.curation = Curation(self)
         if ascii:
             Glyphs.use_ascii()
             from textual.scrollbar import ScrollBarRender
@@ -227,6 +230,8 @@ class IncidexApp(App[None]):
 
         overrides = getattr(self, "_user_keys", {})
         t = Text(no_wrap=True, overflow=Glyphs.overflow)
+        if getattr(self, "curation", None) is not None and self.curation.marks:
+            t.append(self.curation.mark_label(), style="bold reverse yellow")
         for k in keymap.KEYS:
             if k.scope == "app" and k.show:
                 keys = overrides.get(k.id, k.keys).split(",")[0].strip()
@@ -555,6 +560,10 @@ class IncidexApp(App[None]):
             return
         self.exit()
 
+    def action_curate(self, what: str) -> None:
+        """Curation keys (tui.curation): edit, mark, merge, split, link, unlink, tag, note, review, undo."""
+        self.curation.run(what)
+
     def action_help(self) -> None:
         bv = self.browse()
         pane = "filter" if self.focused is bv.filter else "detail" if self.focused is bv.detail else "list"
@@ -700,6 +709,7 @@ class IncidexApp(App[None]):
         yield SystemCommand("Back", "Previous record ([)", self.action_back)
         yield SystemCommand("Forward", "Next record (])", self.action_forward)
         yield SystemCommand("Help", "Keys for the focused pane (?)", self.action_help)
+        yield from self.curation.system_commands()
         yield from super().get_system_commands(screen)
 
 

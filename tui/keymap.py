@@ -50,6 +50,17 @@ KEYS: tuple[Key, ...] = (
     Key("import_samples", "i", "import_samples", "Import the bundled samples (welcome screen)"),
     Key("quit", "q", "quit_if_idle", "Quit", show=True),
     Key("force_quit", "ctrl+q", "quit", "Quit (always)", priority=True),
+    # curation (tui.curation): on the record in the detail pane, or the list's row in the incidents view
+    Key("edit", "e", "curate('edit')", "Edit the incident: title, type, dates, status, summary"),
+    Key("mark", "m", "curate('mark')", "Mark or unmark the incident for a merge"),
+    Key("merge", "M", "curate('merge')", "Merge the marked incidents (after a confirmation)"),
+    Key("link_actor", "l", "curate('link_actor')", "Link an actor to the incident (role, confidence)"),
+    Key("link_source", "L", "curate('link_source')", "Link a source to the incident"),
+    Key("tag", "t", "curate('tag')", "Tag the record (-name removes a tag)"),
+    Key("note", "n", "curate('note')", "Add a note to the record"),
+    Key("review", "v", "curate('review')", "Mark the incident reviewed (again: not reviewed)"),
+    Key("review_queue", "R", "curate('queue')", "Review queue: pending same-event and alias decisions"),
+    Key("undo", "u", "curate('undo')", "Undo the latest change made in this session"),
     # the result list and the detail pane share the movement ids, so one remap moves both
     Key("cursor_down", "j,down", "cursor_down", "Down", "list"),
     Key("cursor_up", "k,up", "cursor_up", "Up", "list"),
@@ -65,6 +76,8 @@ KEYS: tuple[Key, ...] = (
     Key("page_down", "ctrl+d,pagedown", "page_down", "Half page down", "detail"),
     Key("page_up", "ctrl+u,pageup", "page_up", "Half page up", "detail"),
     Key("open", "enter", "open", "Open the linked actor, source or incident", "detail"),
+    Key("split", "x", "app.curate('split')", "Split the source under the cursor out into a new incident", "detail"),
+    Key("unlink", "d", "app.curate('unlink')", "Unlink the actor or source under the cursor", "detail"),
 )
 
 IDS = frozenset(k.id for k in KEYS)
