@@ -1,17 +1,16 @@
 """Every command and option explains itself (sqlite-utils' rule): a new one without help fails here."""
 from __future__ import annotations
 
-import click
 import typer.main
 
 from importers.cli import app
 
 
-def _walk(cmd: click.Command, path=()):
+def _walk(cmd, path=()):
+    """Commands depth first (typer vendors its own click: duck-type groups by their `commands`)."""
     yield path, cmd
-    if isinstance(cmd, click.Group):
-        for name, sub in cmd.commands.items():
-            yield from _walk(sub, (*path, name))
+    for name, sub in getattr(cmd, "commands", {}).items():
+        yield from _walk(sub, (*path, name))
 
 
 def test_every_command_and_option_has_help():
