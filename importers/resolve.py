@@ -22,7 +22,8 @@ from db.drafts import IncidentDraft
 from db.normalise import normalise
 
 THRESHOLD = 0.55
-MAX_CANDIDATES = 300
+NAMES_WEIGHT = 0.15
+MAX_CANDIDATES = 120
 PERPETRATOR_ROLES = {"perpetrator", "claimed", "attributed", "suspected"}
 # Families of types that reports of one event mix up: a hacktivist wave is "DDoS" in one article and
 # "defacements" in another; a ransomware attack is a "breach" or an "outage" elsewhere.
@@ -117,7 +118,17 @@ class Candidate:
     places: set[str]
     sources: set[int]
     countries: set[str]
-    names: set[str] = field(default_factory=set)  # distinctive capitalised words of its evidence
+    evidence: list[str] = field(default_factory=list)  # raw JSON evidence lists of its sources
+    target_ids: set[int] = field(default_factory=set)
+    actor_ids: set[int] = field(default_factory=set)
+    _names: set[str] | None = None
+
+    @property
+    def names(self) -> set[str]:
+        """Distinctive capitalised words of its evidence, computed only when a score needs them."""
+        if self._names is None:
+            self._names = distinctive(" ".join(e.get("text", "") for ev in self.evidence for e in json.loads(ev)))
+        return self._names
 
 
 def _by_names(conn: sqlite3.Connection, names: set[str], where: str, args: tuple, limit: int) -> list[int]:
@@ -197,16 +208,23 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
         figs = {float(f["value"]) for f in json.loads(r[6] or "[]") if isinstance(f.get("value"), (int, float))}
         out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), figs,
                               set(), set(), set(), set(), set(json.loads(r[7] or "[]")))
-    for r in conn.execute(f"SELECT ia.incident_id, ia.role, al.normalised FROM incident_actor ia"
-                          f" JOIN actor_alias al ON al.actor_id = ia.actor_id WHERE ia.incident_id IN ({marks})", ids):
+    # Actors as ids plus their one normalised name: reading every alias of every candidate's actors
+    # (galaxy groups have dozens) was most of the cost of resolution.
+    for r in conn.execute(f"SELECT ia.incident_id, ia.role, ia.actor_id, a.normalised FROM incident_actor ia"
+                          f" JOIN actor a ON a.id = ia.actor_id WHERE ia.incident_id IN ({marks})", ids):
         c = out[r[0]]
-        (c.targets if r[1] == "target" else c.actors).add(r[2])
+        if r[1] == "target":
+            c.targets.add(r[3])
+            c.target_ids.add(r[2])
+        else:
+            c.actors.add(r[3])
+            c.actor_ids.add(r[2])
     for r in conn.execute(f"SELECT incident_id, name FROM incident_place WHERE incident_id IN ({marks})", ids):
         out[r[0]].places.add(normalise(r[1]))
     for r in conn.execute(f"SELECT incident_id, source_id, evidence FROM incident_source WHERE incident_id IN ({marks})",
                           ids):
         out[r[0]].sources.add(r[1])
-        out[r[0]].names |= distinctive(" ".join(e.get("text", "") for e in json.loads(r[2] or "[]")))
+        out[r[0]].evidence.append(r[2] or "[]")
     return list(out.values())
 
 
@@ -222,6 +240,15 @@ def distinctive(text: str) -> set[str]:
     """Capitalised words inside sentences (names of people, products, outlets): a story's fingerprint."""
     words = {w for m in _CAPITALISED.findall(text or "") for w in normalise(m).split() if len(w) >= 4}
     return words - _COMMON
+
+
+def _ids(conn: sqlite3.Connection, names: set[str]) -> set[int]:
+    """Actor ids known by these names (through aliases)."""
+    if not names:
+        return set()
+    marks = ",".join("?" * len(names))
+    return {r[0] for r in conn.execute(f"SELECT DISTINCT actor_id FROM actor_alias WHERE normalised IN ({marks})",
+                                       tuple(names))}
 
 
 def _blocked(conn: sqlite3.Connection, source_id: int) -> set[int]:
@@ -250,7 +277,8 @@ def _title_similarity(a: str, b: str) -> float:
 
 def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
           targets: set[str], actors: set[str], places: set[str], figures: set[float],
-          names: set[str] = frozenset()) -> tuple[float, list[str], list[str]]:
+          names: set[str] = frozenset(), target_ids: set[int] = frozenset(),
+          actor_ids: set[int] = frozenset()) -> tuple[float, list[str], list[str]]:
     """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields)."""
     agree: list[str] = []
     disagree: list[str] = []
@@ -273,14 +301,15 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     if draft.type == c.type:
         s += 0.1
         agree.append("type")
-    shared_targets = targets & c.targets
+    shared_targets = (targets & c.targets) or (target_ids & c.target_ids)
     if shared_targets:
         s += 0.3
         agree.append("targets")
     elif targets and c.targets:
         s -= 0.3  # hacktivist waves hit a new target every day: different targets, different incidents
         disagree.append("targets")
-    shared_actors = (actors & c.actors) - GENERIC_ACTORS or _near(actors - GENERIC_ACTORS, c.actors)
+    shared_actors = ((actors & c.actors) - GENERIC_ACTORS or (actor_ids & c.actor_ids)
+                     or _near(actors - GENERIC_ACTORS, c.actors))
     if shared_actors:
         s += 0.2
         agree.append("actors")
@@ -297,14 +326,16 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     elif any(abs(a - b) <= 0.1 * max(a, b) for a in figures for b in c.figures if min(a, b) >= 100):
         s += 0.1  # outlets round the same count differently: 19,000 and 20,000 websites
         agree.append("figures (close)")
-    shared_names = (names & c.names) - places - c.places - actors - c.actors - targets - c.targets
-    if len(shared_names) >= 3:
-        s += 0.15  # both stories quote the same people, products or outlets
-        agree.append("names")
     sim = _title_similarity(f"{draft.title} {draft.summary}", f"{c.title} {c.summary}")
     if sim >= 0.6:
         s += 0.25 * (sim - 0.4) / 0.6
         agree.append(f"wording ({sim:.2f})")
+    # Shared names are read from the stored evidence, so only when they can still tip the decision.
+    if names and THRESHOLD - NAMES_WEIGHT <= s < THRESHOLD and len(agree) >= 2:
+        shared_names = (names & c.names) - places - c.places - actors - c.actors - targets - c.targets
+        if len(shared_names) >= 3:
+            s += NAMES_WEIGHT  # both stories quote the same people, products or outlets
+            agree.append("names")
     return round(s, 3), agree, disagree
 
 
@@ -319,12 +350,14 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> t
         return None  # nothing to anchor a join on
     blocked = _blocked(conn, source_id)
     names = distinctive(" ".join(e.text for e in draft.evidence))
+    target_ids, actor_ids = _ids(conn, targets), _ids(conn, actors - GENERIC_ACTORS)
     best: tuple[float, Candidate, list[str]] | None = None
     place_names = sorted({p.name for p in draft.places if p.name})
     for c in _load(conn, _candidate_ids(conn, draft, targets, actors - GENERIC_ACTORS, place_names)):
         if source_id in c.sources or c.id in blocked or not compatible_types(draft.type, c.type):
             continue
-        s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names)
+        s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names,
+                                   target_ids, actor_ids)
         # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
         if s >= THRESHOLD and len(agree) >= 3 and (best is None or s > best[0]):
             best = (s, c, agree)
