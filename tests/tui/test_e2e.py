@@ -3,6 +3,7 @@ back with `tmux capture-pane -p`, and we assert what a person would see."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -195,3 +196,42 @@ def test_browse_over_ssh(tmux_available, tmp_path):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_import_while_browsing_keeps_the_browser_responsive_and_refreshes_it(tmux_available, tmp_path):
+    """Two processes on one file: `incidex import` writes while `incidex browse` is open in tmux."""
+    db = build_db(tmp_path / "fixture.db")
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"n{i:02d}.md").write_text(
+            f"---\ntitle: Portal outage number {i}\npublished: 2025-0{1 + i % 9}-1{i % 10}\n---\n"
+            f"A distributed denial of service (DDoS) attack knocked the booking portal of ferry operator Nordwave"
+            f" Lines offline on Monday, the company said, and service {i} came back after a few hours.\n",
+            encoding="utf-8")
+    t = Tmux(_browse_command(db, tmp_path / "home"), env={"NO_COLOR": "1"})
+    try:
+        t.wait_for("4 of 4")
+        importer = subprocess.Popen([sys.executable, "-m", "importers.cli", "import", "--db", str(db), str(folder)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # while it writes, the browser keeps answering keys
+        t.send("2")
+        t.wait_for("2 Actors")
+        t.send("1")
+        out, err = importer.communicate(timeout=300)
+        assert importer.returncode == 0, err
+        assert "locked" not in err
+        # the view refreshes by itself with the new incidents, without a key press
+        def total(screen: str) -> int:
+            m = re.search(r"(\d[\d,]*) of (\d[\d,]*)", screen.splitlines()[1] if screen.count("\n") else "")
+            return int(m.group(2).replace(",", "")) if m else 0
+
+        screen = t.wait_until(lambda s: total(s) > 4, "the list counting the imported incidents", timeout=30)
+        assert "DDoS attack" in screen and "Killnet DDoS on the hospital website" in screen
+        t.send("/")
+        t.send("type:ddos", literal=True)
+        t.wait_until(lambda s: total(s) > 4 and "DDoS attack" in s, "filtering the new incidents")
+        t.send("C-q")
+        t.wait_until(lambda s: t.dead(), "quitting")
+    finally:
+        t.close()
