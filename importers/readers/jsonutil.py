@@ -302,19 +302,9 @@ def countries_of(*values) -> list[str]:
 
 # --- incident types ----------------------------------------------------------------------------------
 
-TYPES = {
-    "availability": ("ddos", "dos", "sabotage", "outage"),
-    "intrusions": ("defacement", "system-compromise", "application-compromise", "account-compromise"),
-    "information-content-security": ("unauthorised-access", "data-leak", "data-loss", "unauthorised-modification"),
-    "malicious-code": ("ransomware", "malware"),
-    "fraud": ("phishing", "financial-theft", "masquerade"),
-    "abusive-content": ("spam", "harmful-speech"),
-    "information-gathering": ("scanning", "social-engineering"),
-    "intrusion-attempts": ("exploit", "login-attempts"),
-    "vulnerable": ("vulnerable-system",),
-    "other": ("influence-operation", "vandalism", "terrorism", "undetermined", "other"),
-}
-VALID_TYPES = {f"{c}/{s}" for c, subs in TYPES.items() for s in subs}
+from db.taxonomy import TYPES as _ALL_TYPES  # noqa: E402 - the one taxonomy
+
+VALID_TYPES = set(_ALL_TYPES)
 
 # Free wording (CyberPeace types, VERIS varieties, MISP tags, STIX labels) to types; first match wins.
 _TYPE_WORDS = [
