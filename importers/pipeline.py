@@ -226,8 +226,6 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
         progress: Callable[[Outcome], None] | None = None, total_hint: Callable[[int], None] | None = None,
         stdin: bytes | None = None) -> Report:
     """Import everything named by `args`. `conn` may be None for a dry run."""
-    from db.store import store_document
-
     resolver = None
     if opts.extract and not opts.dry_run:
         try:

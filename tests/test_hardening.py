@@ -51,7 +51,7 @@ def test_two_imports_at_once_neither_locked_nor_duplicated(tmp_path):
     procs = [subprocess.Popen(_cmd(db, f, "--workers", "1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for f in (a, b)]
     outs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err
     reports = [json.loads(out) for out, _ in outs]
