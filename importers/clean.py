@@ -65,7 +65,7 @@ _SEPARATORS = re.compile(r"\s[·•|»›]\s")
 # Whole lines that are page furniture, matched case-insensitively after trimming bullets.
 _FURNITURE_LINE = re.compile(
     r"^(?:"
-    r"oops!?|something went wrong\.?|please try again( later)?\.?|try again\.?|loading\.*|"
+    r"oops!?|loading\.*|try again\.?|please try again( later)?\.?|something went wrong\.?|"
     r"advertisement|advert|sponsored( content)?|ad|skip to (main )?content|menu|search|home|close|"
     r"share( this)?( article| story| on \w+)?:?|tweet|email|print|copy link|whatsapp|facebook|twitter|linkedin|"
     r"(\d+ )?comments?|comment on this (story|article)|view comments|show comments|leave a comment|"
@@ -96,7 +96,7 @@ _FURNITURE_PHRASE = re.compile(
 _TRAILER_START = re.compile(
     r"^(?:comments?|join the conversation!?.*|read more on:.*|read more here|more from .{2,40}|"
     r"related (articles|stories|coverage)|most (read|popular)|comment on this (story|article)|"
-    r"comments have been closed.*|please let us know if you're having issues with commenting.*|"
+    r"comments have been closed.*|.{0,40}\bissues with commenting.*|"
     r"follow [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3} on (twitter|x|facebook|instagram|linkedin|mastodon|bluesky)\b.*|"
     r"sign up for .{0,60}newsletter.*|you might also like.*|recommended.*)$",
     re.IGNORECASE,
@@ -214,7 +214,7 @@ def clean_text(text: str) -> Cleaned:
             out.removed.extend(p for p in parts if _FURNITURE_PHRASE.search(p))
             s = " ".join(p for p in parts if not _FURNITURE_PHRASE.search(p))
         # Before the story starts, short lines that are not sentences are related-story links, labels
-        # and captions ("Raif Badawi's flogging to resume Friday", "UPI").
+        # and captions ("Minister to visit flooded valley on Monday", "AFP").
         if i < first_story and _words(s) < 15 and not _SENTENCE_END.search(s):
             out.removed.append(s)
             continue
