@@ -15,11 +15,11 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input
 
 from tui import keymap
 from tui.data import Row
 from tui.safe import Glyphs, safe_line
+from tui.widgets import typeahead
 
 
 def _short_type(t: str) -> str:
@@ -177,18 +177,8 @@ class ResultList(ScrollView, can_focus=True):
 
     async def _on_key(self, event: events.Key) -> None:
         # Type-ahead: keys that were queued here before `/` moved the focus belong to the filter.
-        if event.key in getattr(self.app, "filter_keys", ()):
-            event.stop()
-            event.prevent_default()
-            self.app.action_focus_filter()  # at once, not after the key bubbles up to the app
-            return
-        focused = self.screen.focused
-        if focused is not self and isinstance(focused, Input):
-            event.stop()
-            event.prevent_default()
-            focused._forward_event(events.Key(event.key, event.character))
-            return
-        await super()._on_key(event)
+        if not typeahead.redirect(self, event):
+            await super()._on_key(event)
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y
