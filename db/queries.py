@@ -96,6 +96,29 @@ INCIDENT_COLS = ("id, uuid, title, summary, type, domain, status, date_start, da
                  " countries, figures, review, edited_fields, merged_into, join_reason, created_at, updated_at")
 
 
+def row_extras(conn: sqlite3.Connection, view: str, ids: Sequence[int]) -> dict[int, dict]:
+    """What a list row shows beside the title, for one page of ids: incidents get their type, countries and
+    the names of their non-target actors (in link order), sources their publisher. Two light queries; the
+    full records of `incidents_by_id` cost several times more and are not needed for a row."""
+    out: dict[int, dict] = {}
+    for chunk in _batches(list(ids)):
+        marks = _marks(len(chunk))
+        if view == "incidents":
+            for i, type_, countries in conn.execute(
+                    f"SELECT id, type, countries FROM incident WHERE id IN ({marks})", chunk):
+                out[i] = {"type": type_ or "", "countries": json.loads(countries or "[]"), "actors": []}
+            for i, name in conn.execute(
+                    f"SELECT ia.incident_id, a.name FROM incident_actor ia JOIN actor a ON a.id = ia.actor_id"
+                    f" WHERE ia.incident_id IN ({marks}) AND ia.role != 'target' ORDER BY ia.id", chunk):
+                names = out.get(i, {}).get("actors")
+                if names is not None and name not in names:
+                    names.append(name)
+        elif view == "sources":
+            for i, publisher in conn.execute(f"SELECT id, publisher FROM source WHERE id IN ({marks})", chunk):
+                out[i] = {"publisher": publisher or ""}
+    return out
+
+
 def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence: bool = True) -> list[dict]:
     """Full incident dicts in the export contract's shape (DESIGN.md section 8), in the order of `ids`."""
     ids = list(ids)

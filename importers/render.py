@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
-from importers.clean import safe_line, strip_unsafe
+from importers.sanitize import safe_line, strip_unsafe
 
 ROLE_TITLES = {
     "perpetrator": "Perpetrators", "claimed": "Claimed by", "attributed": "Attributed to",

@@ -10,7 +10,9 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container, Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import get_current_worker
 
@@ -29,6 +31,7 @@ SORT_CAP = 5000
 SORTS = ("relevance", "newest", "oldest", "title")
 NARROW = 100
 POLL_SECONDS = 0.5
+SEARCHING_MARK_AFTER = 0.12
 TITLES = {"incidents": "Incidents", "actors": "Actors", "sources": "Sources"}
 
 
@@ -88,11 +91,18 @@ class ViewState:
     stale: bool = False
     loaded: bool = False
     searched_at: float = 0.0
+    pending: int = 0  # the generation of the search still running, 0 when none
 
 
 class FilterInput(Input):
     """The filter bar. Enter and escape move the focus at once, and keys that were already queued here when
     the focus moved (fast typing over SSH: `lyon`, enter, `2` in one read) go where the focus now is."""
+
+    # Input sets its virtual size on every keystroke, and Widget's reactive asks for a layout pass of the
+    # whole screen when it changes; the relayout then re-renders both tall scrollbars, so the frame's dirty
+    # box spans the list and the detail pane (10-45 ms per key at 200x50). The bar's size never depends on
+    # its text and horizontal scrolling reads virtual_size directly: no layout needed.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.screen.focused
@@ -153,8 +163,9 @@ class IncidexApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, db=None, *, view: str = "incidents", query: str = "", ascii: bool = False,
-                 theme: str | None = None, data: Data | None = None, poll: bool = True) -> None:
+                 theme: str | None = None, data: Data | None = None, poll: bool = True, tune_gc: bool = False) -> None:
         super().__init__()
+        self.tune_gc = tune_gc
         self.data = data or Data(db)
         self.start_view = view if view in VIEWS else "incidents"
         self.start_query = query or ""
@@ -214,6 +225,8 @@ class IncidexApp(App[None]):
         if self.poll:
             self.set_interval(POLL_SECONDS, self.check_changes)
         self.check_empty()
+        if self.tune_gc:
+            self.call_after_refresh(settle_gc)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -308,9 +321,30 @@ class IncidexApp(App[None]):
     def search(self, view: str, keep_id: int | None = None, keep_index: bool = False) -> None:
         st = self.states[view]
         st.generation += 1
+        st.pending = st.generation
         st.searched_at = time.perf_counter()
-        self._count(view, searching=True)
+        if not st.loaded and not st.query.strip() and keep_id is None and self._first_page_now(view, st.generation):
+            return
+        # the "searching" mark only for a search that is still running after a moment: most answer within a
+        # frame or two, and drawing the mark first would be one more frame on the way to the results
+        self.set_timer(SEARCHING_MARK_AFTER, lambda g=st.generation: self._searching(view, g))
         self._run_search(view, st.query, st.generation, keep_id, keep_index)
+
+    def _searching(self, view: str, generation: int) -> None:
+        st = self.states[view]
+        if st.generation == generation and st.pending == generation:
+            self._count(view, searching=True)
+
+    def _first_page_now(self, view: str, generation: int) -> bool:
+        """The first page of an unfiltered view is a keyset read of the newest rows (under 10 ms at 1M rows):
+        read here, on the UI thread, its rows are in the very first frame instead of a second one after a
+        worker round trip (which costs ~80 ms of cold start). Any trouble falls back to the worker."""
+        try:
+            page = self.data.page(view, "", limit=FIRST_PAGE)
+        except Exception:  # noqa: BLE001 - the worker path reports errors
+            return False
+        self.on_page_loaded(PageLoaded(view, generation, page, None, False))
+        return True
 
     @per_view("search")
     def _run_search(self, view: str, query: str, generation: int, keep_id, keep_index) -> None:
@@ -334,6 +368,7 @@ class IncidexApp(App[None]):
         st.loaded = True
         st.stale = False
         if page.first:
+            st.pending = 0
             st.total, st.exact, st.hints, st.understood = page.total, page.exact, page.hints, page.understood
             st.cursor = page.cursor
             lst = bv.results
@@ -713,6 +748,23 @@ class IncidexApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+def settle_gc() -> None:
+    """Python's full garbage collections scan every object the process holds: with Textual's widget tree,
+    styles and our caches that is 35-95 ms, and they come about once a second while typing or scrolling,
+    each one stalling a frame. Everything alive after the first frame lives as long as the app, so it is
+    frozen out of the collector (without a collection first: that alone is a 50 ms pause, for a few
+    thousand objects of start-up garbage), and collections of the young generations run less often.
+    `tui.run` switched the collector off for the start-up (imports and the first frame): on again here."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+    gc.set_threshold(GC_THRESHOLDS[0], GC_THRESHOLDS[1], GC_THRESHOLDS[2])
+
+
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
 def run(db=None, *, view: str = "incidents", query: str = "", mouse: bool = True, ascii: bool = False,
         theme: str | None = None) -> None:
-    IncidexApp(db, view=view, query=query, ascii=ascii, theme=theme).run(mouse=mouse)
+    IncidexApp(db, view=view, query=query, ascii=ascii, theme=theme, tune_gc=True).run(mouse=mouse)

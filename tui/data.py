@@ -163,22 +163,11 @@ class Data:
         """Columns the list shows beside the title: cheap bulk lookups by id (no counts over links)."""
         if not rows:
             return
-        conn = self._search.conn
-        ids = [r.id for r in rows]
-        if view == "incidents":
-            found = {i["id"]: i for i in queries.incidents_by_id(conn, ids, with_evidence=False)}
-            for r in rows:
-                i = found.get(r.id)
-                if i:
-                    names = list(dict.fromkeys(a["name"] for a in i["actors"] if a["role"] != "target"))
-                    r.extra = {"type": i["type"] or "", "countries": i["countries"], "actors": names,
-                               "sources": len(i["sources"])}
-        elif view == "sources":
-            found = {s["id"]: s for s in queries.sources_by_id(conn, ids, with_body=False)}
-            for r in rows:
-                s = found.get(r.id)
-                if s:
-                    r.extra = {"publisher": s["publisher"] or "", "incidents": len(s["incidents"])}
+        if view not in ("incidents", "sources"):
+            return
+        found = queries.row_extras(self._search.conn, view, [r.id for r in rows])
+        for r in rows:
+            r.extra = found.get(r.id) or r.extra
 
     def _fallback_page(self, view: str, query: str, after, limit: int) -> Page:
         conn = self._search.conn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from importers.clean import safe_line, strip_unsafe
+from importers.sanitize import safe_line, strip_unsafe
 
 __all__ = ["safe_line", "strip_unsafe", "line", "block"]
 

@@ -164,6 +164,20 @@ async def test_filter_with_qualifier_and_no_match(fixture_db):
         assert "nothing matches" in screen_text(app)
 
 
+async def test_a_query_longer_than_the_filter_bar_scrolls_and_keeps_the_end_in_view(fixture_db):
+    # the filter bar skips the whole-screen layout pass per key; it must still scroll its own text
+    app = make_app(fixture_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        query = "killnet " * 12 + "zqend"
+        await type_query(pilot, query)
+        bar = app.browse().filter
+        assert bar.value == query
+        assert bar.scroll_x > 0
+        assert "zqend" in screen_text(app)
+        assert "nothing matches" in screen_text(app)
+
+
 async def test_stale_results_are_dropped(fixture_db):
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -249,6 +249,8 @@ class ResultList(ScrollView, can_focus=True):
             tail = "  ".join(x for x in (", ".join(actors[:2]), " ".join(countries[:3])) if x)
             if tail:
                 parts.append(("  " + safe_line(tail), "dim"))
+        elif self.view == "sources" and row.extra.get("publisher"):
+            parts.append(("  " + safe_line(row.extra["publisher"]), "dim"))
         return parts
 
     def row_text(self, row: Row) -> Text:
