@@ -8,9 +8,6 @@ workers, which cancel each other, so the lock is held only by the newest one for
 * ``search``   result pages (one `db.search.Searcher` with its caches) and their row enrichment;
 * ``detail``   detail panes, facets and totals;
 * ``poll``     the live-refresh timer (`data_version`), on the UI thread: a pragma read, microseconds.
-
-If `db.search` has no ``search`` function (an older tree), result pages fall back to `db.queries` lists
-(unfiltered, newest first) and the hint line says that filtering is unavailable.
 """
 from __future__ import annotations
 
@@ -22,24 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db import queries
-from db.engine import DatabaseError, connect, resolve_path
-
-try:  # the search engine is written alongside the browser; degrade if it is missing
-    from db import search as _search
-
-    HAVE_SEARCH = hasattr(_search, "search")
-    SearchCancelled = getattr(_search, "SearchCancelled", RuntimeError)
-except ImportError:  # pragma: no cover - only in a tree without db.search
-    _search = None
-    HAVE_SEARCH = False
-    SearchCancelled = RuntimeError
+from db import search as _search
+from db.engine import DatabaseError, connect, data_version, resolve_path
 
 VIEWS = ("incidents", "actors", "sources")
-_SEARCH_KW: set[str] = set()
-if HAVE_SEARCH:
-    import inspect as _inspect
-
-    _SEARCH_KW = set(_inspect.signature(_search.search).parameters)
 ENTITY = {"incidents": "incident", "actors": "actor", "sources": "source"}
 FACET_SAMPLE = 2000
 """Facets count over at most this many matching rows (the best/newest ones); the panel says so."""
@@ -90,7 +73,7 @@ class Data:
         self._search = _Locked(first)
         self._detail = _Locked(self._open())
         self._poll = self._open()
-        self.searcher = _search.Searcher(first) if HAVE_SEARCH and hasattr(_search, "Searcher") else None
+        self.searcher = _search.Searcher(first)
 
     def _open(self):
         if not self.readonly and self._writable():
@@ -123,11 +106,7 @@ class Data:
     # --- change detection ------------------------------------------------------------------------
     def data_version(self) -> int:
         """Changes whenever another connection commits to the file (cheap: call it on a timer)."""
-        fn = getattr(__import__("db.engine", fromlist=["x"]), "data_version", None)
-        if fn is not None:
-            return fn(self._poll)
-        # db.engine has no helper yet: the pragma is the one statement the browser issues itself.
-        return self._poll.execute("PRAGMA data_version").fetchone()[0]
+        return data_version(self._poll)
 
     # --- result pages ----------------------------------------------------------------------------
     def page(self, view: str, query: str, *, after=None, limit: int = 100,
@@ -136,28 +115,23 @@ class Data:
         with self._search.lock:
             if cancel is not None and cancel():
                 raise Cancelled()
-            if not HAVE_SEARCH:
-                return self._fallback_page(view, query, after, limit)
-            run = self.searcher.search if self.searcher is not None else (
-                lambda *a, **k: _search.search(self._search.conn, *a, **k))
             try:
                 # an empty filter's total comes from `total()` in the background: do not count here
-                kw = {"count_limit": limit} if not query.strip() and "count_limit" in _SEARCH_KW else {}
-                res = run(view, query, limit=limit, after=after, cancel=cancel, **kw)
-            except SearchCancelled:
+                kw = {"count_limit": limit} if not query.strip() else {}
+                res = self.searcher.search(view, query, limit=limit, after=after, cancel=cancel, **kw)
+            except _search.SearchCancelled:
                 raise Cancelled() from None
             rows = [Row(h.id, h.title or "", list(h.positions or ()), h.date) for h in res.rows]
             if cancel is not None and cancel():
                 raise Cancelled()
             self._enrich(view, rows)
-            hints = [str(n) for n in (getattr(res, "notes", None) or getattr(res.parsed, "ignored", []) or [])]
+            hints = [str(n) for n in (res.notes or res.parsed.ignored or [])]
             for wrong, right in (res.corrections or {}).items():
                 note = f"{wrong} → {right}"
                 if not any(note in h for h in hints):
                     hints.append(f"no match for {wrong!r}: showing {right}")
             return Page(view, query, rows, res.total, res.total_is_exact, res.next_cursor,
-                        getattr(res.parsed, "understood", ""), hints, after is None,
-                        getattr(res, "elapsed_ms", 0.0))
+                        res.parsed.understood, hints, after is None, res.elapsed_ms)
 
     def _enrich(self, view: str, rows: list[Row]) -> None:
         """Columns the list shows beside the title: cheap bulk lookups by id (no counts over links)."""
@@ -169,26 +143,10 @@ class Data:
         for r in rows:
             r.extra = found.get(r.id) or r.extra
 
-    def _fallback_page(self, view: str, query: str, after, limit: int) -> Page:
-        conn = self._search.conn
-        start = after or 0
-        lister = {"incidents": queries.list_incidents, "actors": queries.list_actors,
-                  "sources": queries.list_sources}[view]
-        recs = lister(conn, None, start + limit + 1)[start:]
-        rows = [Row(r["id"], r.get("title") or r.get("name") or "", [], r.get("date") or r.get("published"))
-                for r in recs[:limit]]
-        self._enrich(view, rows)
-        more = len(recs) > limit
-        hints = ["search is not available in this version: showing everything"] if query.strip() else []
-        return Page(view, query, rows, start + len(rows) + (1 if more else 0), not more,
-                    start + limit if more else None, "everything", hints, after is None)
-
     def total(self, view: str) -> int:
         """Rows in the view without a filter (exact; may take a few hundred ms at 1M rows)."""
         with self._detail.lock:
-            if HAVE_SEARCH and hasattr(_search, "count"):
-                return _search.count(self._detail.conn, view, "")
-            return queries.stats(self._detail.conn)[view]
+            return _search.count(self._detail.conn, view, "")
 
     # --- records ---------------------------------------------------------------------------------
     def record(self, entity: str, ident: int) -> dict | None:
@@ -199,10 +157,8 @@ class Data:
     def is_empty(self) -> bool:
         """No sources, incidents nor actors: the welcome screen shows instead of empty lists."""
         with self._detail.lock:
-            conn = self._detail.conn
-            if HAVE_SEARCH:  # index lookups, cheap at any size
-                return all(_search.search(conn, v, "", limit=1, count_limit=1).total == 0 for v in VIEWS)
-            return not (queries.list_sources(conn, None, 1) or queries.list_incidents(conn, None, 1))
+            conn = self._detail.conn  # index lookups, cheap at any size
+            return all(_search.search(conn, v, "", limit=1, count_limit=1).total == 0 for v in VIEWS)
 
     # --- facets ----------------------------------------------------------------------------------
     def facets(self, view: str, query: str, cancel: Callable[[], bool] | None = None) -> dict:
@@ -260,8 +216,7 @@ class Data:
             report = pipeline.run(conn, [str(samples)], pipeline.Options())
         finally:
             conn.close()
-        if self.searcher is not None:
-            self.searcher.invalidate()
+        self.searcher.invalidate()
         return f"imported {report.sources} sample articles: {report.incidents} incidents"
 
 

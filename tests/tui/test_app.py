@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from tests.tui.conftest import build_db, make_app, screen_text, settle
+from tests.tui.conftest import make_app, screen_text, settle
 
 SIZE = (120, 36)
 
@@ -607,28 +607,14 @@ def test_the_fixture_articles_import_and_browse(tmp_path, monkeypatch):
     asyncio.run(run())
 
 
-def test_data_layer_falls_back_without_search(tmp_path, monkeypatch):
-    from tui import data
-
-    build_db(tmp_path / "f.db")
-    monkeypatch.setattr(data, "HAVE_SEARCH", False)
-    d = data.Data(tmp_path / "f.db")
-    p = d.page("incidents", "killnet", limit=2)
-    assert len(p.rows) == 2 and p.cursor == 2 and p.hints
-    p2 = d.page("incidents", "", after=p.cursor, limit=2)
-    assert len(p2.rows) == 2 and p2.cursor is None
-    d.close()
-
-
 def test_tui_has_no_sql():
-    """DESIGN.md section 2: tui reads through db.queries/db.search (one documented pragma aside)."""
+    """DESIGN.md section 2: tui reads through db.queries/db.search."""
     import re
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "tui"
     for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        text = text.replace('"PRAGMA data_version"', "")
         assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s+(\*|\w+\s+FROM|INTO|\w+\s+SET)", text), path
         assert "import sqlite3" not in text, path
 
