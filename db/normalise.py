@@ -1,15 +1,20 @@
 """Normalised forms of names, used for identity (actors, aliases) and matching."""
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """Lower case without accents: 'Île-de-France' -> 'ile-de-france'."""
-    text = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # nothing to decompose (the same result, without a pass per character)
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
@@ -20,3 +25,14 @@ def normalise(name: str) -> str:
     """
     text = re.sub(r"['’‘`]", "", fold(name))
     return _NON_ALNUM.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def normalise_cached(name: str) -> str:
+    """normalise() memoised, for the short names (places, actors) that every report of a story repeats."""
+    return normalise(name)
+
+
+def source_uid(body: str) -> str:
+    """Identity of an article: sha256 of its text with case, white space and punctuation folded."""
+    return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()

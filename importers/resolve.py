@@ -20,10 +20,15 @@ from dataclasses import dataclass, field
 
 from db.drafts import IncidentDraft
 from db.normalise import normalise
+from db.normalise import normalise_cached as _norm
 
 THRESHOLD = 0.55
 NAMES_WEIGHT = 0.15
+NAMES_SOURCES = 50  # sources of a candidate whose evidence is read for shared names (the first ones)
 MAX_CANDIDATES = 120
+WINDOW_SCAN = 150  # incidents read on each side of a draft's date (and per coarse date value) by the actor/place branch
+UNDATED_SCAN = 500  # newest undated incidents the actor/place branch reads
+BUSY_LINKS = 400  # a target linked to this many incidents is looked for through the date window, like an actor
 PERPETRATOR_ROLES = {"perpetrator", "claimed", "attributed", "suspected"}
 # Families of types that reports of one event mix up: a hacktivist wave is "DDoS" in one article and
 # "defacements" in another; a ransomware attack is a "breach" or an "outage" elsewhere.
@@ -116,116 +121,234 @@ class Candidate:
     targets: set[str]
     actors: set[str]
     places: set[str]
-    sources: set[int]
     countries: set[str]
-    evidence: list[str] = field(default_factory=list)  # raw JSON evidence lists of its sources
     target_ids: set[int] = field(default_factory=set)
     actor_ids: set[int] = field(default_factory=set)
+    conn: sqlite3.Connection | None = None
     _names: set[str] | None = None
+    figures_length: int = -1  # length of the figures JSON the figures were read from (for `Resolver`)
+    figures_count: int = 0
 
     @property
     def names(self) -> set[str]:
-        """Distinctive capitalised words of its evidence, computed only when a score needs them."""
+        """Distinctive capitalised words of its sources' evidence, read only when a score needs them."""
         if self._names is None:
-            self._names = distinctive(" ".join(e.get("text", "") for ev in self.evidence for e in json.loads(ev)))
+            rows = self.conn.execute("SELECT evidence FROM incident_source WHERE incident_id = ? ORDER BY source_id"
+                                     " LIMIT ?", (self.id, NAMES_SOURCES)).fetchall() if self.conn else []
+            self._names = distinctive(" ".join(e.get("text", "") for (ev,) in rows for e in json.loads(ev or "[]")))
         return self._names
 
 
-def _by_names(conn: sqlite3.Connection, names: set[str], where: str, args: tuple, limit: int) -> list[int]:
-    """Incidents linked to an actor known by one of these names, driven from the alias index."""
-    marks = ",".join("?" * len(names))
+def _by_actor_ids(conn: sqlite3.Connection, actor_ids: set[int], where: str, args: tuple, limit: int) -> list[int]:
+    """Live incidents linked (in any role) to one of these actors and matching `where`, off the actor index."""
+    if not actor_ids:
+        return []
     return [r[0] for r in conn.execute(
-        f"SELECT DISTINCT i.id FROM actor_alias al JOIN incident_actor ia ON ia.actor_id = al.actor_id"
-        f" JOIN incident i ON i.id = ia.incident_id WHERE al.normalised IN ({marks})"
-        f" AND +i.merged_into IS NULL AND {where} LIMIT ?", (*names, *args, limit))]
+        f"SELECT DISTINCT i.id FROM incident_actor ia JOIN incident i ON i.id = ia.incident_id"
+        f" WHERE ia.actor_id IN ({_marks(len(actor_ids))}) AND +i.merged_into IS NULL AND {where} LIMIT ?",
+        (*sorted(actor_ids), *args, limit))]
 
 
-def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, targets: set[str], actors: set[str],
+def _busy(conn: sqlite3.Connection, actor_ids: set[int]) -> set[int]:
+    """Actors linked to BUSY_LINKS incidents or more (reading their links would grow with the database)."""
+    return {a for a in actor_ids if conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM incident_actor WHERE actor_id = ? LIMIT ?)",
+        (a, BUSY_LINKS)).fetchone()[0] >= BUSY_LINKS}
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _near_dates(rng: DateRange, slack_days: int | None = None) -> tuple[str, tuple]:
+    """SQL for the ids of the incidents dated nearest to a range: at most WINDOW_SCAN on each side of its
+    middle within the window, and WINDOW_SCAN per coarse value ('2024', '2024-03') of the window. Every
+    part is a bounded walk of the date index, so a dense period costs no more than a quiet one."""
+    lo, hi, coarse = _date_window(rng, slack_days)
+    mid = (rng.start + (rng.end - rng.start) / 2).isoformat()
+    parts = ["SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start <= ?"
+             " ORDER BY date_start LIMIT ?)",
+             "SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start < ?"
+             " ORDER BY date_start DESC LIMIT ?)"]
+    args: list = [mid, hi, WINDOW_SCAN, lo, mid, WINDOW_SCAN]
+    for c in coarse:
+        parts.append("SELECT id FROM (SELECT id FROM incident WHERE date_start = ? ORDER BY id DESC LIMIT ?)")
+        args += [c, WINDOW_SCAN]
+    return " UNION ALL ".join(parts), tuple(args)
+
+
+def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: set[int], actor_ids: set[int],
                    places: list[str]) -> list[int]:
-    """The block of incidents worth scoring, each branch bounded.
+    """The block of incidents worth scoring, each branch bounded whatever the size of the database.
 
     Targets are specific (a victim has few incidents), so incidents sharing a target come straight off
-    the alias index. Actors and places are not (a busy group has thousands of incidents, a country
-    tens of thousands): those branches are driven from the date window instead, so their cost follows
-    how many incidents fall in a few weeks, not the size of the database. Undated incidents (reports
-    without a publication date) are offered when they share a name or a place.
+    the actor index; a target linked to BUSY_LINKS incidents or more is treated like an actor. Actors
+    and places are not specific (a busy group has thousands of incidents, a country tens of
+    thousands): those branches are driven from the date index instead, reading only the incidents
+    dated nearest to the draft (`_near_dates`). Undated incidents (reports without a publication date)
+    are offered when they share a name or a place, among the newest UNDATED_SCAN of them.
     """
     ids: list[int] = []
     rng = DateRange.parse(draft.date_start, draft.date_end)
     if rng is None:
-        if targets or actors:
-            ids += _by_names(conn, targets | actors, "1", (), MAX_CANDIDATES // 3)
+        ids += _by_actor_ids(conn, target_ids | actor_ids, "1", (), MAX_CANDIDATES // 3)
         return ids
+    busy = _busy(conn, target_ids) if target_ids else set()
     lo, hi, coarse = _date_window(rng)
-    window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(coarse))}))"
-    wargs = (lo, hi, *coarse)
-    if targets:
-        ids += _by_names(conn, targets, f"({window[1:-1]} OR i.date_start IS NULL)", wargs, MAX_CANDIDATES)
+    if target_ids - busy:
+        window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({_marks(len(coarse))}) OR i.date_start IS NULL)"
+        ids += _by_actor_ids(conn, target_ids - busy, window, (lo, hi, *coarse), MAX_CANDIDATES)
     if ids:
         return ids
     links = []
-    if actors:
-        # actor ids first: a join to the alias table inside EXISTS made SQLite walk every incident of
-        # the actor for every row of the window
-        marks = ",".join("?" * len(actors))
-        actor_ids = tuple(r[0] for r in conn.execute(
-            f"SELECT DISTINCT actor_id FROM actor_alias WHERE normalised IN ({marks})", tuple(actors)))
-        if actor_ids:
-            links.append((f"EXISTS (SELECT 1 FROM incident_actor ia WHERE ia.incident_id = i.id"
-                          f" AND +ia.actor_id IN ({','.join('?' * len(actor_ids))}))", actor_ids))
+    linked = actor_ids | busy
+    if linked:
+        links.append((f"EXISTS (SELECT 1 FROM incident_actor ia WHERE ia.incident_id = i.id"
+                      f" AND +ia.actor_id IN ({_marks(len(linked))}))", tuple(sorted(linked))))
     if places:
-        marks = ",".join("?" * len(places))
-        links.append((f"EXISTS (SELECT 1 FROM incident_place p WHERE p.incident_id = i.id AND p.name IN ({marks}))",
-                      tuple(places)))
+        # `+p.name`: through the incident's own places; on the name index SQLite walked every incident of
+        # a busy place for every row of the window (cost grew with the square of the database)
+        links.append((f"EXISTS (SELECT 1 FROM incident_place p WHERE p.incident_id = i.id"
+                      f" AND +p.name IN ({_marks(len(places))}))", tuple(places)))
     if links:
         cond = " OR ".join(c for c, _ in links)
         largs = tuple(a for _, args in links for a in args)
-        # This branch walks the window row by row, so keep the window tight for day-precise drafts:
-        # reports of one event a few days apart; farther ones are still found through their targets.
-        tlo, thi, tcoarse = _date_window(rng, slack_days=3) if rng.precision == "day" else (lo, hi, coarse)
-        tight = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({','.join('?' * len(tcoarse))}))"
+        # Keep the window tight for day-precise drafts: reports of one event a few days apart; farther
+        # ones are still found through their targets.
+        near, nargs = _near_dates(rng, 3 if rng.precision == "day" else None)
         ids += [r[0] for r in conn.execute(
-            f"SELECT i.id FROM incident i WHERE {tight} AND +i.merged_into IS NULL AND ({cond}) LIMIT ?",
-            (tlo, thi, *tcoarse, *largs, MAX_CANDIDATES))]
+            f"SELECT i.id FROM incident i WHERE i.id IN ({near}) AND +i.merged_into IS NULL AND ({cond}) LIMIT ?",
+            (*nargs, *largs, MAX_CANDIDATES))]
         ids += [r[0] for r in conn.execute(
-            # through the date index: ordering by id made SQLite walk every incident to find undated ones
-            f"SELECT i.id FROM incident i INDEXED BY ix_incident_date WHERE i.date_start IS NULL"
-            f" AND +i.merged_into IS NULL AND ({cond}) LIMIT ?", (*largs, MAX_CANDIDATES // 6))]
+            # the newest undated incidents, straight off the date index (date_start IS NULL, then id)
+            f"SELECT i.id FROM incident i WHERE i.id IN (SELECT id FROM incident WHERE date_start IS NULL"
+            f" ORDER BY id DESC LIMIT ?) AND +i.merged_into IS NULL AND ({cond}) LIMIT ?",
+            (UNDATED_SCAN, *largs, MAX_CANDIDATES // 6))]
     else:
+        # through the (type, date_start) index: one range and the coarse values, not every incident of the type
         ids += [r[0] for r in conn.execute(
-            f"SELECT i.id FROM incident i WHERE i.type = ? AND +i.merged_into IS NULL AND {window} LIMIT ?",
-            (draft.type, *wargs, MAX_CANDIDATES // 6))]
+            f"SELECT id FROM (SELECT i.id FROM incident i WHERE i.type = ? AND i.date_start BETWEEN ? AND ?"
+            f" AND +i.merged_into IS NULL LIMIT ?) UNION ALL SELECT id FROM (SELECT i.id FROM incident i"
+            f" WHERE i.type = ? AND i.date_start IN ({_marks(len(coarse))}) AND +i.merged_into IS NULL LIMIT ?)",
+            (draft.type, lo, hi, MAX_CANDIDATES // 6, draft.type, *coarse, MAX_CANDIDATES // 6))][:MAX_CANDIDATES // 6]
     return list(dict.fromkeys(ids))
 
 
 def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
+    """The candidates' fields that scores compare. Each read is bounded per incident by its distinct
+    actors and places, not by how many reports it has (a story told by hundreds of articles)."""
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
+    marks = _marks(len(ids))
     out: dict[int, Candidate] = {}
-    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, figures, countries FROM incident"
+    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, figures FROM incident"
                           f" WHERE id IN ({marks})", ids):
-        figs = {float(f["value"]) for f in json.loads(r[6] or "[]") if isinstance(f.get("value"), (int, float))}
-        out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), figs,
-                              set(), set(), set(), set(), set(json.loads(r[7] or "[]")))
+        figures = json.loads(r[7] or "[]")
+        values = {float(f["value"]) for f in figures if isinstance(f.get("value"), (int, float))}
+        out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), values,
+                              set(), set(), set(), set(json.loads(r[6] or "[]")), conn=conn,
+                              figures_length=len(r[7] or ""), figures_count=len(figures))
     # Actors as ids plus their one normalised name: reading every alias of every candidate's actors
-    # (galaxy groups have dozens) was most of the cost of resolution.
-    for r in conn.execute(f"SELECT ia.incident_id, ia.role, ia.actor_id, a.normalised FROM incident_actor ia"
-                          f" JOIN actor a ON a.id = ia.actor_id WHERE ia.incident_id IN ({marks})", ids):
+    # (galaxy groups have dozens) was most of the cost of resolution. One row per actor and side.
+    for r in conn.execute(f"SELECT DISTINCT ia.incident_id, ia.role = 'target', ia.actor_id, a.normalised"
+                          f" FROM incident_actor ia JOIN actor a ON a.id = ia.actor_id"
+                          f" WHERE ia.incident_id IN ({marks})", ids):
         c = out[r[0]]
-        if r[1] == "target":
+        if r[1]:
             c.targets.add(r[3])
             c.target_ids.add(r[2])
         else:
             c.actors.add(r[3])
             c.actor_ids.add(r[2])
     for r in conn.execute(f"SELECT incident_id, name FROM incident_place WHERE incident_id IN ({marks})", ids):
-        out[r[0]].places.add(normalise(r[1]))
-    for r in conn.execute(f"SELECT incident_id, source_id, evidence FROM incident_source WHERE incident_id IN ({marks})",
-                          ids):
-        out[r[0]].sources.add(r[1])
-        out[r[0]].evidence.append(r[2] or "[]")
-    return list(out.values())
+        out[r[0]].places.add(_norm(r[1]))
+    return sorted(out.values(), key=lambda c: c.id)  # ties go to the oldest incident
+
+
+def _read_figures(conn: sqlite3.Connection, c: Candidate, length: int | None) -> None:
+    """Read again the values of an incident's figures whose JSON list changed: by SQLite, and only the
+    entries appended since `c` read them when the list grew (a story's list grows with its reports)."""
+    start = c.figures_count if 0 <= c.figures_length <= (length or 0) else 0
+    if start == 0:
+        c.figures.clear()
+    c.figures_count = start
+    for key, kind, value in conn.execute(
+            "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value')"
+            " FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ? AND f.key >= ?", (c.id, start)):
+        c.figures_count = key + 1
+        if kind in ("integer", "real"):
+            c.figures.add(float(value))
+    c.figures_length = length or 0
+
+
+class Resolver:
+    """`resolve` keeping its candidates between drafts: for one import on one connection.
+
+    A story told by hundreds of reports is a candidate for most new drafts, and reading its actors,
+    places and figures again for each draft made every join cost as much as the story had reports.
+    This cache reads only what changed since the previous draft: links and places added (their ids
+    only grow while an import inserts), figures appended to the list, sources joined (their shared
+    names are read again when needed). A commit by another connection (``PRAGMA data_version``) empties
+    it, and so must the caller when a document's transaction was rolled back (`clear`).
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.entries: dict[int, Candidate] = {}
+        self.version: int | None = None
+        self.marks: tuple[int, int, int] | None = None  # incident_actor, incident_place, incident_source ids read
+
+    def __call__(self, conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> tuple[int, dict] | None:
+        return resolve(conn, draft, source_id, cache=self)
+
+    def _sync(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self.version:
+            self.clear()
+            self.version = version
+        if self.marks is None:
+            self.marks = conn.execute("SELECT (SELECT max(id) FROM incident_actor), (SELECT max(id) FROM incident_place),"
+                                      " (SELECT max(id) FROM incident_source)").fetchone()
+            self.marks = tuple(m or 0 for m in self.marks)
+            return
+        ma, mp, ms = self.marks
+        e = self.entries
+        for rid, iid, target, aid, name in conn.execute(
+                "SELECT ia.id, ia.incident_id, ia.role = 'target', ia.actor_id, a.normalised FROM incident_actor ia"
+                " JOIN actor a ON a.id = ia.actor_id WHERE ia.id > ?", (ma,)):
+            ma = max(ma, rid)
+            if iid in e:
+                (e[iid].targets if target else e[iid].actors).add(name)
+                (e[iid].target_ids if target else e[iid].actor_ids).add(aid)
+        for rid, iid, name in conn.execute("SELECT id, incident_id, name FROM incident_place WHERE id > ?", (mp,)):
+            mp = max(mp, rid)
+            if iid in e:
+                e[iid].places.add(_norm(name))
+        for rid, iid in conn.execute("SELECT id, incident_id FROM incident_source WHERE id > ?", (ms,)):
+            ms = max(ms, rid)
+            if iid in e:
+                e[iid]._names = None
+        self.marks = (ma, mp, ms)
+
+    def load(self, conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
+        self._sync(conn)
+        known = [i for i in ids if i in self.entries]
+        for c in _load(conn, [i for i in ids if i not in self.entries]):
+            self.entries[c.id] = c
+        if known:
+            # Their own fields are read again (a few short values); the figures only when the list changed.
+            for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, length(figures)"
+                                  f" FROM incident WHERE id IN ({_marks(len(known))})", known):
+                c = self.entries[r[0]]
+                c.title, c.summary, c.type, c.date = r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5])
+                c.countries = set(json.loads(r[6] or "[]"))
+                if (r[7] or 0) != c.figures_length:
+                    _read_figures(conn, c, r[7])
+        if len(self.entries) > 20_000:
+            self.clear()
+        return [self.entries[i] for i in sorted(ids) if i in self.entries]  # in id order, as `_load`
 
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zà-ÿ]{3,}(?:[- ][A-Z][a-zà-ÿ]+)*)")
@@ -252,9 +375,10 @@ def _ids(conn: sqlite3.Connection, names: set[str]) -> set[int]:
 
 
 def _blocked(conn: sqlite3.Connection, source_id: int) -> set[int]:
-    """Incidents the analyst said are not the same as an incident already holding this source."""
+    """Incidents already holding this source (one article recounting two incidents describes two
+    incidents), and those the analyst said are not the same as one of them."""
     holders = [r[0] for r in conn.execute("SELECT incident_id FROM incident_source WHERE source_id = ?", (source_id,))]
-    blocked: set[int] = set()
+    blocked: set[int] = set(holders)
     for h in holders:
         for r in conn.execute("SELECT left_id, right_id FROM decision WHERE entity = 'incident' AND verdict = 'not_same'"
                               " AND (left_id = ? OR right_id = ?)", (h, h)):
@@ -339,8 +463,10 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     return round(s, 3), agree, disagree
 
 
-def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> tuple[int, dict] | None:
-    """The incident this draft joins, with the reason, or None for a new incident."""
+def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
+            cache: Resolver | None = None) -> tuple[int, dict] | None:
+    """The incident this draft joins, with the reason, or None for a new incident. Imports pass a
+    `Resolver` (a callable with the same signature) instead, to keep candidates between drafts."""
     targets = {normalise(a.name) for a in draft.actors if a.role == "target"} - {""}
     actors = {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""}
     places = {normalise(p.name) for p in draft.places} - {""}
@@ -353,8 +479,9 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int) -> t
     target_ids, actor_ids = _ids(conn, targets), _ids(conn, actors - GENERIC_ACTORS)
     best: tuple[float, Candidate, list[str]] | None = None
     place_names = sorted({p.name for p in draft.places if p.name})
-    for c in _load(conn, _candidate_ids(conn, draft, targets, actors - GENERIC_ACTORS, place_names)):
-        if source_id in c.sources or c.id in blocked or not compatible_types(draft.type, c.type):
+    ids = _candidate_ids(conn, draft, target_ids, actor_ids, place_names)
+    for c in (cache.load(conn, ids) if cache is not None else _load(conn, ids)):
+        if c.id in blocked or not compatible_types(draft.type, c.type):
             continue
         s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names,
                                    target_ids, actor_ids)
