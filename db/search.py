@@ -52,7 +52,10 @@ Public API (the browser, ``incidex list/export --query`` and the store use these
     ~3-10k incidents/s); ``reindex(sources=[...])`` for sources. ``rebuild`` drops and refills every
     search table (after bulk loads, ``incidex db check --rebuild``, or when ``needs_rebuild`` says the
     index was built by another layout). Missing search tables make `search` return no rows with a
-    note, and `matching_ids`/`count` raise `SearchIndexMissing`.
+    note, and `matching_ids`/`count` raise `SearchIndexMissing`. Bulk imports call
+    ``mark_pending(conn, incidents=..., actors=..., sources=...)`` instead of ``reindex`` in each
+    document's transaction and ``flush_pending(conn)`` every second or so: their rows reach the index
+    (and `search`) at the flush.
 
 Matching rules
 ==============
@@ -133,6 +136,7 @@ from db.query_parser import ParsedQuery, Term, parse
 
 __all__ = [
     "parse", "search", "matching_ids", "count", "ensure_schema", "reindex", "rebuild", "needs_rebuild", "Searcher",
+    "mark_pending", "flush_pending", "ensure_pending",
     "SearchResult", "Hit", "Cursor", "SearchCancelled", "SearchIndexMissing", "ParsedQuery", "Term", "VIEWS", "WINDOW",
 ]
 
@@ -235,6 +239,50 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS search_vocab (view TEXT NOT NULL, term TEXT NOT NULL, "
         "PRIMARY KEY (view, term)) WITHOUT ROWID"
     )
+    conn.execute(_PENDING_DDL)
+
+
+_PENDING_DDL = ("CREATE TABLE IF NOT EXISTS search_pending (view TEXT NOT NULL, id INTEGER NOT NULL, "
+                "PRIMARY KEY (view, id)) WITHOUT ROWID")
+_PENDING_VIEWS = ("incidents", "actors", "sources")
+
+
+def mark_pending(conn: sqlite3.Connection, incidents: Iterable[int] = (), actors: Iterable[int] = (),
+                 sources: Iterable[int] = ()) -> None:
+    """Record ids whose index rows `flush_pending` must refresh, inside the caller's transaction.
+
+    A bulk import writes each document in its own small transaction with this note instead of
+    `reindex`, then refreshes the index of many documents at once: an incident told by hundreds of
+    reports is re-indexed once per flush, not once per report, and the FTS5 segments are written in
+    big batches. The note is part of the document's transaction, so a killed import leaves nothing
+    unindexed for long: the next flush (any import) picks it up."""
+    rows = [(view, int(i)) for view, ids in zip(_PENDING_VIEWS, (incidents, actors, sources), strict=True)
+            for i in ids]
+    if rows:
+        conn.executemany("INSERT OR IGNORE INTO search_pending(view, id) VALUES (?, ?)", rows)
+
+
+def ensure_pending(conn: sqlite3.Connection) -> None:
+    """Create the pending table of a database made before it existed (idempotent, cheap)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_pending'").fetchone():
+        with _transaction(conn):
+            conn.execute(_PENDING_DDL)
+
+
+def flush_pending(conn: sqlite3.Connection) -> int:
+    """Refresh the index rows `mark_pending` recorded (in one transaction); returns how many ids."""
+    with _transaction(conn):
+        try:
+            rows = conn.execute("SELECT view, id FROM search_pending").fetchall()
+        except sqlite3.OperationalError:
+            return 0  # no pending table: nothing was deferred
+        if rows:
+            ids: dict[str, list[int]] = {v: [] for v in _PENDING_VIEWS}
+            for view, id_ in rows:
+                ids.setdefault(view, []).append(id_)
+            reindex(conn, incidents=ids["incidents"], actors=ids["actors"], sources=ids["sources"])
+            conn.execute("DELETE FROM search_pending")
+    return len(rows)
 
 
 def _put_docs(conn: sqlite3.Connection, view: View, docs: list[tuple]) -> None:
@@ -427,8 +475,9 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple, actors: 
     batches = [(" BETWEEN ? AND ?", (lo, hi))] if dense else [
         (f" IN ({_marks(len(c))})", tuple(c)) for c in _chunks(ids)]
     for cond, p in batches:
+        # DISTINCT: a story told by many reports has one link per report and actor
         for iid, aid, role in conn.execute(
-                f"SELECT incident_id, actor_id, role FROM incident_actor WHERE incident_id{cond}", p):
+                f"SELECT DISTINCT incident_id, actor_id, role FROM incident_actor WHERE incident_id{cond}", p):
             links.setdefault(iid, []).append((aid, role))
         for iid, name, country in conn.execute(
                 f"SELECT incident_id, name, country FROM incident_place WHERE incident_id{cond}", p):
@@ -632,7 +681,7 @@ def rebuild(conn: sqlite3.Connection, *, progress: Callable[[str, int], None] | 
     """Drop and rebuild every search table from the data (after bulk loads; `db check --rebuild`)."""
     with _transaction(conn):
         for t in ("incident_fts", "actor_fts", "source_fts", "source_body_fts", "incident_doc", "actor_doc",
-                  "source_doc", "search_vocab", "incident_skey", "source_skey"):
+                  "source_doc", "search_vocab", "incident_skey", "source_skey", "search_pending"):
             conn.execute(f"DROP TABLE IF EXISTS {t}")
         ensure_schema(conn)
         step = 20_000

@@ -5,7 +5,6 @@ browser), with parameterised SQL on a ``sqlite3`` connection from `db.engine.con
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -18,7 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from db import search
 from db.drafts import ActorMention, Document, IncidentDraft
 from db.models import utcnow
-from db.normalise import normalise
+from db.normalise import normalise, source_uid
+from db.normalise import normalise_cached as _norm
 
 # A resolver decides whether a draft joins an existing incident: it returns (incident_id, reason) or None.
 Resolver = Callable[[sqlite3.Connection, IncidentDraft, int], "tuple[int, dict] | None"]
@@ -52,12 +52,6 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit(("https", host, path, query, ""))
 
 
-def source_uid(body: str) -> str:
-    """Identity of an article: sha256 of its text with case, white space and punctuation folded."""
-    key = normalise(body)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
 @dataclass
 class StoreResult:
     status: str  # imported, unchanged
@@ -87,13 +81,19 @@ def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | No
     return row[0] if row else None
 
 
-def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver | None = None) -> StoreResult:
+def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver | None = None, *,
+                   defer_index: bool = False) -> StoreResult:
     """Write a cleaned document and its drafts in one transaction; a known source changes nothing.
 
     Drafts that carry their own id (STIX, MISP, VERIS, mapped records) are never resolved against other
     incidents: the input says which incident they are. When such a document's source is already known
     (a URL cited by two records), it is still linked to the records' incidents.
+
+    defer_index: only note, in the same transaction, which search rows changed (`search.mark_pending`);
+    the caller refreshes them for many documents at once with `search.flush_pending` (bulk imports).
+    Resolution reads the tables, never the search index, so it does not wait for the flush.
     """
+    index = search.mark_pending if defer_index else search.reindex
     body = doc.body if doc.body is not None else doc.text
     uid = doc.uid or source_uid(body)
     url = canonical_url(doc.url)
@@ -103,7 +103,7 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
             result = StoreResult("unchanged", existing)
             keyed = [d for d in doc.drafts or [] if d.uuid]
             if keyed:
-                _link_known_source(conn, existing, keyed, result)
+                _link_known_source(conn, existing, keyed, result, index)
             return result
         cur = conn.execute(
             "INSERT INTO source (uid, url, title, publisher, author, published, language, kind, origin, format,"
@@ -128,12 +128,12 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
             changed_actors |= attach_draft(conn, incident_id, draft, source_id)
         for tag in doc.tags:
             add_tag(conn, "source", source_id, tag)
-        search.reindex(conn, incidents=result.incidents, actors=changed_actors, sources=[source_id])
+        index(conn, incidents=result.incidents, actors=changed_actors, sources=[source_id])
     return result
 
 
 def _link_known_source(conn: sqlite3.Connection, source_id: int, drafts: list[IncidentDraft],
-                       result: StoreResult) -> None:
+                       result: StoreResult, index: Callable = search.reindex) -> None:
     changed: set[int] = set()
     for draft in drafts:
         incident_id, created = insert_incident(conn, draft)
@@ -145,7 +145,7 @@ def _link_known_source(conn: sqlite3.Connection, source_id: int, drafts: list[In
         result.incidents.append(incident_id)
         changed |= attach_draft(conn, incident_id, draft, source_id)
     if result.incidents:
-        search.reindex(conn, incidents=result.incidents, actors=changed)
+        index(conn, incidents=result.incidents, actors=changed)
 
 
 def _same_story(draft: IncidentDraft, row: tuple) -> float:
@@ -294,12 +294,12 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
             (incident_id, actor_id, mention.role, mention.attributed_by, int(mention.confidence), source_id,
              ev.text if ev else None, ev.start if ev else None, ev.end if ev else None, "auto"),
         )
-    known_places = {normalise(r[0]) for r in conn.execute(
-        "SELECT name FROM incident_place WHERE incident_id = ?", (incident_id,))}
+    known_places = {_norm(r[0]) for r in conn.execute(
+        "SELECT name FROM incident_place WHERE incident_id = ?", (incident_id,))} if draft.places else set()
     for place in draft.places:
-        if normalise(place.name) in known_places:
+        if _norm(place.name) in known_places:
             continue
-        known_places.add(normalise(place.name))
+        known_places.add(_norm(place.name))
         ev = place.evidence
         conn.execute(
             'INSERT INTO incident_place (incident_id, name, country, level, source_id, evidence, start, "end")'
@@ -308,25 +308,32 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
              ev.start if ev else None, ev.end if ev else None),
         )
     if draft.figures or draft.countries:
-        row = conn.execute("SELECT figures, countries FROM incident WHERE id = ?", (incident_id,)).fetchone()
-        figures = json.loads(row[0] or "[]")
-        have = {(f.get("value"), f.get("unit")) for f in figures}
+        # The figures list grows with every report of a story: SQLite's JSON functions read and append
+        # to it, instead of a Python round trip of the whole list per report.
+        have: set[tuple] = set()
+        new = []
         for fig in draft.figures:
-            if (fig.value, fig.unit) not in have:
+            if (fig.value, fig.unit) not in have and not conn.execute(
+                    "SELECT EXISTS (SELECT 1 FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ?"
+                    " AND json_extract(f.value, '$.value') = ? AND json_extract(f.value, '$.unit') IS ?)",
+                    (incident_id, fig.value, fig.unit)).fetchone()[0]:
                 have.add((fig.value, fig.unit))
-                figures.append({"value": fig.value, "unit": fig.unit, "text": fig.text, "start": fig.start,
-                                "end": fig.end, "source_id": source_id})
-        countries = sorted(set(json.loads(row[1] or "[]")) | set(draft.countries))
-        conn.execute("UPDATE incident SET figures = ?, countries = ?, updated_at = ? WHERE id = ?",
-                     (json.dumps(figures, ensure_ascii=False), json.dumps(countries), utcnow(), incident_id))
+                new.append(json.dumps({"value": fig.value, "unit": fig.unit, "text": fig.text, "start": fig.start,
+                                       "end": fig.end, "source_id": source_id}, ensure_ascii=False))
+        row = conn.execute("SELECT countries FROM incident WHERE id = ?", (incident_id,)).fetchone()
+        countries = sorted(set(json.loads(row[0] or "[]")) | set(draft.countries))
+        appended = "coalesce(figures, '[]')" if not new else \
+            "json_insert(coalesce(figures, '[]'), " + ", ".join(["'$[#]', json(?)"] * len(new)) + ")"
+        conn.execute(f"UPDATE incident SET figures = {appended}, countries = ?, updated_at = ? WHERE id = ?",
+                     (*new, json.dumps(countries), utcnow(), incident_id))
     return actors
 
 
 def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reason: dict) -> None:
-    row = conn.execute("SELECT join_reason FROM incident WHERE id = ?", (incident_id,)).fetchone()
-    reasons = json.loads(row[0]) if row and row[0] else []
-    reasons.append(dict(reason, source_id=source_id))
-    conn.execute("UPDATE incident SET join_reason = ? WHERE id = ?", (json.dumps(reasons, ensure_ascii=False), incident_id))
+    """Append why a source joined an incident to its list of reasons (in SQL: the list grows with every
+    report of a story)."""
+    conn.execute("UPDATE incident SET join_reason = json_insert(coalesce(join_reason, '[]'), '$[#]', json(?))"
+                 " WHERE id = ?", (json.dumps(dict(reason, source_id=source_id), ensure_ascii=False), incident_id))
 
 
 def live_actor(conn: sqlite3.Connection, actor_id: int) -> int:

@@ -10,6 +10,7 @@ import glob
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from importers.readers import ReadError, read_bytes
 
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
+FLUSH_DOCS = 200  # the search index of stored documents is refreshed after this many documents...
+FLUSH_SECONDS = 1.0  # ...or this long after the previous refresh, and at the end of the run
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"}
 
 
@@ -175,6 +178,10 @@ def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = 
         setattr(doc, attr, safe_line(getattr(doc, attr)) or None)
     doc.published = doc.published or opts.published
     doc.publisher = doc.publisher or opts.publisher
+    if doc.uid is None and doc.body is not None:
+        from db.normalise import source_uid
+
+        doc.uid = source_uid(doc.body)  # here, in the worker: hashing the normalised text is not cheap
     if doc.drafts is None and doc.extract and opts.extract and doc.body:
         try:
             from importers.extract import extract
@@ -229,7 +236,9 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
     resolver = None
     if opts.extract and not opts.dry_run:
         try:
-            from importers.resolve import resolve as resolver
+            from importers.resolve import Resolver
+
+            resolver = Resolver()  # keeps candidates between documents
         except ImportError:  # resolution lands with its own module; until then every draft is new
             resolver = None
 
@@ -252,17 +261,49 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
     else:
         pool = None
         results = (prepare(it, opts) for it in items)
+    index = _Index(conn if not opts.dry_run else None)
     try:
         for item, docs, error, warnings in results:
             outcome = Outcome(item.origin, "failed", reason=error) if docs is None else _store(conn, docs, item, opts, resolver)
             outcome.warnings = warnings
             report.outcomes.append(outcome)
+            index.stored(len(docs or ()))
             if progress:
                 progress(outcome)
+        index.flush()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return report
+
+
+class _Index:
+    """Refreshes the search index of stored documents in batches (see `search.mark_pending`)."""
+
+    def __init__(self, conn: sqlite3.Connection | None):
+        from db import search
+
+        self.search = search
+        self.conn = conn
+        self.docs = 0
+        self.since = time.monotonic()
+        if conn is not None:
+            search.ensure_pending(conn)
+            search.flush_pending(conn)  # left by an import that was killed before its flush
+
+    def stored(self, n: int) -> None:
+        self.docs += n
+        if self.docs >= FLUSH_DOCS or (self.docs and time.monotonic() - self.since >= FLUSH_SECONDS):
+            try:
+                self.flush()
+            except sqlite3.OperationalError:  # busy beyond the timeout: the notes stay, the next flush takes them
+                self.since = time.monotonic()
+
+    def flush(self) -> None:
+        if self.conn is not None and self.docs:
+            self.search.flush_pending(self.conn)
+        self.docs = 0
+        self.since = time.monotonic()
 
 
 def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> Outcome:
@@ -276,18 +317,27 @@ def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> 
         return outcome
     try:
         for doc in docs:
-            res = store_document(conn, doc, resolver)
+            res = store_document(conn, doc, resolver, defer_index=True)
             outcome.incidents += len(res.created)
             if res.status == "imported":
                 outcome.sources += 1
             else:
                 outcome.unchanged += 1
     except sqlite3.Error as exc:
+        _forget(resolver)
         return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
                        reason=f"database error: {exc}")
     except Exception as exc:  # noqa: BLE001 - a document the store cannot take fails alone, not the batch
+        _forget(resolver)
         return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
                        reason=f"could not be stored ({type(exc).__name__}: {safe_line(str(exc))[:200]})")
     if outcome.sources:
         outcome.status = "imported"
     return outcome
+
+
+def _forget(resolver) -> None:
+    """A rolled-back document: what the resolver kept from inside its transaction is void."""
+    clear = getattr(resolver, "clear", None)
+    if clear is not None:
+        clear()

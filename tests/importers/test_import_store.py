@@ -1,0 +1,65 @@
+"""The import's store path: search rows refreshed in batches, candidates kept between drafts."""
+from __future__ import annotations
+
+import random
+
+from db import search
+from db.drafts import ActorMention, Document, Figure, IncidentDraft, PlaceMention
+from db.engine import connect
+from db.store import store_document
+from importers import pipeline
+from importers.resolve import Resolver, resolve
+
+
+def _doc(n: int, draft: IncidentDraft) -> Document:
+    return Document(text="", origin=f"outlet{n}.txt", title=f"report {n}", body=f"body of report number {n} " * 3,
+                    drafts=[draft])
+
+
+def _leak(n: int, rnd: random.Random) -> IncidentDraft:
+    """Reports of a few long stories: each report brings another city, figure and claimant."""
+    target = rnd.choice(["Harbor Bank", "Orion Airlines", "Meridian University"])
+    return IncidentDraft(title=f"Data of {target} leaked", type="information-content-security/data-leak",
+                         date_start=rnd.choice(["2023", "2023-05", "2023-05-0" + str(rnd.randint(1, 9))]),
+                         date_precision="year",
+                         actors=[ActorMention(target, "target"), ActorMention(f"Group {rnd.randint(1, 40)}", "claimed")],
+                         places=[PlaceMention(f"City {rnd.randint(1, 60)}")],
+                         figures=[Figure(rnd.randint(1, 50) * 1000, rnd.choice(["records", "customers"]), "x")])
+
+
+def test_deferred_index_is_written_by_the_flush(db_path):
+    conn = connect(db_path)
+    draft = IncidentDraft(title="Ransomware at Bluewater Hospital", type="malicious-code/ransomware",
+                          date_start="2024-03-11", date_precision="day",
+                          actors=[ActorMention("Bluewater Hospital", "target")])
+    res = store_document(conn, _doc(1, draft), resolve, defer_index=True)
+    assert list(search.matching_ids(conn, "incidents", "bluewater")) == []
+    assert search.flush_pending(conn) == 3  # the incident, the new actor and the source
+    assert list(search.matching_ids(conn, "incidents", "bluewater")) == res.incidents
+    assert list(search.matching_ids(conn, "sources", "report")) == [res.source_id]
+    assert search.flush_pending(conn) == 0
+
+
+def test_an_import_flushes_what_a_killed_one_left(db_path, tmp_path):
+    conn = connect(db_path)
+    draft = IncidentDraft(title="Phishing at Apex Logistics", type="fraud/phishing", date_start="2024-05-02",
+                          date_precision="day", actors=[ActorMention("Apex Logistics", "target")])
+    store_document(conn, _doc(1, draft), resolve, defer_index=True)  # committed, not yet indexed
+    (tmp_path / "a.md").write_text("---\ntitle: Outage at Orion Airlines\npublished: 2024-06-01\n---\n"
+                                   "A DDoS attack knocked Orion Airlines offline on Monday.\n", encoding="utf-8")
+    report = pipeline.run(conn, [str(tmp_path / "a.md")], pipeline.Options())
+    assert report.count("imported") == 1
+    assert len(list(search.matching_ids(conn, "incidents", "apex"))) == 1
+    assert conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+
+
+def test_kept_candidates_join_exactly_as_fresh_ones(tmp_path):
+    rnd = random.Random(3)
+    drafts = [_leak(i, rnd) for i in range(150)]
+    joined = []
+    for name, resolver in (("plain", resolve), ("kept", Resolver())):
+        conn = connect(tmp_path / f"{name}.db")
+        joined.append([store_document(conn, _doc(i, d), resolver).incidents for i, d in enumerate(drafts)])
+        conn.close()
+    assert joined[0] == joined[1]
+    assert len({i for ids in joined[0] for i in ids}) < 100  # the stories did grow
