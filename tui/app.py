@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -20,10 +21,12 @@ from tui import keymap
 from tui import render as rd
 from tui.data import ENTITY, VIEWS, Cancelled, Data, Page, Row
 from tui.safe import Glyphs, safe_line
-from tui.screens import FacetScreen, HelpScreen, WelcomeScreen
 from tui.widgets.detail import DetailPane, Link
 from tui.widgets.line import Line
 from tui.widgets.results import ResultList
+
+if TYPE_CHECKING:  # the screens are imported when first shown (start-up time)
+    from tui.screens import FacetScreen, WelcomeScreen
 
 FIRST_PAGE = 60
 PAGE = 200
@@ -179,15 +182,23 @@ class IncidexApp(App[None]):
         self.welcome: WelcomeScreen | None = None
         self.problems: list[str] = []
         self.filter_keys: set[str] = {"slash"}
-        from tui.curation import Curation
-
-        self.curation = Curation(self)
+        self._curation = None
         if ascii:
             Glyphs.use_ascii()
             from textual.scrollbar import ScrollBarRender
 
             ScrollBarRender.VERTICAL_BARS = [" "] * 8
             ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
+
+    @property
+    def curation(self):
+        """The curation keys and screens (tui.curation), imported on first use: they are not needed for the
+        first frame and their widgets (Select, OptionList) cost ~6 ms of start-up."""
+        if self._curation is None:
+            from tui.curation import Curation
+
+            self._curation = Curation(self)
+        return self._curation
 
     # --- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -243,7 +254,7 @@ class IncidexApp(App[None]):
 
         overrides = getattr(self, "_user_keys", {})
         t = Text(no_wrap=True, overflow=Glyphs.overflow)
-        if getattr(self, "curation", None) is not None and self.curation.marks:
+        if self._curation is not None and self._curation.marks:
             t.append(self.curation.mark_label(), style="bold reverse yellow")
         for k in keymap.KEYS:
             if k.scope == "app" and k.show:
@@ -269,6 +280,8 @@ class IncidexApp(App[None]):
 
     def _show_welcome(self) -> None:
         if self.welcome is None:
+            from tui.screens import WelcomeScreen
+
             self.welcome = WelcomeScreen(str(self.data.path), self.data.readonly)
             self.push_screen(self.welcome)
 
@@ -602,6 +615,8 @@ class IncidexApp(App[None]):
     def action_help(self) -> None:
         bv = self.browse()
         pane = "filter" if self.focused is bv.filter else "detail" if self.focused is bv.detail else "list"
+        from tui.screens import HelpScreen
+
         self.push_screen(HelpScreen(pane))
 
     def action_copy(self) -> None:
@@ -707,6 +722,8 @@ class IncidexApp(App[None]):
         self._hint(msg.view)
 
     def action_facets(self) -> None:
+        from tui.screens import FacetScreen
+
         screen = FacetScreen()
         view = self.current_view
 
