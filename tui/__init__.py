@@ -14,8 +14,12 @@ def run(db=None, **kwargs) -> None:
 
     os.environ.setdefault("TEXTUAL_FPS", FPS)  # read once, when textual is first imported
     # Imports and the first frame make a million objects and would trigger ~50 ms full collections on
-    # the way to the first frame; tui.app.settle_gc turns the collector back on after that frame.
+    # the way to the first frame; IncidexApp._settle_gc takes over after that frame.
     gc.disable()
-    from tui.app import run as _run
+    try:
+        from tui.app import run as _run
 
-    _run(db, **kwargs)
+        _run(db, **kwargs)
+    finally:  # leave the interpreter as we found it (the CLI may be driven in-process, e.g. by tests)
+        gc.unfreeze()
+        gc.enable()

@@ -34,6 +34,7 @@ SORT_CAP = 5000
 SORTS = ("relevance", "newest", "oldest", "title")
 NARROW = 100
 POLL_SECONDS = 0.5
+GC_TICK, GC_QUIET, GC_LATEST = 1.0, 0.6, 20.0  # seconds: see IncidexApp._settle_gc
 SEARCHING_MARK_AFTER = 0.12
 TITLES = {"incidents": "Incidents", "actors": "Actors", "sources": "Sources"}
 
@@ -169,6 +170,7 @@ class IncidexApp(App[None]):
                  theme: str | None = None, data: Data | None = None, poll: bool = True, tune_gc: bool = False) -> None:
         super().__init__()
         self.tune_gc = tune_gc
+        self._last_input = 0.0
         self.data = data or Data(db)
         self.start_view = view if view in VIEWS else "incidents"
         self.start_query = query or ""
@@ -237,7 +239,38 @@ class IncidexApp(App[None]):
             self.set_interval(POLL_SECONDS, self.check_changes)
         self.check_empty()
         if self.tune_gc:
-            self.call_after_refresh(settle_gc)
+            self.call_after_refresh(self._settle_gc)
+
+    # --- garbage collection --------------------------------------------------------------------------
+    # Python's automatic collections stall frames: full ones scan every object the process holds (35-95 ms
+    # with Textual's widget tree, styles and our caches, about once a second while typing or scrolling),
+    # and even the young ones take 3-12 ms once caches fill. Almost everything a frame allocates is freed by
+    # reference counting anyway. So: `tui.run` switches the collector off for the start-up, what is alive
+    # after the first frame (it lives as long as the app) is frozen out of it, and collections run from a
+    # timer when the keyboard has been quiet for a moment (or at the latest every GC_LATEST seconds).
+    def _settle_gc(self) -> None:
+        import gc
+
+        gc.disable()
+        gc.freeze()
+        self._last_input = self._last_gc = time.monotonic()
+        self._gc_runs = 0
+        self.set_interval(GC_TICK, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        import gc
+
+        now = time.monotonic()
+        if now - self._last_input < GC_QUIET and now - self._last_gc < GC_LATEST:
+            return
+        self._gc_runs += 1
+        gc.collect(2 if self._gc_runs % 10 == 0 else 1)
+        self._last_gc = now
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -763,23 +796,6 @@ class IncidexApp(App[None]):
         yield SystemCommand("Help", "Keys for the focused pane (?)", self.action_help)
         yield from self.curation.system_commands()
         yield from super().get_system_commands(screen)
-
-
-def settle_gc() -> None:
-    """Python's full garbage collections scan every object the process holds: with Textual's widget tree,
-    styles and our caches that is 35-95 ms, and they come about once a second while typing or scrolling,
-    each one stalling a frame. Everything alive after the first frame lives as long as the app, so it is
-    frozen out of the collector (without a collection first: that alone is a 50 ms pause, for a few
-    thousand objects of start-up garbage), and collections of the young generations run less often.
-    `tui.run` switched the collector off for the start-up (imports and the first frame): on again here."""
-    import gc
-
-    gc.freeze()
-    gc.enable()
-    gc.set_threshold(GC_THRESHOLDS[0], GC_THRESHOLDS[1], GC_THRESHOLDS[2])
-
-
-GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def run(db=None, *, view: str = "incidents", query: str = "", mouse: bool = True, ascii: bool = False,
