@@ -237,7 +237,8 @@ class IncidexApp(App[None]):
         bv.results.focus()
         if self.poll:
             self.set_interval(POLL_SECONDS, self.check_changes)
-        self.check_empty()
+        # after the first frame: these workers would compete with it for the interpreter
+        self.call_after_refresh(self.check_empty)
         if self.tune_gc:
             self.call_after_refresh(self._settle_gc)
 
@@ -428,7 +429,7 @@ class IncidexApp(App[None]):
         self._count(msg.view)
         self._hint(msg.view)
         if st.grand_total is None:
-            self._total(msg.view, self.version)
+            self.call_after_refresh(self._total, msg.view, self.version)
 
     @on(ResultList.NeedMore)
     def _need_more(self, event: ResultList.NeedMore) -> None:
