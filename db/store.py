@@ -402,7 +402,11 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
             " OR (reference IS NULL AND ? IS NOT NULL))",
             (kind, m.country, m.description, m.reference, actor_id, kind, m.country, m.description, m.reference),
         ).rowcount else [])
-    for alias in [m.name, *m.aliases]:
+    names = [m.name, *m.aliases]
+    if len(names) > 2:  # a galaxy actor's dozens of synonyms: insert only those it does not have yet
+        known = {r[0] for r in conn.execute("SELECT normalised FROM actor_alias WHERE actor_id = ?", (actor_id,))}
+        names = [a for a in names if _norm(a) not in known]
+    for alias in names:
         if add_alias(conn, actor_id, alias, m.alias_origin if alias != m.name else "source"):
             changed.add(actor_id)
     return actor_id

@@ -17,16 +17,18 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from db.drafts import IncidentDraft
 from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
+from db.taxonomy import TYPES
 
 THRESHOLD = 0.55
 NAMES_WEIGHT = 0.15
 NAMES_SOURCES = 50  # sources of a candidate whose evidence is read for shared names (the first ones)
 MAX_CANDIDATES = 120
-WINDOW_SCAN = 150  # incidents read on each side of a draft's date (and per coarse date value) by the actor/place branch
+WINDOW_SCAN = 60  # incidents read on each side of a draft's date (and per coarse date value) by the actor/place branch
 UNDATED_SCAN = 500  # newest undated incidents the actor/place branch reads
 BUSY_LINKS = 400  # a target linked to this many incidents is looked for through the date window, like an actor
 PERPETRATOR_ROLES = {"perpetrator", "claimed", "attributed", "suspected"}
@@ -160,21 +162,33 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _near_dates(rng: DateRange, slack_days: int | None = None) -> tuple[str, tuple]:
-    """SQL for the ids of the incidents dated nearest to a range: at most WINDOW_SCAN on each side of its
-    middle within the window, and WINDOW_SCAN per coarse value ('2024', '2024-03') of the window. Every
-    part is a bounded walk of the date index, so a dense period costs no more than a quiet one."""
+def _near_dates(rng: DateRange, types: list[str] | None, slack_days: int | None = None) -> tuple[str, tuple]:
+    """SQL for the ids of the incidents of these types (None: any) dated nearest to a range: at most
+    WINDOW_SCAN on each side of its middle within the window, and WINDOW_SCAN per coarse value ('2024',
+    '2024-03') of the window. Every part is a bounded walk of the date index, so a dense period costs
+    no more than a quiet one."""
     lo, hi, coarse = _date_window(rng, slack_days)
     mid = (rng.start + (rng.end - rng.start) / 2).isoformat()
-    parts = ["SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start <= ?"
-             " ORDER BY date_start LIMIT ?)",
-             "SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start < ?"
-             " ORDER BY date_start DESC LIMIT ?)"]
-    args: list = [mid, hi, WINDOW_SCAN, lo, mid, WINDOW_SCAN]
+    # `+type`: the walk stays on the date index (it gives the order); the type only filters
+    typed, targs = (f" AND +type IN ({_marks(len(types))})", tuple(types)) if types is not None else ("", ())
+    parts = [f"SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start <= ?{typed}"
+             f" ORDER BY date_start LIMIT ?)",
+             f"SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start < ?{typed}"
+             f" ORDER BY date_start DESC LIMIT ?)"]
+    args: list = [mid, hi, *targs, WINDOW_SCAN, lo, mid, *targs, WINDOW_SCAN]
     for c in coarse:
-        parts.append("SELECT id FROM (SELECT id FROM incident WHERE date_start = ? ORDER BY id DESC LIMIT ?)")
-        args += [c, WINDOW_SCAN]
+        parts.append(f"SELECT id FROM (SELECT id FROM incident WHERE date_start = ?{typed} ORDER BY id DESC LIMIT ?)")
+        args += [c, *targs, WINDOW_SCAN]
     return " UNION ALL ".join(parts), tuple(args)
+
+
+@lru_cache(maxsize=256)
+def _compatible(type_: str | None) -> list[str] | None:
+    """The known types a draft of this type can be compared with; None when any type can."""
+    t = type_ or "other/undetermined"
+    if t.endswith("/undetermined") or t not in TYPES:
+        return None
+    return [u for u in TYPES if compatible_types(t, u)]
 
 
 def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: set[int], actor_ids: set[int],
@@ -200,30 +214,32 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
         ids += _by_actor_ids(conn, target_ids - busy, window, (lo, hi, *coarse), MAX_CANDIDATES)
     if ids:
         return ids
-    links = []
     linked = actor_ids | busy
-    if linked:
-        links.append((f"EXISTS (SELECT 1 FROM incident_actor ia WHERE ia.incident_id = i.id"
-                      f" AND +ia.actor_id IN ({_marks(len(linked))}))", tuple(sorted(linked))))
-    if places:
-        # `+p.name`: through the incident's own places; on the name index SQLite walked every incident of
-        # a busy place for every row of the window (cost grew with the square of the database)
-        links.append((f"EXISTS (SELECT 1 FROM incident_place p WHERE p.incident_id = i.id"
-                      f" AND +p.name IN ({_marks(len(places))}))", tuple(places)))
-    if links:
-        cond = " OR ".join(c for c, _ in links)
-        largs = tuple(a for _, args in links for a in args)
-        # Keep the window tight for day-precise drafts: reports of one event a few days apart; farther
-        # ones are still found through their targets.
-        near, nargs = _near_dates(rng, 3 if rng.precision == "day" else None)
-        ids += [r[0] for r in conn.execute(
-            f"SELECT i.id FROM incident i WHERE i.id IN ({near}) AND +i.merged_into IS NULL AND ({cond}) LIMIT ?",
-            (*nargs, *largs, MAX_CANDIDATES))]
-        ids += [r[0] for r in conn.execute(
-            # the newest undated incidents, straight off the date index (date_start IS NULL, then id)
-            f"SELECT i.id FROM incident i WHERE i.id IN (SELECT id FROM incident WHERE date_start IS NULL"
-            f" ORDER BY id DESC LIMIT ?) AND +i.merged_into IS NULL AND ({cond}) LIMIT ?",
-            (UNDATED_SCAN, *largs, MAX_CANDIDATES // 6))]
+    if linked or places:
+        # Keep the window tight: reports of one event a few days apart for day-precise drafts, the
+        # month itself for month-precise ones; farther ones are still found through their targets.
+        # Only incidents of a compatible type are read (the others are never scored).
+        near, nargs = _near_dates(rng, _compatible(draft.type), {"day": 3, "month": 0}.get(rng.precision))
+        window = [r[0] for r in conn.execute(f"SELECT i.id FROM incident i WHERE i.id IN ({near})"
+                                             f" AND +i.merged_into IS NULL", nargs)]
+        # the newest undated incidents, straight off the date index (date_start IS NULL, then id)
+        undated = [r[0] for r in conn.execute(
+            "SELECT i.id FROM incident i WHERE i.id IN (SELECT id FROM incident WHERE date_start IS NULL"
+            " ORDER BY id DESC LIMIT ?) AND +i.merged_into IS NULL", (UNDATED_SCAN,))]
+        # Each link of those incidents read once, places first (one query per kind of link: an OR of
+        # two correlated EXISTS ran several times slower than the two apart).
+        for found, limit in ((window, MAX_CANDIDATES), (undated, MAX_CANDIDATES // 6)):
+            if not found:
+                continue
+            marks = _marks(len(found))
+            if places:
+                ids += [r[0] for r in conn.execute(
+                    f"SELECT DISTINCT incident_id FROM incident_place WHERE incident_id IN ({marks})"
+                    f" AND +name IN ({_marks(len(places))}) LIMIT ?", (*found, *places, limit))]
+            if linked:
+                ids += [r[0] for r in conn.execute(
+                    f"SELECT DISTINCT incident_id FROM incident_actor WHERE incident_id IN ({marks})"
+                    f" AND +actor_id IN ({_marks(len(linked))}) LIMIT ?", (*found, *sorted(linked), limit))]
     else:
         # through the (type, date_start) index: one range and the coarse values, not every incident of the type
         ids += [r[0] for r in conn.execute(
