@@ -128,6 +128,13 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
 
 
+def set_cache(conn: sqlite3.Connection, mib: int) -> None:
+    """Size this connection's page cache. It lives in the process's own memory: hot index pages stay there
+    even when the OS drops the file's pages from its cache (which a memory-tight or VM host does within
+    seconds), so repeated and related lookups do not go back to the disk."""
+    conn.execute(f"PRAGMA cache_size = -{int(mib) * 1024}")
+
+
 def data_version(conn: sqlite3.Connection) -> int:
     """Changes when another connection commits to the file (the browser polls it to refresh live)."""
     return conn.execute("PRAGMA data_version").fetchone()[0]

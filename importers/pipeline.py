@@ -10,6 +10,7 @@ import glob
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -218,7 +219,21 @@ def _prepare_star(args):
     return prepare(*args)
 
 
+def _exit_with_parent() -> None:
+    """A pool worker must not outlive its import. A SIGKILLed parent cannot stop it, and a forked worker holds
+    the write end of the work queue itself, so it would wait for work forever: watch the parent instead."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="incidex-parent-watch", daemon=True).start()
+
+
 def _init_worker() -> None:
+    _exit_with_parent()
     try:
         from importers.extract import load_reference
 

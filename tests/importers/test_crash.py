@@ -27,6 +27,28 @@ def _count(db, table="source"):
         return 0
 
 
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.add(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_sigkill_halfway_then_rerun_completes_without_duplicates(tmp_path):
     folder = tmp_path / "articles"
     _write_articles(folder, 500)
@@ -36,6 +58,7 @@ def test_sigkill_halfway_then_rerun_completes_without_duplicates(tmp_path):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and _count(db) < 60 and proc.poll() is None:
         time.sleep(0.02)
+    workers = _children(proc.pid)  # the extraction pool (none on a one-core machine)
     try:
         os.kill(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -43,6 +66,11 @@ def test_sigkill_halfway_then_rerun_completes_without_duplicates(tmp_path):
     proc.wait()
     partial = _count(db)
     assert 0 < partial < 500, "the import should have been killed halfway"
+    # the pool's workers do not outlive the killed import
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "pool workers survived their import"
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
