@@ -126,10 +126,23 @@ class Candidate:
     countries: set[str]
     target_ids: set[int] = field(default_factory=set)
     actor_ids: set[int] = field(default_factory=set)
+    claimed: set[str] = field(default_factory=set)  # names and ids of actors in the 'claimed' role
+    claimed_ids: set[int] = field(default_factory=set)
     conn: sqlite3.Connection | None = None
     _names: set[str] | None = None
     figures_length: int = -1  # length of the figures JSON the figures were read from (for `Resolver`)
     figures_count: int = 0
+
+    def add_actor(self, role: str, actor_id: int, name: str) -> None:
+        if role == "target":
+            self.targets.add(name)
+            self.target_ids.add(actor_id)
+            return
+        self.actors.add(name)
+        self.actor_ids.add(actor_id)
+        if role == "claimed":
+            self.claimed.add(name)
+            self.claimed_ids.add(actor_id)
 
     @property
     def names(self) -> set[str]:
@@ -266,16 +279,10 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
                               figures_length=len(r[7] or ""), figures_count=len(figures))
     # Actors as ids plus their one normalised name: reading every alias of every candidate's actors
     # (galaxy groups have dozens) was most of the cost of resolution. One row per actor and side.
-    for r in conn.execute(f"SELECT DISTINCT ia.incident_id, ia.role = 'target', ia.actor_id, a.normalised"
+    for r in conn.execute(f"SELECT DISTINCT ia.incident_id, ia.role, ia.actor_id, a.normalised"
                           f" FROM incident_actor ia JOIN actor a ON a.id = ia.actor_id"
                           f" WHERE ia.incident_id IN ({marks})", ids):
-        c = out[r[0]]
-        if r[1]:
-            c.targets.add(r[3])
-            c.target_ids.add(r[2])
-        else:
-            c.actors.add(r[3])
-            c.actor_ids.add(r[2])
+        out[r[0]].add_actor(r[1], r[2], r[3])
     for r in conn.execute(f"SELECT incident_id, name FROM incident_place WHERE incident_id IN ({marks})", ids):
         out[r[0]].places.add(_norm(r[1]))
     return sorted(out.values(), key=lambda c: c.id)  # ties go to the oldest incident
@@ -331,13 +338,12 @@ class Resolver:
             return
         ma, mp, ms = self.marks
         e = self.entries
-        for rid, iid, target, aid, name in conn.execute(
-                "SELECT ia.id, ia.incident_id, ia.role = 'target', ia.actor_id, a.normalised FROM incident_actor ia"
+        for rid, iid, role, aid, name in conn.execute(
+                "SELECT ia.id, ia.incident_id, ia.role, ia.actor_id, a.normalised FROM incident_actor ia"
                 " JOIN actor a ON a.id = ia.actor_id WHERE ia.id > ?", (ma,)):
             ma = max(ma, rid)
             if iid in e:
-                (e[iid].targets if target else e[iid].actors).add(name)
-                (e[iid].target_ids if target else e[iid].actor_ids).add(aid)
+                e[iid].add_actor(role, aid, name)
         for rid, iid, name in conn.execute("SELECT id, incident_id, name FROM incident_place WHERE id > ?", (mp,)):
             mp = max(mp, rid)
             if iid in e:
@@ -418,11 +424,13 @@ def _title_similarity(a: str, b: str) -> float:
 def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
           targets: set[str], actors: set[str], places: set[str], figures: set[float],
           names: set[str] = frozenset(), target_ids: set[int] = frozenset(),
-          actor_ids: set[int] = frozenset()) -> tuple[float, list[str], list[str]]:
+          actor_ids: set[int] = frozenset(), claimed: set[str] = frozenset(),
+          claimed_ids: set[int] = frozenset()) -> tuple[float, list[str], list[str]]:
     """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields)."""
     agree: list[str] = []
     disagree: list[str] = []
     s = 0.0
+    coarse = True  # no dates, or only a year: nothing pins the two stories to one moment
     if draft_date and c.date:
         days = draft_date.distance(c.date)
         coarse = "year" in (draft_date.precision, c.date.precision)
@@ -453,6 +461,12 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     if shared_actors:
         s += 0.2
         agree.append("actors")
+    if claimed and c.claimed and not (claimed & c.claimed or claimed_ids & c.claimed_ids or _near(claimed, c.claimed)):
+        # Two groups rarely claim one attack; a report of another group's claim is another incident. Without
+        # this, an incident that absorbed one wrong report matches ever more claimants and snowballs. When
+        # the dates agree to the day or month, the other name may be an alias nobody has linked yet.
+        s -= 0.3 if coarse else 0.1
+        disagree.append("claimed by")
     shared_places = places & c.places
     if shared_places:
         s += min(0.15, 0.05 * len(shared_places) + 0.05)
@@ -485,6 +499,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
     `Resolver` (a callable with the same signature) instead, to keep candidates between drafts."""
     targets = {normalise(a.name) for a in draft.actors if a.role == "target"} - {""}
     actors = {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""}
+    claimed = {normalise(a.name) for a in draft.actors if a.role == "claimed"} - {""} - GENERIC_ACTORS
     places = {normalise(p.name) for p in draft.places} - {""}
     figures = {float(f.value) for f in draft.figures}
     draft_date = DateRange.parse(draft.date_start, draft.date_end)
@@ -493,6 +508,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
     blocked = _blocked(conn, source_id)
     names = distinctive(" ".join(e.text for e in draft.evidence))
     target_ids, actor_ids = _ids(conn, targets), _ids(conn, actors - GENERIC_ACTORS)
+    claimed_ids = _ids(conn, claimed) if claimed else set()
     best: tuple[float, Candidate, list[str]] | None = None
     place_names = sorted({p.name for p in draft.places if p.name})
     ids = _candidate_ids(conn, draft, target_ids, actor_ids, place_names)
@@ -500,7 +516,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
         if c.id in blocked or not compatible_types(draft.type, c.type):
             continue
         s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names,
-                                   target_ids, actor_ids)
+                                   target_ids, actor_ids, claimed, claimed_ids)
         # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
         if s >= THRESHOLD and len(agree) >= 3 and (best is None or s > best[0]):
             best = (s, c, agree)

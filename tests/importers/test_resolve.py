@@ -75,3 +75,22 @@ def test_an_undated_report_joins_when_names_actors_places_and_figures_agree(db_p
     first = store_document(conn, _doc(1, a), resolve)
     second = store_document(conn, _doc(2, b), resolve)
     assert second.joined == first.incidents
+
+
+def _claimed_leak(group: str, n: int) -> IncidentDraft:
+    return IncidentDraft(title="Data leak at Harbor Bank", summary=f"{group} took credit for leaking {n:,} records"
+                         " of Harbor Bank.", type="information-content-security/data-leak", date_start="2023",
+                         date_precision="year", actors=[ActorMention(group, "claimed"), ActorMention("Harbor Bank", "target")],
+                         figures=[Figure(n, "records", "x")])
+
+
+def test_reports_of_claims_by_different_groups_do_not_snowball_into_one_incident(db_path):
+    # Background lines such as "last year, GROUP took credit for a leak at BANK" recur across articles with a
+    # different group each time: same year, type, target and wording, nearby figures. Each claimant is
+    # its own incident; without the rule, an incident that took one such report takes them all.
+    conn = connect(db_path)
+    groups = ["Crimson Ladder", "Basalt Owls", "Quiet Harrier", "Umber Falcon", "Slate Mantis", "Talc Viper"]
+    results = [store_document(conn, _doc(i, _claimed_leak(g, 400_000 + 1_000 * i)), resolve) for i, g in enumerate(groups)]
+    assert len({r.incidents[0] for r in results}) == len(groups)
+    again = store_document(conn, _doc(99, _claimed_leak("Basalt Owls", 401_000)), resolve)
+    assert again.joined == results[1].incidents  # the same claim reported again does join
