@@ -36,6 +36,9 @@ NARROW = 100
 POLL_SECONDS = 0.5
 GC_TICK, GC_QUIET, GC_LATEST = 1.0, 0.6, 20.0  # seconds: see IncidexApp._settle_gc
 SEARCHING_MARK_AFTER = 0.12
+DETAIL_SETTLE = 0.07
+"""Seconds the detail pane waits after the list cursor moved before reading the record: paging through the
+list with ctrl+d or a held j redraws only the list, and the pane follows once the cursor rests."""
 TITLES = {"incidents": "Incidents", "actors": "Actors", "sources": "Sources"}
 
 
@@ -536,7 +539,7 @@ class IncidexApp(App[None]):
     @per_view("detail")
     def _fetch_record(self, view: str, token: int, link: Link, keep_cursor: bool) -> None:
         # let a burst of j/k or of typing settle before reading (typing: the next search has priority)
-        time.sleep(0 if keep_cursor else 0.15 if isinstance(self.focused, Input) else 0.03)
+        time.sleep(0 if keep_cursor else 0.15 if isinstance(self.focused, Input) else DETAIL_SETTLE)
         if get_current_worker().is_cancelled or token != self.states[view].detail_token:
             return
         try:
