@@ -1,11 +1,12 @@
 """Cross-source resolution on generated reports of known events.
 
-    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7]
+    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7] [--as-import]
 
 Generates events (fixed seed), then 1-5 reports of each with reworded titles, partial dates (month only,
 or a day off), overlapping and aliased actors, and hard negatives (the same actor and type in another
 week, or the same week against another target). Every report is stored through the real store with the
-resolver, in a fresh database. Prints pairwise precision and recall (pairs of reports put in one
+resolver, in a fresh database (with `--as-import`, the way `incidex import` stores documents: a Resolver
+kept between documents, the search index refreshed in batches). Prints pairwise precision and recall (pairs of reports put in one
 incident vs. pairs of reports of one event) and seconds per 1,000 drafts, and the cost ratio of the
 largest run to the smallest.
 """
@@ -81,20 +82,31 @@ def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
     return reports[:n_drafts]
 
 
-def run(n: int, seed: int) -> dict:
-    from db.engine import connect
+def run(n: int, seed: int, as_import: bool = False) -> dict:
+    from db import search
+    from db.engine import IMPORT_CACHE_MIB, connect, set_cache
     from db.store import store_document
-    from importers.resolve import resolve
+    from importers.pipeline import FLUSH_DOCS
+    from importers.resolve import Resolver, resolve
 
     reports = make_reports(n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "resolve.db")
+        set_cache(conn, IMPORT_CACHE_MIB)  # the page cache of `incidex import`
+        # --as-import: also as the import stores documents, one Resolver keeping candidates between
+        # documents and the search index refreshed every FLUSH_DOCS documents; by default each draft is
+        # resolved from scratch and indexed at once (resolution's own cost)
+        search.ensure_pending(conn)
+        resolver = Resolver() if as_import else resolve
         incident_of: list[int] = []
         t0 = time.perf_counter()
         for i, (_event, draft) in enumerate(reports):
             doc = Document(text="", origin=f"r{i}", title=draft.title, body=f"report {i}: {draft.title}", drafts=[draft])
-            res = store_document(conn, doc, resolve)
+            res = store_document(conn, doc, resolver, defer_index=as_import)
             incident_of.append(res.incidents[0])
+            if as_import and (i + 1) % FLUSH_DOCS == 0:
+                search.flush_pending(conn)
+        search.flush_pending(conn)
         elapsed = time.perf_counter() - t0
         conn.close()
     by_event, by_incident = defaultdict(list), defaultdict(list)
@@ -115,10 +127,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--as-import", action="store_true", help="store as `incidex import` does (Resolver, batched index)")
     args = ap.parse_args()
     results = []
     for n in (int(x) for x in args.sizes.split(",")):
-        r = run(n, args.seed)
+        r = run(n, args.seed, args.as_import)
         results.append(r)
         print(f"{r['drafts']:>7,} drafts ({r['events']:,} events -> {r['incidents']:,} incidents): "
               f"pairwise precision {r['precision']:.3f}, recall {r['recall']:.3f}; "

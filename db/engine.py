@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
@@ -128,6 +128,11 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
 
 
+IMPORT_CACHE_MIB = 256
+"""Page cache of an import's connection: resolution reads the incidents near each draft's date, and the
+store appends to the same few index pages; past ~100k incidents these no longer fit the default 32 MB."""
+
+
 def set_cache(conn: sqlite3.Connection, mib: int) -> None:
     """Size this connection's page cache. It lives in the process's own memory: hot index pages stay there
     even when the OS drops the file's pages from its cache (which a memory-tight or VM host does within
@@ -182,8 +187,18 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     IF NOT EXISTS pass after the steps, and the search index tables, rebuilt after migrating."""
 
 
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """Schema 4 replaces three indexes by covering ones (created by the IF NOT EXISTS pass): resolution
+    read a table row for every incident of a date window and every link it checked."""
+    for name in ("ix_incident_date", "ix_incident_actor_incident", "ix_incident_place_incident"):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+SEARCH_LAYOUT = 3
+"""The schema version that last changed the search tables: upgrading a file older than it rebuilds the
+search index (minutes at a million rows), newer upgrades leave the index alone."""
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
@@ -193,7 +208,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     try:
         # Re-read inside the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        upgraded = version > 0
+        rebuild_search = 0 < version < SEARCH_LAYOUT
         if version == 0:
             if conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
                 raise DatabaseError("the file is an SQLite database, but not an incidex one (left untouched)")
@@ -205,8 +220,8 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
                 version += 1
             _create_current(conn)  # tables and indexes added since (all IF NOT EXISTS)
         search.ensure_schema(conn)
-        if upgraded:
-            search.rebuild(conn)  # an older file's index may predate the current search tables
+        if rebuild_search:
+            search.rebuild(conn)  # an older file's index predates the current search tables
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

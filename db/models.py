@@ -45,7 +45,9 @@ class Source(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
-        Index("ix_incident_date", "date_start"),
+        # (date, type, merged): resolution walks the dates nearest a draft's and filters on type and
+        # tombstones without reading table rows
+        Index("ix_incident_date_type", "date_start", "type", "merged_into"),
         Index("ix_incident_type", "type", "date_start"),
         Index("ix_incident_merged", "merged_into"),
         {"sqlite_autoincrement": True},  # ids are permanent: never reused after a delete
@@ -102,7 +104,7 @@ class ActorAlias(SQLModel, table=True):
 class IncidentActor(SQLModel, table=True):
     __tablename__ = "incident_actor"
     __table_args__ = (
-        Index("ix_incident_actor_incident", "incident_id"),
+        Index("ix_incident_actor_link", "incident_id", "actor_id"),  # covers "which of these incidents has actor X"
         Index("ix_incident_actor_actor", "actor_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -135,7 +137,7 @@ class IncidentSource(SQLModel, table=True):
 
 class IncidentPlace(SQLModel, table=True):
     __tablename__ = "incident_place"
-    __table_args__ = (Index("ix_incident_place_incident", "incident_id"), Index("ix_incident_place_name", "name"))
+    __table_args__ = (Index("ix_incident_place_link", "incident_id", "name"), Index("ix_incident_place_name", "name"))
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE")
     name: str

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.drafts import Document
+from db.engine import IMPORT_CACHE_MIB, set_cache
 from importers.clean import clean_text, safe_line
 from importers.readers import ReadError, read_bytes
 
@@ -250,12 +251,11 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
     """Import everything named by `args`. `conn` may be None for a dry run."""
     resolver = None
     if opts.extract and not opts.dry_run:
-        try:
-            from importers.resolve import Resolver
+        from importers.resolve import Resolver
 
-            resolver = Resolver()  # keeps candidates between documents
-        except ImportError:  # resolution lands with its own module; until then every draft is new
-            resolver = None
+        resolver = Resolver()  # keeps candidates between documents
+    if conn is not None:
+        set_cache(conn, IMPORT_CACHE_MIB)
 
     report = Report()
     items: list[Input] = []

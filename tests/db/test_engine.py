@@ -52,6 +52,28 @@ def test_database_of_schema_1_is_migrated_with_its_data_intact(db_path):
     assert inc["sources"][0]["title"] == "Old article about a DDoS"
 
 
+def test_schema_3_gets_covering_indexes_and_keeps_its_search_index(db_path, articles, cli):
+    assert cli("import", str(articles), "--db", db_path).exit_code == 0
+    raw = sqlite3.connect(db_path)  # make it a schema-3 file: the indexes it had then
+    raw.executescript(
+        "DROP INDEX ix_incident_date_type; DROP INDEX ix_incident_actor_link; DROP INDEX ix_incident_place_link;"
+        " CREATE INDEX ix_incident_date ON incident (date_start);"
+        " CREATE INDEX ix_incident_actor_incident ON incident_actor (incident_id);"
+        " CREATE INDEX ix_incident_place_incident ON incident_place (incident_id); PRAGMA user_version = 3;")
+    before = raw.execute("SELECT count(*) FROM incident_doc").fetchone()[0]
+    raw.execute("DELETE FROM incident_doc WHERE rowid = (SELECT min(rowid) FROM incident_doc)")  # a rebuild restores it
+    raw.commit()
+    raw.close()
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"ix_incident_date_type", "ix_incident_actor_link", "ix_incident_place_link"} <= names
+    assert not {"ix_incident_date", "ix_incident_actor_incident", "ix_incident_place_incident"} & names
+    # no rebuild of the search index for an index-only step (minutes at a million rows)
+    assert conn.execute("SELECT count(*) FROM incident_doc").fetchone()[0] == before - 1
+    assert cli("list", "incidents", "--db", db_path).exit_code == 0
+
+
 def test_migrated_database_reads_through_the_cli(db_path, cli):
     _old_database(db_path)
     result = cli("show", "incident", "1", "--db", db_path)
