@@ -12,12 +12,12 @@ from textual.strip import Strip
 
 from tui import keymap
 from tui.safe import Glyphs
-from tui.widgets import typeahead
+from tui.widgets.cursor import CursorKeys
 
 Link = tuple[str, int]  # ("incident" | "actor" | "source", id)
 
 
-class DetailPane(ScrollView, can_focus=True):
+class DetailPane(CursorKeys, ScrollView, can_focus=True):
     BINDINGS = keymap.bindings("detail")
     COMPONENT_CLASSES = {"detail--cursor", "detail--link"}
     DEFAULT_CSS = """
@@ -106,26 +106,8 @@ class DetailPane(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - h + 1, animate=False, immediate=True)
         self.refresh()
 
-    def _half(self) -> int:
-        return max(1, self.scrollable_content_region.height // 2)
-
-    def action_cursor_down(self) -> None:
-        self._move(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self._move(self.cursor - 1)
-
-    def action_top(self) -> None:
-        self._move(0)
-
-    def action_bottom(self) -> None:
-        self._move(len(self.lines) - 1)
-
-    def action_page_down(self) -> None:
-        self._move(self.cursor + self._half())
-
-    def action_page_up(self) -> None:
-        self._move(self.cursor - self._half())
+    def _last(self) -> int:
+        return len(self.lines) - 1
 
     def action_open(self) -> None:
         if self.link is not None:
@@ -139,11 +121,6 @@ class DetailPane(ScrollView, can_focus=True):
                 return True
             i += step
         return False
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Type-ahead: keys that were queued here before `/` moved the focus belong to the filter.
-        if not typeahead.redirect(self, event):
-            await super()._on_key(event)
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y

@@ -19,14 +19,14 @@ from textual.strip import Strip
 from tui import keymap
 from tui.data import Row
 from tui.safe import Glyphs, safe_line
-from tui.widgets import typeahead
+from tui.widgets.cursor import CursorKeys
 
 
 def _short_type(t: str) -> str:
     return (t or "").rsplit("/", 1)[-1]
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(CursorKeys, ScrollView, can_focus=True):
     BINDINGS = keymap.bindings("list")
     COMPONENT_CLASSES = {"results--cursor", "results--match", "results--dim", "results--loading"}
     DEFAULT_CSS = """
@@ -150,35 +150,12 @@ class ResultList(ScrollView, can_focus=True):
             self._asked_at = len(self.rows)
             self.post_message(self.NeedMore(self))
 
-    def _half(self) -> int:
-        return max(1, self.scrollable_content_region.height // 2)
-
-    def action_cursor_down(self) -> None:
-        self._move(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self._move(self.cursor - 1)
-
-    def action_top(self) -> None:
-        self._move(0)
-
-    def action_bottom(self) -> None:
-        self._move(len(self.rows) - 1 + (10_000 if self.more else 0))
-
-    def action_page_down(self) -> None:
-        self._move(self.cursor + self._half())
-
-    def action_page_up(self) -> None:
-        self._move(self.cursor - self._half())
+    def _last(self) -> int:
+        return len(self.rows) - 1 + (10_000 if self.more else 0)
 
     def action_open(self) -> None:
         if self.current is not None:
             self.post_message(self.Opened(self, self.current))
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Type-ahead: keys that were queued here before `/` moved the focus belong to the filter.
-        if not typeahead.redirect(self, event):
-            await super()._on_key(event)
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y

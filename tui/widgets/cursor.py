@@ -1,0 +1,43 @@
+"""Cursor keys shared by the line-based widgets (the result list and the detail pane): each keeps a cursor
+on one of its lines and says how to move it (`_move`) and where its last line is (`_last`)."""
+from __future__ import annotations
+
+from textual import events
+
+from tui.widgets import typeahead
+
+
+class CursorKeys:
+    cursor: int
+
+    def _move(self, index: int) -> None:
+        raise NotImplementedError
+
+    def _last(self) -> int:
+        raise NotImplementedError
+
+    def _half(self) -> int:
+        return max(1, self.scrollable_content_region.height // 2)
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_top(self) -> None:
+        self._move(0)
+
+    def action_bottom(self) -> None:
+        self._move(self._last())
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._half())
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._half())
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Type-ahead: keys that were queued here before `/` moved the focus belong to the filter.
+        if not typeahead.redirect(self, event):
+            await super()._on_key(event)
