@@ -83,10 +83,9 @@ def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
 
 
 def run(n: int, seed: int, as_import: bool = False) -> dict:
-    from db import search
     from db.engine import IMPORT_CACHE_MIB, connect, set_cache
     from db.store import store_document
-    from importers.pipeline import FLUSH_DOCS
+    from importers.pipeline import BatchedIndex
     from importers.resolve import Resolver, resolve
 
     reports = make_reports(n, seed)
@@ -94,9 +93,9 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
         conn = connect(Path(tmp) / "resolve.db")
         set_cache(conn, IMPORT_CACHE_MIB)  # the page cache of `incidex import`
         # --as-import: also as the import stores documents, one Resolver keeping candidates between
-        # documents and the search index refreshed every FLUSH_DOCS documents; by default each draft is
+        # documents and the search index refreshed in batches (pipeline.BatchedIndex); by default each draft is
         # resolved from scratch and indexed at once (resolution's own cost)
-        search.ensure_pending(conn)
+        index = BatchedIndex(conn) if as_import else None
         resolver = Resolver() if as_import else resolve
         incident_of: list[int] = []
         t0 = time.perf_counter()
@@ -104,9 +103,10 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
             doc = Document(text="", origin=f"r{i}", title=draft.title, body=f"report {i}: {draft.title}", drafts=[draft])
             res = store_document(conn, doc, resolver, defer_index=as_import)
             incident_of.append(res.incidents[0])
-            if as_import and (i + 1) % FLUSH_DOCS == 0:
-                search.flush_pending(conn)
-        search.flush_pending(conn)
+            if index is not None:
+                index.stored(1)
+        if index is not None:
+            index.flush()
         elapsed = time.perf_counter() - t0
         conn.close()
     by_event, by_incident = defaultdict(list), defaultdict(list)

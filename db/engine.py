@@ -125,7 +125,7 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
+    set_cache(conn, 32)
 
 
 IMPORT_CACHE_MIB = 256

@@ -276,7 +276,7 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
     else:
         pool = None
         results = (prepare(it, opts) for it in items)
-    index = _Index(conn if not opts.dry_run else None)
+    index = BatchedIndex(conn if not opts.dry_run else None)
     try:
         for item, docs, error, warnings in results:
             outcome = Outcome(item.origin, "failed", reason=error) if docs is None else _store(conn, docs, item, opts, resolver)
@@ -292,7 +292,7 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
     return report
 
 
-class _Index:
+class BatchedIndex:
     """Refreshes the search index of stored documents in batches (see `search.mark_pending`)."""
 
     def __init__(self, conn: sqlite3.Connection | None):
