@@ -4,7 +4,9 @@ A draft is compared only with a block of candidates: live incidents of a compati
 dates can overlap (through the date index), plus incidents sharing a named actor or target (through
 the alias index). Each candidate is scored on the evidence — date distance, shared targets, actors,
 places, figures, title similarity — and the draft joins the best one above THRESHOLD; otherwise it
-becomes a new incident. The reason (score and agreeing fields) is stored with the incident.
+becomes a new incident. The reason (score and agreeing fields) is stored with the incident. Targets,
+actors and figures must agree with one of the candidate's reports, not with its reports added together
+(`_best_report`): a story grown from many reports would otherwise match everything of its season.
 
 Never joined: an incident that already cites the same source (one article recounting two incidents
 describes two incidents), and an incident an analyst has marked `not_same` with one that already
@@ -12,6 +14,7 @@ holds this source.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import json
 import re
@@ -130,19 +133,54 @@ class Candidate:
     claimed_ids: set[int] = field(default_factory=set)
     conn: sqlite3.Connection | None = None
     _names: set[str] | None = None
+    _names_all: bool = False  # whether `names` read fewer than NAMES_SOURCES sources (a new one changes them)
     figures_length: int = -1  # length of the figures JSON the figures were read from (for `Resolver`)
     figures_count: int = 0
+    # ('t', name), ('T', id) targets, ('a', name), ('A', id) actors, ('c', name), ('C', id) claimants,
+    # ('f', value) figures -> the reports (source ids; None: an analyst's link) that named it
+    index: dict[tuple, set[int | None]] = field(default_factory=dict)
+    claiming: set[int | None] = field(default_factory=set)  # the reports that name a claimant
+    _sorted: list[float] | None = None  # its figures in order, for `figures_near`
 
-    def add_actor(self, role: str, actor_id: int, name: str) -> None:
+    def _note(self, source_id: int | None, *keys: tuple) -> None:
+        for k in keys:
+            self.index.setdefault(k, set()).add(source_id)
+
+    def add_actor(self, role: str, actor_id: int, name: str, source_id: int | None = None) -> None:
         if role == "target":
             self.targets.add(name)
             self.target_ids.add(actor_id)
+            self._note(source_id, ("t", name), ("T", actor_id))
             return
         self.actors.add(name)
         self.actor_ids.add(actor_id)
+        self._note(source_id, ("a", name), ("A", actor_id))
         if role == "claimed":
             self.claimed.add(name)
             self.claimed_ids.add(actor_id)
+            self.claiming.add(source_id)
+            self._note(source_id, ("c", name), ("C", actor_id))
+
+    def add_figure(self, value: float, source_id: int | None) -> None:
+        """A figure of the incident's list: stored once per incident, with the first report that gave it."""
+        self.figures.add(value)
+        self._sorted = None
+        self._note(source_id, ("f", value))
+
+    def figures_near(self, value: float) -> list[float]:
+        """Its figures within 10% of a value (outlets round counts differently), off a sorted list."""
+        if self._sorted is None:
+            self._sorted = sorted(self.figures)
+        lo = bisect.bisect_left(self._sorted, max(100.0, value * 0.9))
+        hi = bisect.bisect_right(self._sorted, value / 0.9)
+        return [b for b in self._sorted[lo:hi] if abs(value - b) <= 0.1 * max(value, b)]
+
+    def reporting(self, *keys: tuple) -> set[int | None] | frozenset:
+        """The reports that named any of these (not to be changed: it may be the index's own set)."""
+        found = [r for r in map(self.index.get, keys) if r]
+        if len(found) <= 1:
+            return found[0] if found else frozenset()
+        return set().union(*found)
 
     @property
     def names(self) -> set[str]:
@@ -151,6 +189,7 @@ class Candidate:
             rows = self.conn.execute("SELECT evidence FROM incident_source WHERE incident_id = ? ORDER BY source_id"
                                      " LIMIT ?", (self.id, NAMES_SOURCES)).fetchall() if self.conn else []
             self._names = distinctive(" ".join(e.get("text", "") for (ev,) in rows for e in json.loads(ev or "[]")))
+            self._names_all = len(rows) < NAMES_SOURCES
         return self._names
 
 
@@ -273,16 +312,18 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
     for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, figures FROM incident"
                           f" WHERE id IN ({marks})", ids):
         figures = json.loads(r[7] or "[]")
-        values = {float(f["value"]) for f in figures if isinstance(f.get("value"), (int, float))}
-        out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), values,
-                              set(), set(), set(), set(json.loads(r[6] or "[]")), conn=conn,
-                              figures_length=len(r[7] or ""), figures_count=len(figures))
+        c = out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), set(),
+                                  set(), set(), set(), set(json.loads(r[6] or "[]")), conn=conn,
+                                  figures_length=len(r[7] or ""), figures_count=len(figures))
+        for f in figures:
+            if isinstance(f.get("value"), (int, float)):
+                c.add_figure(float(f["value"]), f.get("source_id"))
     # Actors as ids plus their one normalised name: reading every alias of every candidate's actors
     # (galaxy groups have dozens) was most of the cost of resolution. One row per actor and side.
-    for r in conn.execute(f"SELECT DISTINCT ia.incident_id, ia.role, ia.actor_id, a.normalised"
+    for r in conn.execute(f"SELECT DISTINCT ia.incident_id, ia.role, ia.actor_id, a.normalised, ia.source_id"
                           f" FROM incident_actor ia JOIN actor a ON a.id = ia.actor_id"
                           f" WHERE ia.incident_id IN ({marks})", ids):
-        out[r[0]].add_actor(r[1], r[2], r[3])
+        out[r[0]].add_actor(r[1], r[2], r[3], r[4])
     for r in conn.execute(f"SELECT incident_id, name FROM incident_place WHERE incident_id IN ({marks})", ids):
         out[r[0]].places.add(_norm(r[1]))
     return sorted(out.values(), key=lambda c: c.id)  # ties go to the oldest incident
@@ -294,13 +335,16 @@ def _read_figures(conn: sqlite3.Connection, c: Candidate, length: int | None) ->
     start = c.figures_count if 0 <= c.figures_length <= (length or 0) else 0
     if start == 0:
         c.figures.clear()
+        c._sorted = None
+        c.index = {k: v for k, v in c.index.items() if k[0] != "f"}
     c.figures_count = start
-    for key, kind, value in conn.execute(
-            "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value')"
+    for key, kind, value, source_id in conn.execute(
+            "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value'),"
+            " json_extract(f.value, '$.source_id')"
             " FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ? AND f.key >= ?", (c.id, start)):
         c.figures_count = key + 1
         if kind in ("integer", "real"):
-            c.figures.add(float(value))
+            c.add_figure(float(value), source_id)
     c.figures_length = length or 0
 
 
@@ -338,20 +382,20 @@ class Resolver:
             return
         ma, mp, ms = self.marks
         e = self.entries
-        for rid, iid, role, aid, name in conn.execute(
-                "SELECT ia.id, ia.incident_id, ia.role, ia.actor_id, a.normalised FROM incident_actor ia"
+        for rid, iid, role, aid, name, sid in conn.execute(
+                "SELECT ia.id, ia.incident_id, ia.role, ia.actor_id, a.normalised, ia.source_id FROM incident_actor ia"
                 " JOIN actor a ON a.id = ia.actor_id WHERE ia.id > ?", (ma,)):
             ma = max(ma, rid)
             if iid in e:
-                e[iid].add_actor(role, aid, name)
+                e[iid].add_actor(role, aid, name, sid)
         for rid, iid, name in conn.execute("SELECT id, incident_id, name FROM incident_place WHERE id > ?", (mp,)):
             mp = max(mp, rid)
             if iid in e:
                 e[iid].places.add(_norm(name))
         for rid, iid in conn.execute("SELECT id, incident_id FROM incident_source WHERE id > ?", (ms,)):
             ms = max(ms, rid)
-            if iid in e:
-                e[iid]._names = None
+            if iid in e and e[iid]._names_all:
+                e[iid]._names = None  # the first NAMES_SOURCES sources (by id) are read: later ones change nothing
         self.marks = (ma, mp, ms)
 
     def load(self, conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
@@ -409,16 +453,69 @@ def _blocked(conn: sqlite3.Connection, source_id: int) -> set[int]:
 
 
 def _near(names: set[str], others: set[str]) -> set[str]:
-    """Names spelled nearly alike ('islamic hacker groups' / 'islamist hacker groups')."""
-    from rapidfuzz import fuzz
+    """The names spelled nearly alike one of the others ('islamic hacker groups' / 'islamist hacker groups')."""
+    from rapidfuzz import fuzz, process
 
-    return {a for a in names for b in others if min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 90}
+    others = [b for b in others if len(b) >= 8]
+    if not others or not names:
+        return set()
+    pool = names if isinstance(names, list) else list(names)
+    # rapidfuzz compares one name with the whole pool in C; a story's pool can hold hundreds of names
+    return {pool[i] for b in others for _, _, i in process.extract(b, pool, scorer=fuzz.ratio, score_cutoff=90,
+                                                                    limit=None) if len(pool[i]) >= 8}
 
 
 def _title_similarity(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
-    return fuzz.token_set_ratio(normalise(a), normalise(b)) / 100.0
+    # memoised: each draft is compared with a dozen candidates, and a story is a candidate for many drafts
+    return fuzz.token_set_ratio(_norm(a), _norm(b)) / 100.0
+
+
+# (share of the score, targets, actors, figures) of the ways one report can agree, best first
+_AGREEMENTS = sorted(((round(0.3 * t + 0.2 * a + f, 2), t, a, fk) for t in (1, 0) for a in (1, 0)
+                      for fk, f in (("figures", 0.2), ("figures (close)", 0.1), (None, 0.0)) if t or a or fk),
+                     key=lambda x: (-x[0], -(x[1] + x[2] + bool(x[3]))))
+
+
+def _best_report(c: Candidate, targets: set[str], target_ids: set[int], actors: set[str], actor_ids: set[int],
+                 figures: set[float], claimed: set[str], claimed_ids: set[int]) -> tuple[float, list[str], bool, bool]:
+    """The earlier report of `c` that agrees best with the draft on targets, actors and figures: (its share
+    of the score, the fields it agrees on, whether it names another claimant, whether any report does
+    while none names the draft's). Set algebra over the candidate's index of who named what, so a
+    story told by a thousand reports costs what a story told by two does."""
+    by = {"targets": c.reporting(*(("t", n) for n in targets), *(("T", i) for i in target_ids))}
+    named = actors - GENERIC_ACTORS
+    by["actors"] = c.reporting(*(("a", n) for n in named), *(("A", i) for i in actor_ids))
+    if not by["actors"] and named:
+        by["actors"] = c.reporting(*(("a", n) for n in _near(c.actors, named)))
+    by["figures"] = c.reporting(*(("f", v) for v in figures & c.figures))
+    by["figures (close)"] = c.reporting(*(("f", b) for a in figures if a >= 100 for b in c.figures_near(a)))
+    other = set()  # reports naming a claimant, none of the draft's
+    if claimed and c.claiming:
+        agreeing = c.reporting(*(("c", n) for n in claimed), *(("C", i) for i in claimed_ids))
+        other = c.claiming - agreeing
+        if other:
+            agreeing = agreeing | c.reporting(*(("c", n) for n in _near(c.claimed, claimed)))
+            other = c.claiming - agreeing
+    union_conflict = bool(other) and other == c.claiming
+    best: tuple[float, list[str], bool, bool] = (0.0, [], False, union_conflict)
+    best_rank = 0.0
+    for part, t, a, fk in _AGREEMENTS:
+        if best[1] and part <= best_rank:
+            break
+        chosen = [k for k, on in (("targets", t), ("actors", a), (fk, fk)) if on]
+        sets = [by[k] for k in chosen]
+        if not all(sets):
+            continue
+        reports = sets[0].intersection(*sets[1:])
+        if not reports:
+            continue
+        if reports - other:
+            return part, chosen, False, union_conflict  # no report agrees on more without naming another claimant
+        if not best[1] or part - 0.3 > best_rank:
+            best, best_rank = (part, chosen, True, union_conflict), part - 0.3
+    return best
 
 
 def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
@@ -449,19 +546,18 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     if draft.type == c.type:
         s += 0.1
         agree.append("type")
-    shared_targets = (targets & c.targets) or (target_ids & c.target_ids)
-    if shared_targets:
-        s += 0.3
-        agree.append("targets")
-    elif targets and c.targets:
+    # Agreement on who was hit, who did it and the figures must come from one earlier report. Agreement
+    # with the union of all reports chains: A shares a victim with B, B a group and a count with C, and a
+    # story absorbs every report of a busy season. Disagreement is also read on the union: the incident
+    # already names other victims or another claimant.
+    part, fields, conflict, union_conflict = _best_report(c, targets, target_ids, actors, actor_ids, figures,
+                                                          claimed, claimed_ids)
+    s += part
+    agree += fields
+    if "targets" not in fields and targets and c.targets:
         s -= 0.3  # hacktivist waves hit a new target every day: different targets, different incidents
         disagree.append("targets")
-    shared_actors = ((actors & c.actors) - GENERIC_ACTORS or (actor_ids & c.actor_ids)
-                     or _near(actors - GENERIC_ACTORS, c.actors))
-    if shared_actors:
-        s += 0.2
-        agree.append("actors")
-    if claimed and c.claimed and not (claimed & c.claimed or claimed_ids & c.claimed_ids or _near(claimed, c.claimed)):
+    if conflict or union_conflict:
         # Two groups rarely claim one attack; a report of another group's claim is another incident. Without
         # this, an incident that absorbed one wrong report matches ever more claimants and snowballs. When
         # the dates agree to the day or month, the other name may be an alias nobody has linked yet.
@@ -474,12 +570,6 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
     elif set(draft.countries) & c.countries:
         s += 0.1  # 'Paris' in one report, 'France' in the other
         agree.append("country")
-    if figures & c.figures:
-        s += 0.2
-        agree.append("figures")
-    elif any(abs(a - b) <= 0.1 * max(a, b) for a in figures for b in c.figures if min(a, b) >= 100):
-        s += 0.1  # outlets round the same count differently: 19,000 and 20,000 websites
-        agree.append("figures (close)")
     sim = _title_similarity(f"{draft.title} {draft.summary}", f"{c.title} {c.summary}")
     if sim >= 0.6:
         s += 0.25 * (sim - 0.4) / 0.6

@@ -94,3 +94,30 @@ def test_reports_of_claims_by_different_groups_do_not_snowball_into_one_incident
     assert len({r.incidents[0] for r in results}) == len(groups)
     again = store_document(conn, _doc(99, _claimed_leak("Basalt Owls", 401_000)), resolve)
     assert again.joined == results[1].incidents  # the same claim reported again does join
+
+
+def _leak(title: str, actors: list[ActorMention], figures: list[int]) -> IncidentDraft:
+    return IncidentDraft(title=title, type="information-content-security/data-leak", date_start="2023",
+                         date_precision="year", actors=actors, figures=[Figure(n, "records", "x") for n in figures])
+
+
+def test_a_draft_must_agree_with_one_earlier_report_not_with_pieces_of_several(db_path):
+    # One report gives the victim and the count, another the victim and the claimant. A later line naming
+    # that claimant and that count, with no victim and only a year, agrees with each report on one
+    # thing: with the pieces of a story added together it looked like a match, and such matches chain
+    # one story into the next.
+    conn = connect(db_path)
+    a = store_document(conn, _doc(1, _leak("Data leak at Harbor Bank", [ActorMention("Harbor Bank", "target")],
+                                           [400_000])), resolve)
+    b = store_document(conn, _doc(2, _leak("Data leak at Harbor Bank", [ActorMention("Harbor Bank", "target"),
+                                                                          ActorMention("Crimson Ladder", "claimed")], [])),
+                       resolve)
+    assert b.joined == a.incidents
+    c = store_document(conn, _doc(3, _leak("Crimson Ladder leaks records", [ActorMention("Crimson Ladder", "claimed")],
+                                           [400_000])), resolve)
+    assert c.joined == []
+    # the same line naming the victim as well agrees with one report on two facts, and joins
+    d = store_document(conn, _doc(4, _leak("Crimson Ladder leaks Harbor Bank records",
+                                           [ActorMention("Crimson Ladder", "claimed"), ActorMention("Harbor Bank", "target")],
+                                           [400_000])), resolve)
+    assert d.joined == a.incidents
