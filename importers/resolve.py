@@ -465,11 +465,49 @@ def _near(names: set[str], others: set[str]) -> set[str]:
                                                                     limit=None) if len(pool[i]) >= 8}
 
 
+def similarity(draft: IncidentDraft, c: Candidate) -> float:
+    """How alike the draft's and the candidate's titles and summaries read (0..1)."""
+    return _title_similarity(f"{draft.title} {draft.summary}", f"{c.title} {c.summary}")
+
+
 def _title_similarity(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
     # memoised: each draft is compared with a dozen candidates, and a story is a candidate for many drafts
     return fuzz.token_set_ratio(_norm(a), _norm(b)) / 100.0
+
+
+@dataclass
+class Probe:
+    """The draft's side of every comparison, worked out once per draft: normalised names (and the ids of
+    the actors known by them), places, figure values and the distinctive words of its evidence."""
+    draft: IncidentDraft
+    date: DateRange | None
+    targets: set[str]
+    actors: set[str]  # perpetrator side, generic ones included
+    claimed: set[str]  # claimants, generic ones excluded
+    places: set[str]
+    figures: set[float]
+    names: set[str] = field(default_factory=set)
+    target_ids: set[int] = field(default_factory=set)
+    actor_ids: set[int] = field(default_factory=set)
+    claimed_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, draft: IncidentDraft) -> Probe:
+        return cls(draft, DateRange.parse(draft.date_start, draft.date_end),
+                   {normalise(a.name) for a in draft.actors if a.role == "target"} - {""},
+                   {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""},
+                   {normalise(a.name) for a in draft.actors if a.role == "claimed"} - {""} - GENERIC_ACTORS,
+                   {normalise(pl.name) for pl in draft.places} - {""},
+                   {float(f.value) for f in draft.figures})
+
+    def read(self, conn: sqlite3.Connection) -> Probe:
+        """Fill in the ids of the known actors of these names and the distinctive words of the evidence."""
+        self.target_ids, self.actor_ids = _ids(conn, self.targets), _ids(conn, self.actors - GENERIC_ACTORS)
+        self.claimed_ids = _ids(conn, self.claimed) if self.claimed else set()
+        self.names = distinctive(" ".join(e.text for e in self.draft.evidence))
+        return self
 
 
 # (share of the score, targets, actors, figures) of the ways one report can agree, best first
@@ -478,22 +516,22 @@ _AGREEMENTS = sorted(((round(0.3 * t + 0.2 * a + f, 2), t, a, fk) for t in (1, 0
                      key=lambda x: (-x[0], -(x[1] + x[2] + bool(x[3]))))
 
 
-def _best_report(c: Candidate, targets: set[str], target_ids: set[int], actors: set[str], actor_ids: set[int],
-                 figures: set[float], claimed: set[str], claimed_ids: set[int]) -> tuple[float, list[str], bool, bool]:
+def _best_report(c: Candidate, p: Probe) -> tuple[float, list[str], bool, bool]:
     """The earlier report of `c` that agrees best with the draft on targets, actors and figures: (its share
     of the score, the fields it agrees on, whether it names another claimant, whether any report does
     while none names the draft's). Set algebra over the candidate's index of who named what, so a
     story told by a thousand reports costs what a story told by two does."""
-    by = {"targets": c.reporting(*(("t", n) for n in targets), *(("T", i) for i in target_ids))}
+    targets, actors, claimed, figures = p.targets, p.actors, p.claimed, p.figures
+    by = {"targets": c.reporting(*(("t", n) for n in targets), *(("T", i) for i in p.target_ids))}
     named = actors - GENERIC_ACTORS
-    by["actors"] = c.reporting(*(("a", n) for n in named), *(("A", i) for i in actor_ids))
+    by["actors"] = c.reporting(*(("a", n) for n in named), *(("A", i) for i in p.actor_ids))
     if not by["actors"] and named:
         by["actors"] = c.reporting(*(("a", n) for n in _near(c.actors, named)))
     by["figures"] = c.reporting(*(("f", v) for v in figures & c.figures))
     by["figures (close)"] = c.reporting(*(("f", b) for a in figures if a >= 100 for b in c.figures_near(a)))
     other = set()  # reports naming a claimant, none of the draft's
     if claimed and c.claiming:
-        agreeing = c.reporting(*(("c", n) for n in claimed), *(("C", i) for i in claimed_ids))
+        agreeing = c.reporting(*(("c", n) for n in claimed), *(("C", i) for i in p.claimed_ids))
         other = c.claiming - agreeing
         if other:
             agreeing = agreeing | c.reporting(*(("c", n) for n in _near(c.claimed, claimed)))
@@ -518,43 +556,75 @@ def _best_report(c: Candidate, targets: set[str], target_ids: set[int], actors: 
     return best
 
 
-def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
-          targets: set[str], actors: set[str], places: set[str], figures: set[float],
-          names: set[str] = frozenset(), target_ids: set[int] = frozenset(),
-          actor_ids: set[int] = frozenset(), claimed: set[str] = frozenset(),
-          claimed_ids: set[int] = frozenset()) -> tuple[float, list[str], list[str]]:
-    """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields)."""
+def _date_part(draft_date: DateRange | None, c: Candidate) -> tuple[float | None, str | None, bool, int]:
+    """What the dates give: (points, None when weeks apart; the agreeing field; whether only a year or
+    nothing pins the two stories to one moment; days apart)."""
+    if not (draft_date and c.date):
+        return 0.0, None, True, 0
+    days = draft_date.distance(c.date)
+    coarse = "year" in (draft_date.precision, c.date.precision)
+    if days == 0 and not coarse:
+        return 0.25, "date", coarse, days
+    if days <= 3 and not coarse:
+        return 0.18, "date (within 3 days)", coarse, days
+    if days == 0:
+        return 0.08, None, coarse, days
+    if days <= 14:
+        return 0.05, None, coarse, days
+    return None, None, coarse, days  # two dated reports weeks apart are two events
+
+
+def ceiling(p: Probe, c: Candidate, sim: float) -> float:
+    """The most `score` can give this candidate, from cheap set tests: a report agreeing on every field
+    the draft shares with the union of its reports, no conflict, and the shared names when they could
+    count. Scoring a block best ceiling first stops at the first ceiling under the best score."""
+    s, _, coarse, _ = _date_part(p.date, c)
+    if s is None:
+        return 0.0
+    s += 0.1 if p.draft.type == c.type else 0.0
+    t = bool(p.targets & c.targets or p.target_ids & c.target_ids)
+    named = p.actors - GENERIC_ACTORS
+    a = bool(named & c.actors or p.actor_ids & c.actor_ids or named and c.actors and _near(c.actors, named))
+    f = 0.2 if p.figures & c.figures else 0.1 if any(c.figures_near(v) for v in p.figures if v >= 100) else 0.0
+    s += 0.3 * t + 0.2 * a + f
+    if p.targets and c.targets and not t:
+        s -= 0.3
+    if p.claimed and c.claimed and not (p.claimed & c.claimed or p.claimed_ids & c.claimed_ids
+                                        or _near(c.claimed, p.claimed)):
+        s -= 0.3 if coarse else 0.1  # another group claimed it
+    shared_places = p.places & c.places
+    if shared_places:
+        s += min(0.15, 0.05 * len(shared_places) + 0.05)
+    elif c.countries.intersection(p.draft.countries):
+        s += 0.1
+    if sim >= 0.6:
+        s += 0.25 * (sim - 0.4) / 0.6
+    if p.names and s >= THRESHOLD - NAMES_WEIGHT:
+        s += NAMES_WEIGHT
+    return round(s + 1e-6, 3)  # (as `score` rounds; 1e-6: float sums in another order)
+
+
+def score(p: Probe, c: Candidate, sim: float | None = None) -> tuple[float, list[str], list[str]]:
+    """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields).
+    `sim`: the wording's similarity when the caller has it already (`similarity`)."""
     agree: list[str] = []
     disagree: list[str] = []
-    s = 0.0
-    coarse = True  # no dates, or only a year: nothing pins the two stories to one moment
-    if draft_date and c.date:
-        days = draft_date.distance(c.date)
-        coarse = "year" in (draft_date.precision, c.date.precision)
-        if days == 0 and not coarse:
-            s += 0.25
-            agree.append("date")
-        elif days <= 3 and not coarse:
-            s += 0.18
-            agree.append("date (within 3 days)")
-        elif days == 0:
-            s += 0.08
-        elif days <= 14:
-            s += 0.05
-        else:
-            return 0.0, [], [f"date ({days} days apart)"]  # two dated reports weeks apart are two events
-    if draft.type == c.type:
+    s, field, coarse, days = _date_part(p.date, c)
+    if s is None:
+        return 0.0, [], [f"date ({days} days apart)"]
+    if field:
+        agree.append(field)
+    if p.draft.type == c.type:
         s += 0.1
         agree.append("type")
     # Agreement on who was hit, who did it and the figures must come from one earlier report. Agreement
     # with the union of all reports chains: A shares a victim with B, B a group and a count with C, and a
     # story absorbs every report of a busy season. Disagreement is also read on the union: the incident
     # already names other victims or another claimant.
-    part, fields, conflict, union_conflict = _best_report(c, targets, target_ids, actors, actor_ids, figures,
-                                                          claimed, claimed_ids)
+    part, fields, conflict, union_conflict = _best_report(c, p)
     s += part
     agree += fields
-    if "targets" not in fields and targets and c.targets:
+    if "targets" not in fields and p.targets and c.targets:
         s -= 0.3  # hacktivist waves hit a new target every day: different targets, different incidents
         disagree.append("targets")
     if conflict or union_conflict:
@@ -563,20 +633,21 @@ def score(draft: IncidentDraft, c: Candidate, draft_date: DateRange | None,
         # the dates agree to the day or month, the other name may be an alias nobody has linked yet.
         s -= 0.3 if coarse else 0.1
         disagree.append("claimed by")
-    shared_places = places & c.places
+    shared_places = p.places & c.places
     if shared_places:
         s += min(0.15, 0.05 * len(shared_places) + 0.05)
         agree.append("places")
-    elif set(draft.countries) & c.countries:
+    elif set(p.draft.countries) & c.countries:
         s += 0.1  # 'Paris' in one report, 'France' in the other
         agree.append("country")
-    sim = _title_similarity(f"{draft.title} {draft.summary}", f"{c.title} {c.summary}")
+    if sim is None:
+        sim = similarity(p.draft, c)
     if sim >= 0.6:
         s += 0.25 * (sim - 0.4) / 0.6
         agree.append(f"wording ({sim:.2f})")
     # Shared names are read from the stored evidence, so only when they can still tip the decision.
-    if names and THRESHOLD - NAMES_WEIGHT <= s < THRESHOLD and len(agree) >= 2:
-        shared_names = (names & c.names) - places - c.places - actors - c.actors - targets - c.targets
+    if p.names and THRESHOLD - NAMES_WEIGHT <= s < THRESHOLD and len(agree) >= 2:
+        shared_names = (p.names & c.names) - p.places - c.places - p.actors - c.actors - p.targets - c.targets
         if len(shared_names) >= 3:
             s += NAMES_WEIGHT  # both stories quote the same people, products or outlets
             agree.append("names")
@@ -587,28 +658,31 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
             cache: Resolver | None = None) -> tuple[int, dict] | None:
     """The incident this draft joins, with the reason, or None for a new incident. Imports pass a
     `Resolver` (a callable with the same signature) instead, to keep candidates between drafts."""
-    targets = {normalise(a.name) for a in draft.actors if a.role == "target"} - {""}
-    actors = {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""}
-    claimed = {normalise(a.name) for a in draft.actors if a.role == "claimed"} - {""} - GENERIC_ACTORS
-    places = {normalise(p.name) for p in draft.places} - {""}
-    figures = {float(f.value) for f in draft.figures}
-    draft_date = DateRange.parse(draft.date_start, draft.date_end)
-    if draft_date is None and not (targets or actors - GENERIC_ACTORS):
+    p = Probe.of(draft)
+    if p.date is None and not (p.targets or p.actors - GENERIC_ACTORS):
         return None  # nothing to anchor a join on
     blocked = _blocked(conn, source_id)
-    names = distinctive(" ".join(e.text for e in draft.evidence))
-    target_ids, actor_ids = _ids(conn, targets), _ids(conn, actors - GENERIC_ACTORS)
-    claimed_ids = _ids(conn, claimed) if claimed else set()
-    best: tuple[float, Candidate, list[str]] | None = None
-    place_names = sorted({p.name for p in draft.places if p.name})
-    ids = _candidate_ids(conn, draft, target_ids, actor_ids, place_names)
+    p.read(conn)
+    place_names = sorted({pl.name for pl in draft.places if pl.name})
+    ids = _candidate_ids(conn, draft, p.target_ids, p.actor_ids, place_names)
+    block = []
     for c in (cache.load(conn, ids) if cache is not None else _load(conn, ids)):
         if c.id in blocked or not compatible_types(draft.type, c.type):
             continue
-        s, agree, disagree = score(draft, c, draft_date, targets, actors, places, figures, names,
-                                   target_ids, actor_ids, claimed, claimed_ids)
+        sim = similarity(draft, c)
+        top = ceiling(p, c, sim)
+        if top >= THRESHOLD:
+            block.append((top, c, sim))
+    # Best ceiling first: most of a block falls under the best score found and is never fully scored.
+    block.sort(key=lambda x: (-x[0], x[1].id))
+    best: tuple[float, Candidate, list[str]] | None = None
+    for top, c, sim in block:
+        if best is not None and top < best[0]:
+            break
+        s, agree, disagree = score(p, c, sim)
         # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
-        if s >= THRESHOLD and len(agree) >= 3 and (best is None or s > best[0]):
+        # Equal scores go to the oldest incident.
+        if s >= THRESHOLD and len(agree) >= 3 and (best is None or (s, -c.id) > (best[0], -best[1].id)):
             best = (s, c, agree)
     if best is None:
         return None

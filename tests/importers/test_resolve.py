@@ -121,3 +121,46 @@ def test_a_draft_must_agree_with_one_earlier_report_not_with_pieces_of_several(d
                                            [ActorMention("Crimson Ladder", "claimed"), ActorMention("Harbor Bank", "target")],
                                            [400_000])), resolve)
     assert d.joined == a.incidents
+
+
+def test_the_ceiling_that_lets_resolution_skip_candidates_is_never_under_their_score(db_path):
+    # Resolution scores a block best ceiling first and stops under the best score: a ceiling below a
+    # score would silently change which incident a report joins. Seeded mixes of shared and different
+    # victims, claimants (one misspelt), places, countries, figures (some 5% apart), dates and types.
+    import random
+
+    from db.drafts import Evidence
+    from importers.resolve import Probe, _load, ceiling, score, similarity
+
+    rnd = random.Random(5)
+    victims = ["Harbor Bank", "Orion Airlines", "City of Brookfield", "Meridian University"]
+    groups = ["Crimson Ladder", "Crimson Ladderr", "Basalt Owls", "hackers", "Quiet Harrier"]
+    places = [("Bern", "CH"), ("Geneva", "CH"), ("Lyon", "FR")]
+    types = ["availability/ddos", "intrusions/defacement", "information-content-security/data-leak"]
+    conn = connect(db_path)
+    drafts = []
+    for i in range(60):
+        date = rnd.choice(["2023", "2023-06", "2023-06-12", "2023-06-14", "2023-06-30", None])
+        text = rnd.choice(["Minister Ilse Vandermeer spoke to Grenlow Radio about Hollowmere Systems.",
+                           "The operator restored service after some hours."])
+        draft = IncidentDraft(
+            title=rnd.choice(["Websites of the bank knocked offline", "Airline data leaked", "Bank sites down"]),
+            type=rnd.choice(types), date_start=date, date_precision={4: "year", 7: "month", 10: "day"}.get(len(date or ""), "unknown"),
+            actors=[ActorMention(rnd.choice(victims), "target")] * rnd.randint(0, 1)
+            + [ActorMention(g, rnd.choice(["claimed", "suspected"])) for g in rnd.sample(groups, rnd.randint(0, 2))],
+            places=[PlaceMention(*pl) for pl in rnd.sample(places, rnd.randint(0, 2))],
+            countries=rnd.sample(["CH", "FR"], rnd.randint(0, 1)),
+            figures=[Figure(rnd.choice([400_000, 420_000, 12, 3]), "records", "x")] * rnd.randint(0, 1),
+            evidence=[Evidence(text, 0, len(text))])
+        drafts.append(draft)
+        store_document(conn, _doc(i, draft), resolve)
+    ids = [r[0] for r in conn.execute("SELECT id FROM incident")]
+    assert 10 < len(ids) < 60  # some reports joined, some did not: both sides are exercised
+    checked = 0
+    for draft in drafts:
+        p = Probe.of(draft).read(conn)
+        for c in _load(conn, ids):
+            sim = similarity(draft, c)
+            assert score(p, c, sim)[0] <= ceiling(p, c, sim), (draft.title, c.id)
+            checked += 1
+    assert checked == len(drafts) * len(ids)
