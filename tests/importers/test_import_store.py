@@ -63,3 +63,31 @@ def test_kept_candidates_join_exactly_as_fresh_ones(tmp_path):
         conn.close()
     assert joined[0] == joined[1]
     assert len({i for ids in joined[0] for i in ids}) < 100  # the stories did grow
+
+
+def test_a_large_batch_is_prepared_in_order_and_never_far_ahead_of_the_writer(tmp_path):
+    # The pool must not hold a whole 100k-file batch of prepared documents in memory while the one
+    # writer falls behind: it stays at most AHEAD tasks ahead, and the writer gets the files in order.
+    from concurrent.futures import ProcessPoolExecutor
+
+    class CountingPool(ProcessPoolExecutor):
+        submitted = 0
+
+        def submit(self, *args, **kwargs):
+            self.submitted += 1
+            return super().submit(*args, **kwargs)
+
+    n = pipeline.CHUNK * pipeline.AHEAD * 2
+    items = []
+    for i in range(n):
+        path = tmp_path / f"{i:04d}.txt"
+        path.write_text(f"Water utility outage\n\nReport number {i}: the regional water utility said on Monday that its billing"
+                        f" systems had been offline for two days after an intrusion.\n", encoding="utf-8")
+        items.append(pipeline.Input(str(path), path=path))
+    with CountingPool(max_workers=2, initializer=pipeline._init_worker) as pool:
+        prepared = pipeline._prepared(pool, items, pipeline.Options(extract=False))
+        first = next(prepared)
+        assert pool.submitted <= pipeline.AHEAD + 1
+        rest = list(prepared)
+    assert [x[0].origin for x in [first, *rest]] == [it.origin for it in items]
+    assert all(docs and f"Report number {i}:" in docs[0].body for i, (_, docs, _, _) in enumerate([first, *rest]))
