@@ -140,6 +140,19 @@ def set_cache(conn: sqlite3.Connection, mib: int) -> None:
     conn.execute(f"PRAGMA cache_size = -{int(mib) * 1024}")
 
 
+IMPORT_WAL_PAGES = 8192
+"""Pages an import's connection lets the WAL grow to before it copies them back (SQLite's default: 1000).
+Each document's transaction dirties tens of index pages scattered over a large file; copying them back
+every ~20 documents rewrote the same pages over and over, and the copy grew with the file (per-draft
+cost at 100k incidents: 1.95-2.21 ms with the default, 1.85-1.97 ms with 8192, same machine)."""
+
+
+def for_import(conn: sqlite3.Connection) -> None:
+    """Tune a connection for a bulk import: a large page cache and a larger WAL between checkpoints."""
+    set_cache(conn, IMPORT_CACHE_MIB)
+    conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
+
+
 def data_version(conn: sqlite3.Connection) -> int:
     """Changes when another connection commits to the file (the browser polls it to refresh live)."""
     return conn.execute("PRAGMA data_version").fetchone()[0]

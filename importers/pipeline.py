@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.drafts import Document
-from db.engine import IMPORT_CACHE_MIB, set_cache
+from db.engine import for_import
 from importers.clean import clean_text, safe_line
 from importers.readers import ReadError, read_bytes
 
@@ -279,7 +279,7 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
 
         resolver = Resolver()  # keeps candidates between documents
     if conn is not None:
-        set_cache(conn, IMPORT_CACHE_MIB)
+        for_import(conn)
 
     report = Report()
     items: list[Input] = []
