@@ -574,6 +574,20 @@ def _date_part(draft_date: DateRange | None, c: Candidate) -> tuple[float | None
     return None, None, coarse, days  # two dated reports weeks apart are two events
 
 
+def _place_part(p: Probe, c: Candidate) -> tuple[float, str | None]:
+    """What the places give: shared places, else a shared country ('Paris' in one report, 'France' in the other)."""
+    shared = p.places & c.places
+    if shared:
+        return min(0.15, 0.05 * len(shared) + 0.05), "places"
+    if c.countries.intersection(p.draft.countries):
+        return 0.1, "country"
+    return 0.0, None
+
+
+def _wording_part(sim: float) -> float:
+    return 0.25 * (sim - 0.4) / 0.6 if sim >= 0.6 else 0.0
+
+
 def ceiling(p: Probe, c: Candidate, sim: float) -> float:
     """The most `score` can give this candidate, from cheap set tests: a report agreeing on every field
     the draft shares with the union of its reports, no conflict, and the shared names when they could
@@ -592,21 +606,16 @@ def ceiling(p: Probe, c: Candidate, sim: float) -> float:
     if p.claimed and c.claimed and not (p.claimed & c.claimed or p.claimed_ids & c.claimed_ids
                                         or _near(c.claimed, p.claimed)):
         s -= 0.3 if coarse else 0.1  # another group claimed it
-    shared_places = p.places & c.places
-    if shared_places:
-        s += min(0.15, 0.05 * len(shared_places) + 0.05)
-    elif c.countries.intersection(p.draft.countries):
-        s += 0.1
-    if sim >= 0.6:
-        s += 0.25 * (sim - 0.4) / 0.6
-    if p.names and s >= THRESHOLD - NAMES_WEIGHT:
+    s += _place_part(p, c)[0]
+    s += _wording_part(sim)
+    if p.names and s >= THRESHOLD - NAMES_WEIGHT - 1e-6:  # (1e-6 here and below: float sums in another order)
         s += NAMES_WEIGHT
-    return round(s + 1e-6, 3)  # (as `score` rounds; 1e-6: float sums in another order)
+    return round(s + 1e-6, 3)  # (as `score` rounds)
 
 
-def score(p: Probe, c: Candidate, sim: float | None = None) -> tuple[float, list[str], list[str]]:
+def score(p: Probe, c: Candidate, sim: float) -> tuple[float, list[str], list[str]]:
     """Evidence that the draft and the candidate are one event: (score 0..1, agreeing, disagreeing fields).
-    `sim`: the wording's similarity when the caller has it already (`similarity`)."""
+    `sim`: how alike their wording reads (`similarity`)."""
     agree: list[str] = []
     disagree: list[str] = []
     s, field, coarse, days = _date_part(p.date, c)
@@ -633,17 +642,12 @@ def score(p: Probe, c: Candidate, sim: float | None = None) -> tuple[float, list
         # the dates agree to the day or month, the other name may be an alias nobody has linked yet.
         s -= 0.3 if coarse else 0.1
         disagree.append("claimed by")
-    shared_places = p.places & c.places
-    if shared_places:
-        s += min(0.15, 0.05 * len(shared_places) + 0.05)
-        agree.append("places")
-    elif set(p.draft.countries) & c.countries:
-        s += 0.1  # 'Paris' in one report, 'France' in the other
-        agree.append("country")
-    if sim is None:
-        sim = similarity(p.draft, c)
+    points, field = _place_part(p, c)
+    s += points
+    if field:
+        agree.append(field)
     if sim >= 0.6:
-        s += 0.25 * (sim - 0.4) / 0.6
+        s += _wording_part(sim)
         agree.append(f"wording ({sim:.2f})")
     # Shared names are read from the stored evidence, so only when they can still tip the decision.
     if p.names and THRESHOLD - NAMES_WEIGHT <= s < THRESHOLD and len(agree) >= 2:
