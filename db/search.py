@@ -149,6 +149,8 @@ substrings, smart case...). Beyond it the total is reported as "more than"."""
 CHUNK = 2000
 COUNT_BUDGET_MS = 4.0
 """Time a keystroke may spend counting matches beyond the window; then the total is "more than"."""
+PRELOAD_STEP = 256 * 1024
+"""Bytes `Searcher.preload` reads per step (~64 pages: a few ms from a cold disk)."""
 MAX_EXPANSION = 300
 """Vocabulary words an exact/suffix term may expand to before it is verified in Python instead."""
 MAX_RESOLVED = 1000
@@ -919,6 +921,43 @@ class Searcher:
                 return  # no index yet: search() says so
             from rapidfuzz import fuzz, process  # noqa: F401
             from rapidfuzz.distance import Levenshtein  # noqa: F401
+
+    def preload(self, view: str, budget: int, step: int = PRELOAD_STEP) -> Iterator[int]:
+        """Read the pages a search of `view` reads into this connection's page cache, most useful first: the
+        doc table newest first (a query's window is its newest matches), then the FTS5 index in key order.
+
+        A generator: each step reads about `step` bytes and yields the bytes read so far, so that the caller
+        can let a keystroke's search in between (hold the connection only for one step); it stops when
+        `budget` bytes are read or both tables are done. Why: a host short of memory drops the file's pages
+        from the OS cache within seconds, and a keystroke that reads a few hundred of them back costs
+        30-100 ms; this connection's own cache (`db.engine.set_cache`) keeps them in the process."""
+        v = _view(view)
+        done = 0
+        tables = ((v.doc, "skey", "DESC", "<", f"length(CAST(({' || '.join(v.columns)}) AS BLOB)) + 24"),
+                  (f"{v.table}_data", "id", "ASC", ">", "length(block) + 12"))
+        for table, key, order, beyond, size in tables:
+            with self._lock:
+                try:
+                    row_bytes = self.conn.execute(
+                        f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 200)").fetchone()[0]
+                except sqlite3.OperationalError:
+                    return  # no index yet
+            if not row_bytes:
+                continue
+            rows = max(16, int(step / row_bytes))
+            last = None
+            while done < budget:
+                where = f"WHERE {key} {beyond} ?" if last is not None else ""
+                with self._lock:
+                    edge, n = self.conn.execute(
+                        f"SELECT {'min' if order == 'DESC' else 'max'}({key}), count(*) FROM"
+                        f" (SELECT {key} FROM {table} {where} ORDER BY {key} {order} LIMIT ?)",
+                        (*(() if last is None else (last,)), rows)).fetchone()
+                done += int(n * row_bytes)
+                yield done
+                if n < rows:
+                    break
+                last = edge
 
     # -- cancellation --------------------------------------------------------------------------
     def interrupt(self) -> None:

@@ -34,6 +34,9 @@ SORT_CAP = 5000
 SORTS = ("relevance", "newest", "oldest", "title")
 NARROW = 100
 POLL_SECONDS = 0.5
+PRELOAD_QUIET = 2.0
+"""Seconds the file must stay unchanged before the search tables are read ahead again (another process's
+commit empties the search connection's cache; an import commits several times a second)."""
 GC_TICK, GC_QUIET, GC_LATEST = 1.0, 0.6, 20.0  # seconds: see IncidexApp._settle_gc
 SEARCHING_MARK_AFTER = 0.12
 DETAIL_SETTLE = 0.07
@@ -188,6 +191,7 @@ class IncidexApp(App[None]):
         self.problems: list[str] = []
         self.filter_keys: set[str] = {"slash"}
         self._curation = None
+        self._preloaded: set[tuple[str, int]] = set()
         if ascii:
             Glyphs.use_ascii()
             from textual.scrollbar import ScrollBarRender
@@ -242,6 +246,7 @@ class IncidexApp(App[None]):
             self.set_interval(POLL_SECONDS, self.check_changes)
         # after the first frame: these workers would compete with it for the interpreter
         self.call_after_refresh(self.check_empty)
+        self.call_after_refresh(self._preload, self.start_view, self.version)
         if self.tune_gc:
             self.call_after_refresh(self._settle_gc)
 
@@ -352,6 +357,22 @@ class IncidexApp(App[None]):
             self.welcome = None
         self.notify(safe_line(msg))
         self.refresh_all()
+
+    # --- reading ahead -----------------------------------------------------------------------------
+    @work(thread=True, group="preload", exclusive=True)
+    def _preload(self, view: str, version: int) -> None:
+        """The view's search tables into the search connection's cache (`Data.preload`), once per view and
+        version of the file; a newer version or another view's preload stops this one."""
+        if (view, version) in self._preloaded:
+            return
+        worker = get_current_worker()
+        self.data.preload(view, lambda: worker.is_cancelled or self.version != version)
+        if not worker.is_cancelled and self.version == version:
+            self._preloaded.add((view, version))
+
+    def _preload_if_quiet(self, version: int) -> None:
+        if self.version == version:
+            self._preload(self.current_view, version)
 
     # --- searching ---------------------------------------------------------------------------------
     @on(Input.Changed, ".filter")
@@ -601,6 +622,7 @@ class IncidexApp(App[None]):
         if not switcher.query(f"#{view}"):
             await switcher.mount(BrowseView(view))  # views are mounted when first shown
         switcher.current = view
+        self._preload(view, self.version)
         self._topbar()
         bv = self.browse(view)
         st = self.states[view]
@@ -696,6 +718,7 @@ class IncidexApp(App[None]):
         if v == self.version:
             return
         self.version = v
+        self.set_timer(PRELOAD_QUIET, lambda: self._preload_if_quiet(v))
         self.refresh_all()
         if self.welcome is not None:
             self.check_empty_then_close()

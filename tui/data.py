@@ -27,6 +27,9 @@ ENTITY = {"incidents": "incident", "actors": "actor", "sources": "source"}
 SEARCH_CACHE_MIB = 160
 """Page cache of the search connection: every keystroke reads index pages near the last one's, and at 1M
 rows the index is ~1.5 GB; the cache fills only with pages actually read (peak RSS stays under 300 MiB)."""
+PRELOAD_MIB = 100
+"""Bytes of a view's search tables `Data.preload` reads into the search connection's cache (under
+SEARCH_CACHE_MIB, so that the pages a keystroke reads are not pushed out by the preload itself)."""
 FACET_SAMPLE = 2000
 """Facets count over at most this many matching rows (the best/newest ones); the panel says so."""
 
@@ -136,6 +139,24 @@ class Data:
                     hints.append(f"no match for {wrong!r}: showing {right}")
             return Page(view, query, rows, res.total, res.total_is_exact, res.next_cursor,
                         res.parsed.understood, hints, after is None, res.elapsed_ms)
+
+    def preload(self, view: str, cancel: Callable[[], bool]) -> int:
+        """Read ahead what the keystrokes in `view` will read: the searcher's caches (vocabulary, actor
+        names), then up to PRELOAD_MIB of the view's search tables (`Searcher.preload`). One step at a time
+        under the search lock, so a keystroke's search waits for one step (~2 ms) at most. Returns the
+        bytes read; stops early when `cancel()` says so."""
+        with self._search.lock:
+            self.searcher.warm((view,))
+        done = 0
+        steps = self.searcher.preload(view, PRELOAD_MIB << 20)
+        while not cancel():
+            with self._search.lock:
+                step = next(steps, None)
+            if step is None:
+                break
+            done = step
+        steps.close()
+        return done
 
     def _enrich(self, view: str, rows: list[Row]) -> None:
         """Columns the list shows beside the title: cheap bulk lookups by id (no counts over links)."""

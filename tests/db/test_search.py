@@ -569,3 +569,34 @@ def test_warm_loads_caches_and_tolerates_an_empty_database(conn, tmp_path):
     assert ids(s.search("incidents", "kilnet")) == {2, 8}
     empty = connect(tmp_path / "empty.db")
     search.Searcher(empty).warm()
+
+
+def test_preload_goes_step_by_step_stops_at_its_budget_and_leaves_searches_unchanged(big):
+    searcher = search.Searcher(big)
+    expected = [[h.id for h in searcher.search("incidents", q, limit=50).rows] for q in ("ddos", "paris | lyon", "i")]
+    progress = []
+    for done in searcher.preload("incidents", 1 << 40, step=4096):
+        progress.append(done)
+        # a keystroke between two steps sees exactly what it saw before
+        assert [h.id for h in searcher.search("incidents", "ddos", limit=50).rows] == expected[0]
+    assert len(progress) > 5, "the work is cut into steps a keystroke can slip between"
+    assert progress == sorted(progress) and progress[0] > 0
+    whole = progress[-1]
+    budget = whole // 3
+    capped = list(searcher.preload("incidents", budget, step=4096))
+    assert capped[-1] >= budget and capped[-2] < budget, "stops at the first step past its budget"
+    assert [[h.id for h in searcher.search("incidents", q, limit=50).rows]
+            for q in ("ddos", "paris | lyon", "i")] == expected
+
+
+def test_preload_of_an_empty_database_or_one_without_search_tables_is_quick_and_harmless(tmp_path):
+    conn = connect(tmp_path / "empty.db")
+    try:
+        assert sum(1 for _ in search.Searcher(conn).preload("incidents", 1 << 20)) <= 1
+    finally:
+        conn.close()
+    bare = sqlite3.connect(tmp_path / "bare.db")
+    try:
+        assert list(search.Searcher(bare).preload("incidents", 1 << 20)) == []
+    finally:
+        bare.close()

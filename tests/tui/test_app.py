@@ -459,6 +459,38 @@ async def test_live_refresh_when_another_process_writes(fixture_db, tmp_path):
         assert "5 of 5" in screen_text(app) or "3 of 5" in screen_text(app)
 
 
+async def test_search_tables_are_read_ahead_per_view_and_again_after_another_process_writes(
+        fixture_db, tmp_path, monkeypatch):
+    from db.engine import connect
+    from tui import app as app_module
+
+    monkeypatch.setattr(app_module, "PRELOAD_QUIET", 0.2)
+    app = make_app(fixture_db, poll=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        first = app.version
+        assert ("incidents", first) in app._preloaded
+        await pilot.press("2")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert ("actors", first) in app._preloaded
+        await pilot.press("1")
+        conn = connect(tmp_path / "fixture.db")
+        conn.execute("UPDATE incident SET title = 'Retitled by another process' WHERE id = 1")
+        conn.commit()
+        conn.close()
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            await pilot.pause()
+            if app.version != first and ("incidents", app.version) in app._preloaded:
+                break
+        assert app.version != first and ("incidents", app.version) in app._preloaded
+        # cancelled at once: nothing read
+        assert app.data.preload("incidents", lambda: True) == 0
+        assert app.data.preload("incidents", lambda: False) > 0
+
+
 async def test_q_quits_only_when_no_input_has_focus(fixture_db):
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
