@@ -924,7 +924,8 @@ class Searcher:
 
     def preload(self, view: str, budget: int, step: int = PRELOAD_STEP) -> Iterator[int]:
         """Read the pages a search of `view` reads into this connection's page cache, most useful first: the
-        doc table newest first (a query's window is its newest matches), then the FTS5 index in key order.
+        doc table newest first (a query's window is its newest matches; at most half the budget), then the
+        FTS5 index in key order.
 
         A generator: each step reads about `step` bytes and yields the bytes read so far, so that the caller
         can let a keystroke's search in between (hold the connection only for one step); it stops when
@@ -935,7 +936,7 @@ class Searcher:
         done = 0
         tables = ((v.doc, "skey", "DESC", "<", f"length(CAST(({' || '.join(v.columns)}) AS BLOB)) + 24"),
                   (f"{v.table}_data", "id", "ASC", ">", "length(block) + 12"))
-        for table, key, order, beyond, size in tables:
+        for (table, key, order, beyond, size), stop in zip(tables, (budget // 2, budget), strict=True):
             with self._lock:
                 try:
                     row_bytes = self.conn.execute(
@@ -946,7 +947,7 @@ class Searcher:
                 continue
             rows = max(16, int(step / row_bytes))
             last = None
-            while done < budget:
+            while done < stop:
                 where = f"WHERE {key} {beyond} ?" if last is not None else ""
                 with self._lock:
                     edge, n = self.conn.execute(

@@ -150,7 +150,9 @@ class BrowseView(Vertical):
             yield Line("", classes="count", id=f"{self.view}-count")
         yield Line("", classes="hint", id=f"{self.view}-hint")
         with Container(classes="body"):
-            yield ResultList(self.view, id=f"{self.view}-list")
+            # the frame draws the list's border, so that the list itself draws only rows (see ResultList.render_lines)
+            with Container(classes="list-frame"):
+                yield ResultList(self.view, id=f"{self.view}-list")
             yield DetailPane(id=f"{self.view}-detail")
 
     @property
@@ -539,7 +541,10 @@ class IncidexApp(App[None]):
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:
-        self.browse(event.results.view).detail.focus()
+        # The current view's pane, not necessarily the sender's: `enter` then `2` typed in one burst can switch
+        # views before this message arrives, and focusing the hidden pane would leave no focus at all (then
+        # `q` lands in a hidden filter). As if the keys were handled in order: the new view's detail pane.
+        self.browse().detail.focus()
 
     @on(DetailPane.OpenLink)
     def _open_link(self, event: DetailPane.OpenLink) -> None:

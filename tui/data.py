@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ rows the index is ~1.5 GB; the cache fills only with pages actually read (peak R
 PRELOAD_MIB = 100
 """Bytes of a view's search tables `Data.preload` reads into the search connection's cache (under
 SEARCH_CACHE_MIB, so that the pages a keystroke reads are not pushed out by the preload itself)."""
+PRELOAD_YIELD = 0.3
+"""Seconds after a search during which the read-ahead waits: while someone types, the disk is theirs."""
 FACET_SAMPLE = 2000
 """Facets count over at most this many matching rows (the best/newest ones); the panel says so."""
 
@@ -81,6 +84,7 @@ class Data:
         self._detail = _Locked(self._open())
         self._poll = self._open()
         self.searcher = _search.Searcher(first)
+        self._searched_at = 0.0
 
     def _open(self):
         if not self.readonly and self._writable():
@@ -119,6 +123,7 @@ class Data:
     def page(self, view: str, query: str, *, after=None, limit: int = 100,
              cancel: Callable[[], bool] | None = None) -> Page:
         """One page of results for the list; `after` is the previous page's cursor."""
+        self._searched_at = time.monotonic()
         with self._search.lock:
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -143,13 +148,17 @@ class Data:
     def preload(self, view: str, cancel: Callable[[], bool]) -> int:
         """Read ahead what the keystrokes in `view` will read: the searcher's caches (vocabulary, actor
         names), then up to PRELOAD_MIB of the view's search tables (`Searcher.preload`). One step at a time
-        under the search lock, so a keystroke's search waits for one step (~2 ms) at most. Returns the
-        bytes read; stops early when `cancel()` says so."""
+        under the search lock, so a keystroke's search waits for one step (2-10 ms) at most, and none while
+        searches come in (PRELOAD_YIELD). Returns the bytes read; stops early when `cancel()` says so."""
         with self._search.lock:
             self.searcher.warm((view,))
         done = 0
         steps = self.searcher.preload(view, PRELOAD_MIB << 20)
         while not cancel():
+            idle = time.monotonic() - self._searched_at
+            if idle < PRELOAD_YIELD:
+                time.sleep(PRELOAD_YIELD - idle)
+                continue
             with self._search.lock:
                 step = next(steps, None)
             if step is None:

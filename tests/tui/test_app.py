@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual import events
 
 from tests.tui.conftest import make_app, screen_text, settle
 
@@ -121,7 +122,7 @@ async def test_narrow_terminal_stacks_the_detail_under_the_list(fixture_db):
     app = make_app(fixture_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        lst, det = app.browse().results, app.browse().detail
+        lst, det = app.browse().results.parent, app.browse().detail  # the list's box: its bordered frame
         assert det.region.y > lst.region.y and det.region.x == lst.region.x
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -489,6 +490,21 @@ async def test_search_tables_are_read_ahead_per_view_and_again_after_another_pro
         # cancelled at once: nothing read
         assert app.data.preload("incidents", lambda: True) == 0
         assert app.data.preload("incidents", lambda: False) > 0
+
+
+async def test_enter_then_a_view_key_in_one_burst_keeps_the_focus_on_a_visible_pane(fixture_db):
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # both keys queued before either is handled, as a terminal delivers them in one read
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("2", "2"))
+        await settle(pilot)
+        assert app.current_view == "actors"
+        assert app.focused is app.browse("actors").detail
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_q_quits_only_when_no_input_has_focus(fixture_db):

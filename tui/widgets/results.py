@@ -11,7 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -181,6 +181,7 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._plain = None
         self._cache.clear()
 
     def _style_set(self) -> dict:
@@ -244,8 +245,9 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
             if used + n > width:
                 room = width - used
                 ell = Glyphs.ellipsis if Glyphs.overflow == "ellipsis" else ""
-                cut = set_cell_size(text, max(0, room - cell_len(ell))) + ell
-                segments.append(Segment(set_cell_size(cut, room), style))
+                if room > 0:
+                    cut = set_cell_size(text, max(0, room - cell_len(ell))) + ell
+                    segments.append(Segment(set_cell_size(cut, room), style))
                 used = width
                 break
             segments.append(Segment(text, style))
@@ -277,6 +279,41 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
             self._cache.clear()
         self._cache[key] = strip
         return strip
+
+    _plain: bool | None = None
+
+    def _is_plain(self) -> bool:
+        """No border, outline, padding, tint, hatch nor transparency: what Textual's styles cache would do to a
+        row is then only the line filters and the cut at the scrollbar."""
+        if self._plain is None:
+            s = self.styles
+            self._plain = (not any(e for e, _ in s.border) and not any(e for e, _ in s.outline)
+                           and not any(s.padding) and not s.tint.a and s.opacity == 1.0
+                           and s.text_opacity == 1.0 and not (s.has_rule("hatch") and s.hatch != "none")
+                           and self._border_title is None and self._border_subtitle is None)
+        return self._plain
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The rows are drawn here rather than through the widget's styles cache: it re-cut and re-wrapped every
+        # row on every frame (~40 us a row, 1.8 ms of a 2.7 ms list at 43 rows), and the list redraws on each
+        # keystroke and scroll. Anything the fast path would not honour goes the usual way.
+        if not self._is_plain():
+            return super().render_lines(crop)
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        width = self.scrollable_content_region.width
+        x1, x2 = crop.column_span
+        out = []
+        for y in crop.line_range:
+            strip = self.render_line(y)
+            if strip.cell_length != width:
+                strip = strip.adjust_cell_length(width, self.rich_style)
+            for f in filters:
+                strip = strip.apply_filter(f, background)
+            if (x1, x2) != (0, width):
+                strip = strip.crop(x1, x2)
+            out.append(strip)
+        return out
 
     def on_focus(self) -> None:
         self._styles = None
