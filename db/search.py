@@ -924,8 +924,11 @@ class Searcher:
 
     def preload(self, view: str, budget: int, step: int = PRELOAD_STEP) -> Iterator[int]:
         """Read the pages a search of `view` reads into this connection's page cache, most useful first: the
-        doc table newest first (a query's window is its newest matches; at most half the budget), then the
-        FTS5 index in key order.
+        doc table newest first (a query's window is its newest matches), then the FTS5 index in key order.
+        The doc table comes first because its pages are the most a keystroke reads cold: up to a thousand
+        rows spread over the newest part of the table, where the index gives a few pages per word. (Measured
+        at 1M incidents, searches after a 100 MiB preload: p95 63 ms with the doc table alone, 97 ms with the
+        budget split between the two, 115-138 ms without preload.)
 
         A generator: each step reads about `step` bytes and yields the bytes read so far, so that the caller
         can let a keystroke's search in between (hold the connection only for one step); it stops when
@@ -936,7 +939,7 @@ class Searcher:
         done = 0
         tables = ((v.doc, "skey", "DESC", "<", f"length(CAST(({' || '.join(v.columns)}) AS BLOB)) + 24"),
                   (f"{v.table}_data", "id", "ASC", ">", "length(block) + 12"))
-        for (table, key, order, beyond, size), stop in zip(tables, (budget // 2, budget), strict=True):
+        for table, key, order, beyond, size in tables:
             with self._lock:
                 try:
                     row_bytes = self.conn.execute(
@@ -947,7 +950,7 @@ class Searcher:
                 continue
             rows = max(16, int(step / row_bytes))
             last = None
-            while done < stop:
+            while done < budget:
                 where = f"WHERE {key} {beyond} ?" if last is not None else ""
                 with self._lock:
                     edge, n = self.conn.execute(
