@@ -147,8 +147,9 @@ SCAN_LIMIT = 20_000
 """Rows a keystroke may verify in Python (terms FTS5 cannot answer alone: 1-letter words, exact
 substrings, smart case...). Beyond it the total is reported as "more than"."""
 CHUNK = 2000
-COUNT_BUDGET_MS = 4.0
-"""Time a keystroke may spend counting matches beyond the window; then the total is "more than"."""
+COUNT_BUDGET_MS = 2.0
+"""Time a keystroke may spend counting matches beyond the window; then the total is "more than" (the
+browser asks `count` for the exact figure once the typing rests)."""
 PRELOAD_STEP = 256 * 1024
 """Bytes `Searcher.preload` reads per step (~64 pages: a few ms from a cold disk)."""
 MAX_EXPANSION = 300

@@ -39,6 +39,9 @@ PRELOAD_QUIET = 2.0
 commit empties the search connection's cache; an import commits several times a second)."""
 GC_TICK, GC_QUIET, GC_LATEST = 1.0, 0.6, 20.0  # seconds: see IncidexApp._settle_gc
 SEARCHING_MARK_AFTER = 0.12
+EXACT_COUNT_AFTER = 0.15
+"""Seconds a filter must rest before a capped count ("10,000+") is replaced by the exact one: counting is
+left out of the keystroke's search, and done once the typing pauses."""
 DETAIL_SETTLE = 0.07
 """Seconds the detail pane waits after the list cursor moved before reading the record: paging through the
 list with ctrl+d or a held j redraws only the list, and the pane follows once the cursor rests."""
@@ -76,6 +79,12 @@ class TotalLoaded(Message):
     def __init__(self, view: str, version: int, total: int) -> None:
         super().__init__()
         self.view, self.version, self.total = view, version, total
+
+
+class CountLoaded(Message):
+    def __init__(self, view: str, generation: int, total: int) -> None:
+        super().__init__()
+        self.view, self.generation, self.total = view, generation, total
 
 
 class SortedLoaded(Message):
@@ -454,6 +463,8 @@ class IncidexApp(App[None]):
             bv.results.add_rows(page.rows, page.cursor is not None)
         self._count(msg.view)
         self._hint(msg.view)
+        if page.first and not page.exact and st.query.strip():
+            self.set_timer(EXACT_COUNT_AFTER, lambda v=msg.view, g=msg.generation: self._count_if_resting(v, g))
         if st.grand_total is None:
             self.call_after_refresh(self._total, msg.view, self.version)
 
@@ -478,6 +489,27 @@ class IncidexApp(App[None]):
             return
         page.first = False
         self.post_message(PageLoaded(view, generation, page, None, False))
+
+    def _count_if_resting(self, view: str, generation: int) -> None:
+        st = self.states[view]
+        if st.generation == generation:
+            self._exact_count(view, st.query, generation)
+
+    @per_view("count")
+    def _exact_count(self, view: str, query: str, generation: int) -> None:
+        st = self.states[view]
+        worker = get_current_worker()
+        try:
+            n = self.data.count(view, query, cancel=lambda: worker.is_cancelled or st.generation != generation)
+        except Exception:  # noqa: BLE001 - Cancelled, or a count that failed: the capped figure stays
+            return
+        self.post_message(CountLoaded(view, generation, n))
+
+    def on_count_loaded(self, msg: CountLoaded) -> None:
+        st = self.states[msg.view]
+        if msg.generation == st.generation:
+            st.total, st.exact = msg.total, True
+            self._count(msg.view)
 
     @work(thread=True, group="total")
     def _total(self, view: str, version: int) -> None:

@@ -84,6 +84,7 @@ class Data:
         self._detail = _Locked(self._open())
         self._poll = self._open()
         self.searcher = _search.Searcher(first)
+        self.counter = _search.Searcher(self._detail.conn)  # exact counts, beside the keystrokes' connection
         self._searched_at = 0.0
 
     def _open(self):
@@ -176,6 +177,15 @@ class Data:
         found = queries.row_extras(self._search.conn, view, [r.id for r in rows])
         for r in rows:
             r.extra = found.get(r.id) or r.extra
+
+    def count(self, view: str, query: str, cancel: Callable[[], bool] | None = None) -> int:
+        """The exact number of rows matching `query` (what a page's "N+" stands for), on the detail connection
+        so that it never holds up a keystroke's search: 3-9 ms for common words at 100k, up to ~0.5 s at 1M."""
+        with self._detail.lock:
+            try:
+                return self.counter.count(view, query, cancel=cancel)
+            except _search.SearchCancelled:
+                raise Cancelled() from None
 
     def total(self, view: str) -> int:
         """Rows in the view without a filter (exact; may take a few hundred ms at 1M rows)."""

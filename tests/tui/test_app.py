@@ -145,6 +145,30 @@ async def test_filter_is_live_highlights_matches_and_counts_honestly(fixture_db)
         assert "kilnet" in screen_text(app)
 
 
+async def test_a_capped_count_becomes_exact_once_the_typing_rests(fixture_db, monkeypatch):
+    from db import search
+    from tui import app as app_module
+
+    # a keystroke's search ranks a 1-row window and stops counting at one row: "1+"
+    monkeypatch.setattr(search, "WINDOW", 1)
+    capped = search.Searcher.search
+    monkeypatch.setattr(search.Searcher, "search", lambda self, view, query, **kw: capped(
+        self, view, query, **{**kw, "count_limit": 1}))
+    monkeypatch.setattr(app_module, "EXACT_COUNT_AFTER", 0.05)
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = app.data.page("incidents", "killnet", limit=60)
+        assert (page.total, page.exact) == (1, False)
+        await type_query(pilot, "killnet")
+        for _ in range(30):
+            if "2 of 4" in screen_text(app):
+                break
+            await asyncio.sleep(0.05)
+            await pilot.pause()
+        assert "2 of 4" in screen_text(app) and "+ of 4" not in screen_text(app)
+
+
 async def test_filter_hint_shows_what_was_not_understood(fixture_db):
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
