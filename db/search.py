@@ -941,10 +941,12 @@ class Searcher:
         tables = ((v.doc, "skey", "DESC", "<", f"length(CAST(({' || '.join(v.columns)}) AS BLOB)) + 24"),
                   (f"{v.table}_data", "id", "ASC", ">", "length(block) + 12"))
         for table, key, order, beyond, size in tables:
+            if done >= budget:
+                return
             with self._lock:
-                try:
+                try:  # a small sample: it is read in one go, like a step
                     row_bytes = self.conn.execute(
-                        f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 200)").fetchone()[0]
+                        f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 16)").fetchone()[0]
                 except sqlite3.OperationalError:
                     return  # no index yet
             if not row_bytes:

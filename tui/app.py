@@ -257,7 +257,7 @@ class IncidexApp(App[None]):
             self.set_interval(POLL_SECONDS, self.check_changes)
         # after the first frame: these workers would compete with it for the interpreter
         self.call_after_refresh(self.check_empty)
-        self.call_after_refresh(self._preload, self.start_view, self.version)
+        self.call_after_refresh(lambda: self._preload(self.current_view, self.version))
         if self.tune_gc:
             self.call_after_refresh(self._settle_gc)
 
@@ -377,9 +377,19 @@ class IncidexApp(App[None]):
         if (view, version) in self._preloaded:
             return
         worker = get_current_worker()
-        self.data.preload(view, lambda: worker.is_cancelled or self.version != version)
+        try:
+            self.data.preload(view, lambda: worker.is_cancelled or self.version != version)
+        except Exception:  # noqa: BLE001 - reading ahead is an optimisation: a failure must not stop the app
+            return
         if not worker.is_cancelled and self.version == version:
-            self._preloaded.add((view, version))
+            # only the latest: another view's read-ahead pushes this one's pages out of the shared cache
+            self._preloaded = {(view, version)}
+
+    def file_changed(self, version: int) -> None:
+        """The file changed (another process's commit, or our own curation): note its version, and read the
+        search tables ahead again once it has been quiet for PRELOAD_QUIET (a commit empties their cache)."""
+        self.version = version
+        self.set_timer(PRELOAD_QUIET, lambda: self._preload_if_quiet(version))
 
     def _preload_if_quiet(self, version: int) -> None:
         if self.version == version:
@@ -754,8 +764,7 @@ class IncidexApp(App[None]):
             return
         if v == self.version:
             return
-        self.version = v
-        self.set_timer(PRELOAD_QUIET, lambda: self._preload_if_quiet(v))
+        self.file_changed(v)
         self.refresh_all()
         if self.welcome is not None:
             self.check_empty_then_close()

@@ -653,7 +653,7 @@ class Curation:
             searcher.invalidate()
         app.refresh_all()
         try:  # the poll timer would see our own commit as another process's: note it as seen
-            app.version = app.data.data_version()
+            app.file_changed(app.data.data_version())
         except Exception:  # noqa: BLE001
             pass
 

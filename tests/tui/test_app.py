@@ -531,6 +531,50 @@ async def test_enter_then_a_view_key_in_one_burst_keeps_the_focus_on_a_visible_p
         assert not app.is_running
 
 
+async def test_a_failing_read_ahead_leaves_the_browser_running(fixture_db, monkeypatch):
+    from tui.data import Data
+
+    def broken(self, view, cancel):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(Data, "preload", broken)
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await type_query(pilot, "lyon")
+        assert app.is_running and titles(app) == ["Fibre optic cables cut in Lyon"]
+
+
+async def test_the_lists_own_drawing_matches_textuals_even_after_styles_change_from_code(fixture_db):
+    from textual.geometry import Region
+    from textual.scroll_view import ScrollView
+    from textual.widget import Widget
+
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.browse().results
+
+        def both() -> tuple[list, list]:
+            crop = Region(0, 0, lst.scrollable_content_region.width, lst.size.height)
+            ours = [s.text for s in lst.render_lines(crop)]
+            lst._styles_cache.clear()
+            theirs = [s.text for s in ScrollView.render_lines(lst, crop)]
+            return ours, theirs
+
+        ours, theirs = both()
+        assert ours == theirs and "Killnet DDoS on the hosp" in "".join(ours)
+        lst.styles.padding = (0, 2)  # from code: no restyle, the fast path must step aside
+        lst._cache.clear()
+        await pilot.pause()
+        ours, theirs = both()
+        assert ours == theirs
+        bar = lst.vertical_scrollbar
+        crop = Region(0, 0, bar.size.width, bar.size.height)
+        assert [s.text for s in bar.render_lines(crop)] == [s.text for s in Widget.render_lines(bar, crop)]
+
+
 async def test_q_quits_only_when_no_input_has_focus(fixture_db):
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -218,7 +218,6 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
-        self._plain = None
         self._cache.clear()
 
     def _style_set(self) -> dict:
@@ -317,8 +316,6 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
         self._cache[key] = strip
         return strip
 
-    _plain: bool | None = None
-
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         bar = super().vertical_scrollbar  # Textual creates and starts it on first use
@@ -327,15 +324,14 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
         return bar
 
     def _is_plain(self) -> bool:
-        """No border, outline, padding, tint, hatch nor transparency: what Textual's styles cache would do to a
-        row is then only the line filters and the cut at the scrollbar."""
-        if self._plain is None:
-            s = self.styles
-            self._plain = (not any(e for e, _ in s.border) and not any(e for e, _ in s.outline)
-                           and not any(s.padding) and not s.tint.a and s.opacity == 1.0
-                           and s.text_opacity == 1.0 and not (s.has_rule("hatch") and s.hatch != "none")
-                           and self._border_title is None and self._border_subtitle is None)
-        return self._plain
+        """No border, outline, padding, tint, hatch, border title nor transparency (its own or inherited): what
+        Textual's styles cache would do to a row is then only the line filters and the cut at the scrollbar.
+        Checked on every frame (a few attribute reads): styles can also change from code, without a restyle."""
+        s = self.styles
+        return (not any(e for e, _ in s.border) and not any(e for e, _ in s.outline) and not any(s.padding)
+                and not s.tint.a and self.opacity == 1.0 and s.text_opacity == 1.0
+                and not (s.has_rule("hatch") and s.hatch != "none")
+                and self._border_title is None and self._border_subtitle is None)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The rows are drawn here rather than through the widget's styles cache: it re-cut and re-wrapped every
