@@ -123,6 +123,7 @@ Index layout (SQLite specific, kept in this module)
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 import sqlite3
 import threading
@@ -923,7 +924,8 @@ class Searcher:
             from rapidfuzz import fuzz, process  # noqa: F401
             from rapidfuzz.distance import Levenshtein  # noqa: F401
 
-    def preload(self, view: str, budget: int, step: int = PRELOAD_STEP) -> Iterator[int]:
+    def preload(self, view: str, budget: int, step: int = PRELOAD_STEP,
+                scout: sqlite3.Connection | None = None, lock=None) -> Iterator[int]:
         """Read the pages a search of `view` reads into this connection's page cache, most useful first: the
         doc table newest first (a query's window is its newest matches), then the FTS5 index in key order.
         The doc table comes first because its pages are the most a keystroke reads cold: up to a thousand
@@ -935,31 +937,42 @@ class Searcher:
         can let a keystroke's search in between (hold the connection only for one step); it stops when
         `budget` bytes are read or both tables are done. Why: a host short of memory drops the file's pages
         from the OS cache within seconds, and a keystroke that reads a few hundred of them back costs
-        30-100 ms; this connection's own cache (`db.engine.set_cache`) keeps them in the process."""
+        30-100 ms; this connection's own cache (`db.engine.set_cache`) keeps them in the process.
+
+        `scout`: another connection to the same file, used by this generator only. Each statement runs there
+        first, without the lock, so that the disk's latency (single reads of 0.1-0.5 s happen on a loaded
+        host) is paid there; the same statement on this connection then finds the pages in the OS cache.
+        `lock`: what the caller guards this connection with, taken (outside this searcher's own lock) for the
+        statements on this connection only."""
         v = _view(view)
         done = 0
+
+        outer = lock if lock is not None else contextlib.nullcontext()
+
+        def run(sql: str, args: tuple = ()) -> tuple:
+            if scout is not None:
+                scout.execute(sql, args).fetchone()
+            with outer, self._lock:
+                return self.conn.execute(sql, args).fetchone()
+
         tables = ((v.doc, "skey", "DESC", "<", f"length(CAST(({' || '.join(v.columns)}) AS BLOB)) + 24"),
                   (f"{v.table}_data", "id", "ASC", ">", "length(block) + 12"))
         for table, key, order, beyond, size in tables:
             if done >= budget:
                 return
-            with self._lock:
-                try:  # a small sample: it is read in one go, like a step
-                    row_bytes = self.conn.execute(
-                        f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 16)").fetchone()[0]
-                except sqlite3.OperationalError:
-                    return  # no index yet
+            try:  # a small sample: it is read in one go, like a step
+                row_bytes = run(f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 16)")[0]
+            except sqlite3.OperationalError:
+                return  # no index yet
             if not row_bytes:
                 continue
             rows = max(16, int(step / row_bytes))
             last = None
             while done < budget:
                 where = f"WHERE {key} {beyond} ?" if last is not None else ""
-                with self._lock:
-                    edge, n = self.conn.execute(
-                        f"SELECT {'min' if order == 'DESC' else 'max'}({key}), count(*) FROM"
-                        f" (SELECT {key} FROM {table} {where} ORDER BY {key} {order} LIMIT ?)",
-                        (*(() if last is None else (last,)), rows)).fetchone()
+                edge, n = run(f"SELECT {'min' if order == 'DESC' else 'max'}({key}), count(*) FROM"
+                              f" (SELECT {key} FROM {table} {where} ORDER BY {key} {order} LIMIT ?)",
+                              (*(() if last is None else (last,)), rows))
                 done += int(n * row_bytes)
                 yield done
                 if n < rows:

@@ -589,6 +589,32 @@ def test_preload_goes_step_by_step_stops_at_its_budget_and_leaves_searches_uncha
             for q in ("ddos", "paris | lyon", "i")] == expected
 
 
+def test_preload_with_a_scout_connection_and_the_callers_lock_reads_the_same_steps(big, tmp_path):
+    path = big.execute("PRAGMA database_list").fetchone()[2]
+    scout = connect(path, readonly=True)
+    lock = threading.RLock()
+    try:
+        plain = list(search.Searcher(big).preload("incidents", 1 << 40, step=4096))
+        scouted = []
+        for done in search.Searcher(big).preload("incidents", 1 << 40, step=4096, scout=scout, lock=lock):
+            scouted.append(done)
+            free = []
+
+            def probe(free=free):
+                got = lock.acquire(blocking=False)
+                free.append(got)
+                if got:
+                    lock.release()
+
+            t = threading.Thread(target=probe)
+            t.start()
+            t.join()
+            assert free == [True], "the caller's lock is free between steps (another thread can search)"
+        assert scouted == plain
+    finally:
+        scout.close()
+
+
 def test_preload_of_an_empty_database_or_one_without_search_tables_is_quick_and_harmless(tmp_path):
     conn = connect(tmp_path / "empty.db")
     try:
