@@ -46,7 +46,7 @@ FAMILIES = (
 GENERIC_ACTORS = {"hackers", "unknown", "attackers", "criminals", "cybercriminals"}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class DateRange:
     start: _dt.date
     end: _dt.date
@@ -54,8 +54,10 @@ class DateRange:
 
     @classmethod
     def parse(cls, value: str | None, end_value: str | None = None) -> DateRange | None:
-        if not value:
-            return None
+        return _parse_range(value, end_value) if value else None
+
+    @classmethod
+    def _parse(cls, value: str, end_value: str | None) -> DateRange | None:
         try:
             start, end, precision = _bounds(value)
             if end_value:
@@ -71,6 +73,12 @@ class DateRange:
         if other.end < self.start:
             return (self.start - other.end).days
         return 0
+
+
+@lru_cache(maxsize=8192)
+def _parse_range(value: str, end_value: str | None) -> DateRange | None:
+    """(memoised: a candidate's dates are parsed for every draft it is a candidate for)"""
+    return DateRange._parse(value, end_value)
 
 
 def _bounds(value: str) -> tuple[_dt.date, _dt.date, str]:
@@ -115,7 +123,7 @@ def compatible_types(a: str, b: str) -> bool:
     return any(_in_family(a, f) and _in_family(b, f) for f in FAMILIES)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     id: int
     title: str
@@ -136,36 +144,72 @@ class Candidate:
     _names_all: bool = False  # whether `names` read fewer than NAMES_SOURCES sources (a new one changes them)
     figures_length: int = -1  # length of the figures JSON the figures were read from (for `Resolver`)
     figures_count: int = 0
-    # ('t', name), ('T', id) targets, ('a', name), ('A', id) actors, ('c', name), ('C', id) claimants,
-    # ('f', value) figures -> the reports (source ids; None: an analyst's link) that named it
-    index: dict[tuple, set[int | None]] = field(default_factory=dict)
     claiming: set[int | None] = field(default_factory=set)  # the reports that name a claimant
     _sorted: list[float] | None = None  # its figures in order, for `figures_near`
+    # ('t', name), ('T', id) targets, ('a', name), ('A', id) actors, ('c', name), ('C', id) claimants,
+    # ('f', value) figures -> the reports (source ids; None: an analyst's link) that named it. Built on
+    # first use: most candidates fall under the ceiling and are never scored, so their links and figures
+    # wait in `_pending` ((role, actor id, name, source) and ('f', value, source)).
+    _index: dict[tuple, set[int | None]] | None = None
+    _pending: list[tuple] = field(default_factory=list)
 
-    def _note(self, source_id: int | None, *keys: tuple) -> None:
-        for k in keys:
-            self.index.setdefault(k, set()).add(source_id)
+    @property
+    def index(self) -> dict[tuple, set[int | None]]:
+        if self._index is None:
+            self._index = {}
+            for entry in self._pending:
+                self._note(entry)
+            self._pending = []
+        return self._index
+
+    def _note(self, entry: tuple) -> None:
+        index = self._index
+        if entry[0] == "f":
+            _, value, source_id = entry
+            index.setdefault(("f", value), set()).add(source_id)
+            return
+        role, actor_id, name, source_id = entry
+        by_name, by_id = ("t", "T") if role == "target" else ("a", "A")
+        index.setdefault((by_name, name), set()).add(source_id)
+        index.setdefault((by_id, actor_id), set()).add(source_id)
+        if role == "claimed":
+            index.setdefault(("c", name), set()).add(source_id)
+            index.setdefault(("C", actor_id), set()).add(source_id)
 
     def add_actor(self, role: str, actor_id: int, name: str, source_id: int | None = None) -> None:
         if role == "target":
             self.targets.add(name)
             self.target_ids.add(actor_id)
-            self._note(source_id, ("t", name), ("T", actor_id))
-            return
-        self.actors.add(name)
-        self.actor_ids.add(actor_id)
-        self._note(source_id, ("a", name), ("A", actor_id))
-        if role == "claimed":
-            self.claimed.add(name)
-            self.claimed_ids.add(actor_id)
-            self.claiming.add(source_id)
-            self._note(source_id, ("c", name), ("C", actor_id))
+        else:
+            self.actors.add(name)
+            self.actor_ids.add(actor_id)
+            if role == "claimed":
+                self.claimed.add(name)
+                self.claimed_ids.add(actor_id)
+                self.claiming.add(source_id)
+        entry = (role, actor_id, name, source_id)
+        if self._index is None:
+            self._pending.append(entry)
+        else:
+            self._note(entry)
 
     def add_figure(self, value: float, source_id: int | None) -> None:
         """A figure of the incident's list: stored once per incident, with the first report that gave it."""
         self.figures.add(value)
         self._sorted = None
-        self._note(source_id, ("f", value))
+        entry = ("f", value, source_id)
+        if self._index is None:
+            self._pending.append(entry)
+        else:
+            self._note(entry)
+
+    def drop_figures(self) -> None:
+        """Forget its figures (their list is read again)."""
+        self.figures.clear()
+        self._sorted = None
+        self._pending = [e for e in self._pending if e[0] != "f"]
+        if self._index is not None:
+            self._index = {k: v for k, v in self._index.items() if k[0] != "f"}
 
     def figures_near(self, value: float) -> list[float]:
         """Its figures within 10% of a value (outlets round counts differently), off a sorted list."""
@@ -311,9 +355,9 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
     out: dict[int, Candidate] = {}
     for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, figures FROM incident"
                           f" WHERE id IN ({marks})", ids):
-        figures = json.loads(r[7] or "[]")
+        figures = _json_list(r[7])
         c = out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), set(),
-                                  set(), set(), set(), set(json.loads(r[6] or "[]")), conn=conn,
+                                  set(), set(), set(), set(_json_list(r[6])), conn=conn,
                                   figures_length=len(r[7] or ""), figures_count=len(figures))
         for f in figures:
             if isinstance(f.get("value"), (int, float)):
@@ -329,14 +373,17 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
     return sorted(out.values(), key=lambda c: c.id)  # ties go to the oldest incident
 
 
+def _json_list(text: str | None) -> list:
+    """A JSON list column; most are empty, and json.loads of '[]' is most of the cost of reading them."""
+    return json.loads(text) if text and text != "[]" else []
+
+
 def _read_figures(conn: sqlite3.Connection, c: Candidate, length: int | None) -> None:
     """Read again the values of an incident's figures whose JSON list changed: by SQLite, and only the
     entries appended since `c` read them when the list grew (a story's list grows with its reports)."""
     start = c.figures_count if 0 <= c.figures_length <= (length or 0) else 0
     if start == 0:
-        c.figures.clear()
-        c._sorted = None
-        c.index = {k: v for k, v in c.index.items() if k[0] != "f"}
+        c.drop_figures()
     c.figures_count = start
     for key, kind, value, source_id in conn.execute(
             "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value'),"
@@ -409,7 +456,7 @@ class Resolver:
                                   f" FROM incident WHERE id IN ({_marks(len(known))})", known):
                 c = self.entries[r[0]]
                 c.title, c.summary, c.type, c.date = r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5])
-                c.countries = set(json.loads(r[6] or "[]"))
+                c.countries = set(_json_list(r[6]))
                 if (r[7] or 0) != c.figures_length:
                     _read_figures(conn, c, r[7])
         if len(self.entries) > 20_000:

@@ -164,3 +164,33 @@ def test_the_ceiling_that_lets_resolution_skip_candidates_is_never_under_their_s
             assert score(p, c, sim)[0] <= ceiling(p, c, sim), (draft.title, c.id)
             checked += 1
     assert checked == len(drafts) * len(ids)
+
+
+def test_who_named_what_is_the_same_whether_read_before_or_after_the_links_arrive():
+    # A candidate's index of which report named which victim, group and figure is built on first use;
+    # links that arrive later (an import's cache keeps candidates between drafts) go straight into it.
+    from importers.resolve import Candidate
+
+    links = [("target", 7, "harbor bank", 1), ("claimed", 9, "crimson ladder", 2), ("suspected", 9, "crimson ladder", 3),
+             ("target", 7, "harbor bank", 3)]
+    figures = [(400_000.0, 1), (12.0, 2)]
+
+    def fresh() -> Candidate:
+        return Candidate(1, "t", "", "availability/ddos", None, set(), set(), set(), set(), set())
+
+    late, early = fresh(), fresh()
+    assert early.index == {}  # built while empty: everything after lands in it directly
+    for c in (late, early):
+        for link in links:
+            c.add_actor(*link)
+        for value, source in figures:
+            c.add_figure(value, source)
+    assert late.index == early.index
+    assert late.reporting(("t", "harbor bank")) == {1, 3}
+    assert late.reporting(("C", 9)) == {2}  # only the report that has it claiming, not suspecting
+    assert late.reporting(("A", 9), ("f", 12.0)) == {2, 3}
+    for c in (late, early):
+        c.drop_figures()
+        c.add_figure(5.0, 4)
+    assert late.reporting(("f", 400_000.0)) == frozenset() and late.reporting(("f", 5.0)) == {4}
+    assert late.index == early.index
