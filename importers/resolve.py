@@ -52,19 +52,18 @@ class DateRange:
     end: _dt.date
     precision: str
 
-    @classmethod
-    def parse(cls, value: str | None, end_value: str | None = None) -> DateRange | None:
-        return _parse_range(value, end_value) if value else None
-
-    @classmethod
-    def _parse(cls, value: str, end_value: str | None) -> DateRange | None:
+    @staticmethod
+    @lru_cache(maxsize=8192)  # a candidate's dates are parsed for every draft it is a candidate for
+    def parse(value: str | None, end_value: str | None = None) -> DateRange | None:
+        if not value:
+            return None
         try:
             start, end, precision = _bounds(value)
             if end_value:
                 end = max(end, _bounds(end_value)[1])
         except ValueError:
             return None
-        return cls(start, end, precision)
+        return DateRange(start, end, precision)
 
     def distance(self, other: DateRange) -> int:
         """Days between the two ranges (0 when they overlap)."""
@@ -73,12 +72,6 @@ class DateRange:
         if other.end < self.start:
             return (self.start - other.end).days
         return 0
-
-
-@lru_cache(maxsize=8192)
-def _parse_range(value: str, end_value: str | None) -> DateRange | None:
-    """(memoised: a candidate's dates are parsed for every draft it is a candidate for)"""
-    return DateRange._parse(value, end_value)
 
 
 def _bounds(value: str) -> tuple[_dt.date, _dt.date, str]:
