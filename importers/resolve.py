@@ -260,13 +260,16 @@ def _near_dates(rng: DateRange, types: list[str] | None, slack_days: int | None 
     mid = (rng.start + (rng.end - rng.start) / 2).isoformat()
     # `+type`: the walk stays on the date index (it gives the order); the type only filters
     typed, targs = (f" AND +type IN ({_marks(len(types))})", tuple(types)) if types is not None else ("", ())
-    parts = [f"SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start <= ?{typed}"
+    # Each walk also reads `merged_into` from the (date_start, type, merged_into) index, so no incident
+    # row is read for the window at all; the caller drops the merged ones.
+    parts = [f"SELECT * FROM (SELECT id, merged_into FROM incident WHERE date_start >= ? AND date_start <= ?{typed}"
              f" ORDER BY date_start LIMIT ?)",
-             f"SELECT id FROM (SELECT id FROM incident WHERE date_start >= ? AND date_start < ?{typed}"
+             f"SELECT * FROM (SELECT id, merged_into FROM incident WHERE date_start >= ? AND date_start < ?{typed}"
              f" ORDER BY date_start DESC LIMIT ?)"]
     args: list = [mid, hi, *targs, WINDOW_SCAN, lo, mid, *targs, WINDOW_SCAN]
     for c in coarse:
-        parts.append(f"SELECT id FROM (SELECT id FROM incident WHERE date_start = ?{typed} ORDER BY id DESC LIMIT ?)")
+        parts.append(f"SELECT * FROM (SELECT id, merged_into FROM incident WHERE date_start = ?{typed}"
+                     f" ORDER BY id DESC LIMIT ?)")
         args += [c, *targs, WINDOW_SCAN]
     return " UNION ALL ".join(parts), tuple(args)
 
@@ -309,26 +312,26 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
         # month itself for month-precise ones; farther ones are still found through their targets.
         # Only incidents of a compatible type are read (the others are never scored).
         near, nargs = _near_dates(rng, _compatible(draft.type), {"day": 3, "month": 0}.get(rng.precision))
-        window = [r[0] for r in conn.execute(f"SELECT i.id FROM incident i WHERE i.id IN ({near})"
-                                             f" AND +i.merged_into IS NULL", nargs)]
-        # the newest undated incidents, straight off the date index (date_start IS NULL, then id)
-        undated = [r[0] for r in conn.execute(
-            "SELECT i.id FROM incident i WHERE i.id IN (SELECT id FROM incident WHERE date_start IS NULL"
-            " ORDER BY id DESC LIMIT ?) AND +i.merged_into IS NULL", (UNDATED_SCAN,))]
-        # Each link of those incidents read once, places first (one query per kind of link: an OR of
-        # two correlated EXISTS ran several times slower than the two apart).
-        for found, limit in ((window, MAX_CANDIDATES), (undated, MAX_CANDIDATES // 6)):
-            if not found:
-                continue
-            marks = _marks(len(found))
+        # The window and the newest undated incidents (straight off the date index: date_start IS NULL,
+        # then id), then each kind of link of those incidents probed once, places first, all in one
+        # statement: the window never comes back to Python (an OR of two correlated EXISTS ran several
+        # times slower than the two probes apart).
+        found = (f"WITH w(id) AS (SELECT id FROM ({near}) WHERE merged_into IS NULL),"
+                 f" u(id) AS (SELECT i.id FROM incident i WHERE i.id IN (SELECT id FROM incident"
+                 f" WHERE date_start IS NULL ORDER BY id DESC LIMIT ?) AND +i.merged_into IS NULL)")
+        fargs: tuple = (*nargs, UNDATED_SCAN)
+        probes: list[str] = []
+        pargs: list = []
+        for scope, limit in (("w", MAX_CANDIDATES), ("u", MAX_CANDIDATES // 6)):
             if places:
-                ids += [r[0] for r in conn.execute(
-                    f"SELECT DISTINCT incident_id FROM incident_place WHERE incident_id IN ({marks})"
-                    f" AND +name IN ({_marks(len(places))}) LIMIT ?", (*found, *places, limit))]
+                probes.append(f"SELECT * FROM (SELECT DISTINCT incident_id FROM incident_place WHERE incident_id IN {scope}"
+                              f" AND +name IN ({_marks(len(places))}) LIMIT ?)")
+                pargs += [*places, limit]
             if linked:
-                ids += [r[0] for r in conn.execute(
-                    f"SELECT DISTINCT incident_id FROM incident_actor WHERE incident_id IN ({marks})"
-                    f" AND +actor_id IN ({_marks(len(linked))}) LIMIT ?", (*found, *sorted(linked), limit))]
+                probes.append(f"SELECT * FROM (SELECT DISTINCT incident_id FROM incident_actor WHERE incident_id IN {scope}"
+                              f" AND +actor_id IN ({_marks(len(linked))}) LIMIT ?)")
+                pargs += [*sorted(linked), limit]
+        ids += [r[0] for r in conn.execute(f"{found} {' UNION ALL '.join(probes)}", (*fargs, *pargs))]
     else:
         # through the (type, date_start) index: one range and the coarse values, not every incident of the type
         ids += [r[0] for r in conn.execute(
