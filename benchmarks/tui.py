@@ -4,25 +4,29 @@
     python -m benchmarks.tui --sizes 100000 --runs 5
 
 Everything goes through tmux like a person's terminal: the app is started with `incidex browse`, keys are
-fed with `tmux send-keys` (terminal input, not Textual's pilot), and the screen is read with
-`tmux capture-pane -p` in a tight loop. A measured time therefore includes tmux and the polling
-(one capture costs ~2-4 ms here), i.e. it slightly overstates what a person would see.
+fed with `send-keys` (terminal input, not Textual's pilot) and the screen is read with `capture-pane`,
+both through one tmux control-mode client. tmux tells that client when the app writes to its terminal,
+so a change is dated by the app's output that brought it, not by a poll that noticed it later. (Until
+November 2026 this script spawned a tmux process per key and polled `capture-pane` in a loop: that
+added ~3-5 ms per spawn and the overshoot of the poll, and took CPU from the app.)
 
-* cold start: from spawning the process to the first capture that shows the list's first row
-  (median of N fresh starts);
-* keystroke: typing queries one key at a time; from send-keys to the capture where the hint line
+* cold start: from spawning the process to the output that shows the list's first row (median of N
+  fresh starts);
+* keystroke: typing queries one key at a time; from send-keys to the output after which the hint line
   shows the new query's interpretation (it is drawn in the same refresh as the new rows);
-* scroll: ctrl+d in the list; from send-keys to the capture whose first list row changed;
+* scroll: ctrl+d in the list; from send-keys to the output that changed the first list row;
 * peak RSS: VmHWM of the browser process after the session.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import queue
 import shlex
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -34,6 +38,14 @@ QUERIES = ["killnet lyon", "ransomware hospital", "type:ddos paris", "noname057"
 
 
 class Tmux:
+    """A detached tmux session driven through one control-mode client (`tmux -C`).
+
+    Keys and captures go down the client's stdin, so no tmux process is spawned per key or per look
+    (each spawn costs ~3-5 ms here and competes with the app for the two cores). tmux reports every
+    chunk the app writes to its terminal as a `%output` line as it happens: `wait` looks at the screen
+    only after new output and dates a change by the output that brought it, not by when a poll noticed.
+    """
+
     def __init__(self, command: str, width: int = 200, height: int = 50):
         self.socket = f"incidex-bench-{uuid.uuid4().hex[:8]}"
         env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLUMNS", "LINES")}
@@ -41,34 +53,75 @@ class Tmux:
         self.t0 = time.perf_counter()
         subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", "b", "-x", str(width), "-y",
                         str(height), command], env=env, check=True)
+        self.ctl = subprocess.Popen(["tmux", "-L", self.socket, "-C", "attach-session", "-t", "b"], env=env,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.lines: queue.Queue[tuple[float, bytes]] = queue.Queue()
+        self.last_output: float | None = None  # when the app last wrote to its terminal
+        self.shown: float | None = None  # last_output as of the latest reply: what that capture shows
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.ctl.stdout is not None
+        for line in self.ctl.stdout:
+            self.lines.put((time.perf_counter(), line))
+        self.lines.put((time.perf_counter(), b""))
+
+    def _next(self, timeout: float | None) -> tuple[float, bytes] | None:
+        try:
+            t, line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if not line:
+            raise EOFError("the tmux control client ended")
+        if line.startswith(b"%output "):
+            self.last_output = t
+        return t, line
+
+    def _command(self, cmd: str) -> list[str]:
+        """Run one tmux command on the control client; its reply lines (notifications are consumed)."""
+        assert self.ctl.stdin is not None
+        self.ctl.stdin.write(cmd.encode() + b"\n")
+        self.ctl.stdin.flush()
+        body: list[str] | None = None
+        while True:
+            _, line = self._next(30)  # type: ignore[misc]
+            if body is None:
+                if line.startswith(b"%begin "):
+                    body, self.shown = [], self.last_output
+            elif line.startswith((b"%end ", b"%error ")):
+                return body
+            else:
+                body.append(line.decode("utf-8", "replace").rstrip("\n"))
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "b"], capture_output=True,
-                              text=True, env=self.env).stdout
+        return "\n".join(self._command("capture-pane -p -t b"))
 
     def send(self, *keys: str, literal: bool = False) -> float:
         t = time.perf_counter()
-        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "b", *(["-l"] if literal else []), *keys],
-                       env=self.env)
+        self._command("send-keys -t b " + ("-l " if literal else "") + " ".join(shlex.quote(k) for k in keys))
         return t
 
     def pid(self) -> int:
-        out = subprocess.run(["tmux", "-L", self.socket, "display-message", "-p", "-t", "b", "#{pane_pid}"],
-                             capture_output=True, text=True, env=self.env).stdout
-        return int(out.strip())
+        return int(self._command("display-message -p -t b '#{pane_pid}'")[0].strip())
 
     def wait(self, predicate, timeout: float = 30.0) -> tuple[float, str]:
+        """The time of the terminal output that made the screen satisfy `predicate`, and the screen."""
         deadline = time.perf_counter() + timeout
         while True:
             s = self.screen()
-            now = time.perf_counter()
             if predicate(s):
-                return now, s
-            if now > deadline:
-                raise TimeoutError(s)
+                # (no output seen at all: the screen showed it before the client attached)
+                return (self.shown if self.shown is not None else time.perf_counter()), s
+            before = self.last_output
+            while self.last_output == before:  # look again only once the app has written something
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise TimeoutError(s)
+                self._next(left)
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env)
+        self.ctl.wait(timeout=10)
 
 
 def command(db: Path) -> str:
