@@ -749,3 +749,52 @@ async def test_type_ahead_goes_where_the_focus_went(fixture_db):
         assert app.current_view == "actors"
         assert app.browse("incidents").filter.value == "lyon"
         assert titles(app, "incidents") == ["Fibre optic cables cut in Lyon"]
+
+
+# --- long lists --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def long_db(tmp_path, monkeypatch) -> str:
+    """150 unrelated incidents: more than the first page the list loads, and than a screen shows."""
+    from db import store
+    from db.drafts import Document, IncidentDraft
+    from db.engine import connect
+
+    monkeypatch.chdir(tmp_path)
+    conn = connect(tmp_path / "long.db")
+    try:
+        for i in range(150):
+            day = f"2023-{1 + i // 28:02d}-{1 + i % 28:02d}"
+            title = f"Outage number {i} at the Harbour Office {i}"
+            store.store_document(conn, Document(text="", origin=f"long-{i}", title=title, body=title,
+                                                drafts=[IncidentDraft(title=title, type="availability/ddos",
+                                                                      date_start=day)]))
+    finally:
+        conn.close()
+    return "long.db"
+
+
+async def test_half_page_keys_move_the_view_with_the_cursor_and_load_further_pages(long_db):
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.browse().results
+        assert app.focused is results
+        # a focused list has read ahead: more than its first page waits below the screen
+        assert len(results.rows) > 60
+        half = results.scrollable_content_region.height // 2
+        top = screen_text(app)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        # like ctrl+d in vim: the rows moved up by half a screen and the cursor kept its place on screen
+        assert (results.cursor, results.scroll_offset.y) == (half, half)
+        assert screen_text(app) != top
+        for _ in range(4):  # past the first page of 60
+            await pilot.press("ctrl+d")
+            await settle(pilot)
+        assert (results.cursor, results.scroll_offset.y) == (5 * half, 5 * half)
+        n = 149 - 5 * half  # newest first
+        assert results.current.title == f"Outage number {n} at the Harbour Office {n}"
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert (results.cursor, results.scroll_offset.y) == (4 * half, 4 * half)

@@ -32,10 +32,16 @@ class CursorKeys:
         self._move(self._last())
 
     def action_page_down(self) -> None:
-        self._move(self.cursor + self._half())
+        self._page(self._half())
 
     def action_page_up(self) -> None:
-        self._move(self.cursor - self._half())
+        self._page(-self._half())
+
+    def _page(self, delta: int) -> None:
+        """Half a screen, as ctrl+d/ctrl+u in vim: the view moves with the cursor, so every press shows
+        new lines (moving only the cursor showed nothing new until it reached the edge of the screen)."""
+        self.scroll_to(y=max(0, self.scroll_offset.y + delta), animate=False, immediate=True)
+        self._move(self.cursor + delta)
 
     async def _on_key(self, event: events.Key) -> None:
         # Type-ahead: keys that were queued here before `/` moved the focus belong to the filter.
