@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
@@ -207,8 +207,15 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """Schema 5 adds a partial index of the undated incidents (created by the IF NOT EXISTS pass):
+    resolution read the newest 500 of them by sorting all of them, for every draft that names an actor
+    or a place (0.9 ms a draft with 2,300 undated incidents, growing with them)."""
+
+
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
+                                                                4: _v4_to_v5}
 SEARCH_LAYOUT = 3
 """The schema version that last changed the search tables: upgrading a file older than it rebuilds the
 search index (minutes at a million rows), newer upgrades leave the index alone."""

@@ -74,6 +74,31 @@ def test_schema_3_gets_covering_indexes_and_keeps_its_search_index(db_path, arti
     assert cli("list", "incidents", "--db", db_path).exit_code == 0
 
 
+def test_schema_4_gets_the_index_of_undated_incidents_and_they_still_join(db_path, cli):
+    from db.drafts import ActorMention, Document, IncidentDraft, PlaceMention
+    from db.store import store_document
+    from importers.resolve import resolve
+
+    conn = connect(db_path)
+    undated = IncidentDraft(title="Grid operator Veldmark hit by wiper", type="destruction/wiper",
+                            actors=[ActorMention("Sandworm", "suspected"), ActorMention("Veldmark Grid", "target")],
+                            places=[PlaceMention("Veldmark", None)])
+    first = store_document(conn, Document(text="", origin="a.txt", title="a", body="report a", drafts=[undated]), resolve)
+    conn.close()
+    raw = sqlite3.connect(db_path)  # make it a schema-4 file: no index of undated incidents
+    raw.executescript("DROP INDEX ix_incident_undated; PRAGMA user_version = 4;")
+    raw.close()
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_incident_undated'").fetchone()
+    dated = IncidentDraft(title="Wiper attack on the Veldmark grid operator", type="destruction/wiper",
+                          date_start="2024-05-02", date_precision="day",
+                          actors=[ActorMention("Sandworm", "suspected"), ActorMention("Veldmark Grid", "target")],
+                          places=[PlaceMention("Veldmark", None)])
+    second = store_document(conn, Document(text="", origin="b.txt", title="b", body="report b", drafts=[dated]), resolve)
+    assert second.joined == first.incidents
+
+
 def test_migrated_database_reads_through_the_cli(db_path, cli):
     _old_database(db_path)
     result = cli("show", "incident", "1", "--db", db_path)
