@@ -313,9 +313,9 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
         # Only incidents of a compatible type are read (the others are never scored).
         near, nargs = _near_dates(rng, _compatible(draft.type), {"day": 3, "month": 0}.get(rng.precision))
         # The window and the newest live undated incidents (off their partial index, in id order), then
-        # each kind of link of those incidents probed once, places first, all in one
-        # statement: the window never comes back to Python (an OR of two correlated EXISTS ran several
-        # times slower than the two probes apart).
+        # each kind of link of those incidents probed once, places first, all in one statement: the ids
+        # never come back to Python (an OR of two correlated EXISTS ran several times slower than the
+        # two probes apart).
         found = (f"WITH w(id) AS (SELECT id FROM ({near}) WHERE merged_into IS NULL),"
                  f" u(id) AS (SELECT id FROM incident WHERE date_start IS NULL AND merged_into IS NULL"
                  f" ORDER BY id DESC LIMIT ?)")

@@ -191,7 +191,8 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
 
     def _read_ahead(self) -> None:
         """Ask for the next page while fewer than AHEAD_SCREENS screens of rows are loaded below the view:
-        a page of a million incidents can take 100 ms off a cold disk, the time of two or three ctrl+d.
+        a page of 200 of a million incidents takes 12-32 ms off a cold disk here (5 ms warm), as long as
+        one ctrl+d, and a held key sends several a second.
         Called when the view scrolls, when the list takes the focus and when rows arrive in a focused
         list; a list that only follows typing in the filter asks for nothing more than its first page."""
         h = max(1, self.scrollable_content_region.height)
