@@ -84,7 +84,10 @@ class Tmux:
         self.ctl.stdin.flush()
         body: list[str] | None = None
         while True:
-            _, line = self._next(30)  # type: ignore[misc]
+            got = self._next(30)
+            if got is None:
+                raise TimeoutError(f"tmux did not answer {cmd!r} within 30 s")
+            line = got[1]
             if body is None:
                 if line.startswith(b"%begin "):
                     body, self.shown = [], self.last_output
@@ -121,7 +124,10 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env)
-        self.ctl.wait(timeout=10)
+        try:
+            self.ctl.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.ctl.kill()
 
 
 def command(db: Path) -> str:
