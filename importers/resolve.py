@@ -155,6 +155,13 @@ class Candidate:
             self._pending = []
         return self._index
 
+    def _add(self, entry: tuple) -> None:
+        """Note who named what now if the index exists, else when it is first read."""
+        if self._index is None:
+            self._pending.append(entry)
+        else:
+            self._note(entry)
+
     def _note(self, entry: tuple) -> None:
         index = self._index
         if entry[0] == "f":
@@ -180,21 +187,13 @@ class Candidate:
                 self.claimed.add(name)
                 self.claimed_ids.add(actor_id)
                 self.claiming.add(source_id)
-        entry = (role, actor_id, name, source_id)
-        if self._index is None:
-            self._pending.append(entry)
-        else:
-            self._note(entry)
+        self._add((role, actor_id, name, source_id))
 
     def add_figure(self, value: float, source_id: int | None) -> None:
         """A figure of the incident's list: stored once per incident, with the first report that gave it."""
         self.figures.add(value)
         self._sorted = None
-        entry = ("f", value, source_id)
-        if self._index is None:
-            self._pending.append(entry)
-        else:
-            self._note(entry)
+        self._add(("f", value, source_id))
 
     def drop_figures(self) -> None:
         """Forget its figures (their list is read again)."""
