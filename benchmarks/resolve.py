@@ -5,8 +5,9 @@
 Generates events (fixed seed), then 1-5 reports of each with reworded titles, partial dates (month only,
 or a day off), overlapping and aliased actors, and hard negatives (the same actor and type in another
 week, or the same week against another target). Every report is stored through the real store with the
-resolver, in a fresh database (with `--as-import`, the way `incidex import` stores documents: a Resolver
-kept between documents, the search index refreshed in batches). Prints pairwise precision and recall (pairs of reports put in one
+resolver, in a fresh database, committed in groups as `incidex import` commits (with `--as-import`, also
+the way it resolves and indexes: a Resolver kept between documents, the search index refreshed in
+batches). Prints pairwise precision and recall (pairs of reports put in one
 incident vs. pairs of reports of one event) and seconds per 1,000 drafts, and the cost ratio of the
 largest run to the smallest.
 """
@@ -84,30 +85,38 @@ def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
 
 def run(n: int, seed: int, as_import: bool = False) -> dict:
     from db.engine import connect, for_import
-    from db.store import store_document
-    from importers.pipeline import BatchedIndex
+    from db.store import GroupCommit, store_document
+    from importers.pipeline import BatchedIndex, fewer_collections
     from importers.resolve import Resolver, resolve
 
     reports = make_reports(n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "resolve.db")
         for_import(conn)  # tuned as `incidex import` tunes its connection
+        # Documents are committed in groups and Python's collector runs at the pace `incidex import` sets.
         # --as-import: also as the import stores documents, one Resolver keeping candidates between
         # documents and the search index refreshed in batches (pipeline.BatchedIndex); by default each draft is
         # resolved from scratch and indexed at once (resolution's own cost)
-        index = BatchedIndex(conn) if as_import else None
+        group = GroupCommit(conn)
+        index = BatchedIndex(conn, before_flush=group.commit) if as_import else None
         resolver = Resolver() if as_import else resolve
         incident_of: list[int] = []
-        t0 = time.perf_counter()
-        for i, (_event, draft) in enumerate(reports):
-            doc = Document(text="", origin=f"r{i}", title=draft.title, body=f"report {i}: {draft.title}", drafts=[draft])
-            res = store_document(conn, doc, resolver, defer_index=as_import)
-            incident_of.append(res.incidents[0])
+        with fewer_collections():
+            t0 = time.perf_counter()
+            for i, (_event, draft) in enumerate(reports):
+                doc = Document(text="", origin=f"r{i}", title=draft.title, body=f"report {i}: {draft.title}",
+                               drafts=[draft])
+                group.open()
+                res = store_document(conn, doc, resolver, defer_index=as_import)
+                incident_of.append(res.incidents[0])
+                if group.add(1):
+                    group.commit()
+                if index is not None:
+                    index.stored(1)
+            group.commit()
             if index is not None:
-                index.stored(1)
-        if index is not None:
-            index.flush()
-        elapsed = time.perf_counter() - t0
+                index.flush()
+            elapsed = time.perf_counter() - t0
         conn.close()
     by_event, by_incident = defaultdict(list), defaultdict(list)
     for i, (event, _d) in enumerate(reports):

@@ -1,7 +1,7 @@
 """Plain records that flow from the importers into the store.
 
 A reader yields :class:`Document` objects; cleaning fills ``body``; extraction (or a structured reader)
-fills ``drafts``. The store writes a document and its drafts in one transaction. These classes import
+fills ``drafts``. The store writes a document and its drafts all-or-nothing. These classes import
 nothing heavy so that every layer can share them without pulling in the ORM.
 
 All offsets (``start``/``end``) are character offsets into ``Document.body``, the cleaned text that is

@@ -1,4 +1,4 @@
-"""Writing to the database: one transaction per document, idempotent by source identity.
+"""Writing to the database: each document all-or-nothing, idempotent by source identity.
 
 All writes of the application go through this module (the importers, the CLI's curation verbs and the
 browser), with parameterised SQL on a ``sqlite3`` connection from `db.engine.connect`.
@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 import uuid as _uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,14 +65,72 @@ class StoreResult:
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the write lock is taken up front, so two
-    importers queue on busy_timeout instead of failing half way with "database is locked")."""
+    importers queue on busy_timeout instead of failing half way with "database is locked").
+
+    Inside a transaction already open (a bulk import's `GroupCommit`), a SAVEPOINT instead: the work is
+    still all-or-nothing, and it is committed with the group. After an error that SQLite answers by
+    rolling back the whole transaction (a RAISE(ROLLBACK) trigger, a full disk), there is no savepoint
+    left to roll back to: the caller sees `conn.in_transaction` false."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT doc")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO doc")
+                conn.execute("RELEASE doc")
+            raise
+        conn.execute("RELEASE doc")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (not when SQLite rolled it back itself: the error at hand is the one to raise)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+GROUP_DOCS = 100
+GROUP_SECONDS = 0.5
+
+
+class GroupCommit:
+    """Several documents per transaction for a bulk import, each still all-or-nothing (`transaction`
+    makes it a SAVEPOINT inside the group).
+
+    A COMMIT writes every page the transaction dirtied to the WAL. One document touches the same
+    table ends, index pages and actor rows as the next, so committing each alone wrote those pages
+    again and again: a quarter of an import's time at 10k drafts (COMMIT 0.15-0.21 of 0.70-0.81 ms
+    per draft; 0.03 ms in groups of 100), as much at 100k (0.24-0.27 of 1.0-1.2 ms). The group is
+    committed after GROUP_DOCS documents or GROUP_SECONDS, whichever comes first, so the browser still
+    sees an import advance twice a second and a killed import loses at most that much work (the next
+    run of the same import stores it again: sources are known by their identity)."""
+
+    def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None):
+        self.conn = conn
+        self.docs = docs or GROUP_DOCS
+        self.seconds = seconds or GROUP_SECONDS
+        self.count = 0
+        self.since = 0.0
+
+    def open(self) -> None:
+        """Begin a group unless one is open (takes the write lock, as `transaction` does)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.count = 0
+            self.since = time.monotonic()
+
+    def add(self, n: int = 1) -> bool:
+        """Count documents stored in the group; True when it is full or old enough to commit."""
+        self.count += n
+        return self.count >= self.docs or time.monotonic() - self.since >= self.seconds
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.count = 0
 
 
 def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | None:
@@ -83,7 +142,7 @@ def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | No
 
 def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver | None = None, *,
                    defer_index: bool = False) -> StoreResult:
-    """Write a cleaned document and its drafts in one transaction; a known source changes nothing.
+    """Write a cleaned document and its drafts all-or-nothing (`transaction`); a known source changes nothing.
 
     Drafts that carry their own id (STIX, MISP, VERIS, mapped records) are never resolved against other
     incidents: the input says which incident they are. When such a document's source is already known

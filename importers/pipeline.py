@@ -1,11 +1,13 @@
 """The import pipeline: inputs -> readers -> cleaning -> extraction -> resolution -> store.
 
 Reading, cleaning and extraction are pure and CPU-bound, so large batches run them in a process pool
-(both cores); only the main process writes, one transaction per document, so a killed import leaves
-whole documents or nothing and a re-run completes the work without duplicates.
+(both cores); only the main process writes. Each document is all-or-nothing (a savepoint), and
+documents are committed in groups (`db.store.GroupCommit`), so a killed import leaves whole documents
+and a re-run completes the work without duplicates.
 """
 from __future__ import annotations
 
+import gc
 import glob
 import itertools
 import os
@@ -16,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,7 @@ FLUSH_SECONDS = 1.0  # ...or this long after the previous refresh, and at the en
 CHUNK = 8  # inputs per pool task (fewer round trips between processes)
 AHEAD = 32  # pool tasks prepared ahead of the writer at most
 WORKER_NICENESS = 10
+BULK_GC_GEN0 = 50_000  # allocations between Python's young collections during an import (default 700)
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"}
 
 
@@ -300,30 +304,114 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
     else:
         pool = None
         results = (prepare(it, opts) for it in items)
-    index = BatchedIndex(conn if not opts.dry_run else None)
+    writer = _Writer(conn if not opts.dry_run else None, opts, resolver, report)
     try:
-        for item, docs, error, warnings in results:
-            outcome = Outcome(item.origin, "failed", reason=error) if docs is None else _store(conn, docs, item, opts, resolver)
-            outcome.warnings = warnings
-            report.outcomes.append(outcome)
-            index.stored(len(docs or ()))
-            if progress:
-                progress(outcome)
-        index.flush()
+        with fewer_collections():
+            for item, docs, error, warnings in results:
+                outcome = Outcome(item.origin, "failed", reason=error) if docs is None else writer.store(item, docs)
+                outcome.warnings = warnings
+                report.outcomes.append(outcome)
+                writer.stored(len(docs or ()))
+                if progress:
+                    progress(outcome)
+            writer.finish()
     finally:
+        writer.close()  # an interrupted import keeps the documents it completed
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return report
 
 
-class BatchedIndex:
-    """Refreshes the search index of stored documents in batches (see `search.mark_pending`)."""
+@contextmanager
+def fewer_collections(gen0: int = BULK_GC_GEN0) -> Iterator[None]:
+    """Python's cyclic garbage collector at a bulk import's pace.
 
-    def __init__(self, conn: sqlite3.Connection | None):
+    With the default threshold (700 allocations) a young collection runs several times per document,
+    so what a document keeps for a while (the resolver's candidates) is promoted to the old generation,
+    and the full collections that follow walk every object the import holds. In `benchmarks/resolve.py
+    --as-import` that was 8.5 s of 113 s at 100k drafts (15 full collections; 5.2 s with the
+    benchmark's own generated drafts frozen out), 0.2 s of 7 s at 10k. Objects of one document die by
+    reference counting long before 50k allocations, so collections become rare and nothing is
+    promoted for nothing (100k drafts: 1.5 s, no full collection)."""
+    old = gc.get_threshold()
+    gc.set_threshold(gen0, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+class _Writer:
+    """The import's writes: documents stored in groups (`GroupCommit`), the search index refreshed in
+    batches (`BatchedIndex`), and a group that SQLite rolled back as a whole stored again."""
+
+    def __init__(self, conn: sqlite3.Connection | None, opts: Options, resolver, report: Report):
+        from db.store import GroupCommit
+
+        self.conn, self.opts, self.resolver, self.report = conn, opts, resolver, report
+        self.group = GroupCommit(conn) if conn is not None else None
+        self.index = BatchedIndex(conn, before_flush=self.commit)
+        self.pending: list[tuple[int, Input, list[Document]]] = []  # stored in the open group: (report index, ...)
+
+    def store(self, item: Input, docs: list[Document]) -> Outcome:
+        if self.group is None:
+            return _store(self.conn, docs, item, self.opts, self.resolver)
+        self.group.open()
+        outcome = _store(self.conn, docs, item, self.opts, self.resolver)
+        if not self.conn.in_transaction:
+            # The error rolled back the whole group, not only this document: store the others again.
+            self._again()
+        elif outcome.status != "failed":
+            self.pending.append((len(self.report.outcomes), item, docs))  # the index its outcome will have
+        return outcome
+
+    def stored(self, n: int) -> None:
+        """After the outcome of `n` documents is in the report: commit the group, refresh the index when due."""
+        if self.group is not None and self.group.add(n):
+            self.commit()
+        self.index.stored(n)
+
+    def commit(self) -> None:
+        if self.group is None:
+            return
+        try:
+            self.group.commit()
+        except sqlite3.Error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._again()
+        else:
+            self.pending = []
+
+    def _again(self) -> None:
+        """Store the documents of a lost group again, each in its own transaction: one document's error
+        cannot take the others with it a second time."""
+        pending, self.pending = self.pending, []
+        _forget(self.resolver)
+        for at, item, docs in pending:
+            outcome = _store(self.conn, docs, item, self.opts, self.resolver)
+            outcome.warnings = self.report.outcomes[at].warnings
+            self.report.outcomes[at] = outcome
+
+    def finish(self) -> None:
+        self.commit()
+        self.index.flush()
+
+    def close(self) -> None:
+        if self.group is not None and self.conn.in_transaction:
+            self.commit()
+
+
+class BatchedIndex:
+    """Refreshes the search index of stored documents in batches (see `search.mark_pending`).
+    before_flush: commits an open `GroupCommit` (the refresh is a transaction of its own)."""
+
+    def __init__(self, conn: sqlite3.Connection | None, before_flush: Callable[[], None] | None = None):
         from db import search
 
         self.search = search
         self.conn = conn
+        self.before_flush = before_flush
         self.docs = 0
         self.since = time.monotonic()
         if conn is not None:
@@ -340,6 +428,8 @@ class BatchedIndex:
 
     def flush(self) -> None:
         if self.conn is not None and self.docs:
+            if self.before_flush is not None:
+                self.before_flush()
             self.search.flush_pending(self.conn)
         self.docs = 0
         self.since = time.monotonic()
