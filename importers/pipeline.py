@@ -333,12 +333,22 @@ def fewer_collections(gen0: int = BULK_GC_GEN0) -> Iterator[None]:
     benchmark's own generated drafts frozen out), 0.2 s of 7 s at 10k. Objects of one document die by
     reference counting long before 50k allocations, so collections become rare and nothing is
     promoted for nothing (100k drafts: 1.5 s, no full collection)."""
-    old = gc.get_threshold()
-    gc.set_threshold(gen0, *old[1:])
+    with _GC_LOCK:  # imports on two threads of one process (the browser's): the last one out restores
+        if _GC_SAVED[0] == 0:
+            _GC_SAVED[1] = gc.get_threshold()
+            gc.set_threshold(gen0, *_GC_SAVED[1][1:])
+        _GC_SAVED[0] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        with _GC_LOCK:
+            _GC_SAVED[0] -= 1
+            if _GC_SAVED[0] == 0:
+                gc.set_threshold(*_GC_SAVED[1])
+
+
+_GC_LOCK = threading.Lock()
+_GC_SAVED: list = [0, None]  # imports running, thresholds before the first
 
 
 class _Writer:

@@ -97,3 +97,23 @@ def test_a_large_batch_is_prepared_in_order_and_never_far_ahead_of_the_writer(tm
         rest = list(prepared)
     assert [x[0].origin for x in [first, *rest]] == [it.origin for it in items]
     assert all(docs and f"Report number {i}:" in docs[0].body for i, (_, docs, _, _) in enumerate([first, *rest]))
+
+
+def test_the_collector_pace_of_an_import_ends_with_the_last_import_of_the_process(tmp_path):
+    # The browser imports on a worker thread: its own collector settings must come back afterwards,
+    # also when two imports overlap and the first one ends first.
+    import gc
+
+    before = gc.get_threshold()
+    first, second = pipeline.fewer_collections(), pipeline.fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold()[0] == pipeline.BULK_GC_GEN0
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == pipeline.BULK_GC_GEN0  # the second import still runs
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+    (tmp_path / "a.txt").write_text("Outage at a port\n\nA DDoS attack hit the Port of Elmsworth on Monday.\n",
+                                    encoding="utf-8")
+    pipeline.run(connect(tmp_path / "x.db"), [str(tmp_path / "a.txt")], pipeline.Options(workers=1))
+    assert gc.get_threshold() == before
