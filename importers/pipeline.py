@@ -362,6 +362,7 @@ class _Writer:
         self.group = GroupCommit(conn) if conn is not None else None
         self.index = BatchedIndex(conn, before_flush=self.commit)
         self.pending: list[tuple[int, Input, list[Document]]] = []  # stored in the open group: (report index, ...)
+        self.size = 0  # characters of text of the documents just stored
 
     def store(self, item: Input, docs: list[Document]) -> Outcome:
         if self.group is None:
@@ -373,12 +374,14 @@ class _Writer:
             self._again()
         elif outcome.status != "failed":
             self.pending.append((len(self.report.outcomes), item, docs))  # the index its outcome will have
+        self.size = sum(len(d.body if d.body is not None else d.text) for d in docs)
         return outcome
 
     def stored(self, n: int) -> None:
         """After the outcome of `n` documents is in the report: commit the group, refresh the index when due."""
-        if self.group is not None and self.group.add(n):
+        if self.group is not None and self.group.add(n, self.size):
             self.commit()
+        self.size = 0
         self.index.stored(n)
 
     def commit(self) -> None:

@@ -90,10 +90,16 @@ def test_an_interrupted_import_keeps_the_documents_it_completed(tmp_path, db_pat
     assert _titles(db_path) == [f"Defacement report {i:02d}" for i in range(10)]
 
 
-def test_another_connection_sees_an_import_advance_group_by_group(tmp_path, db_path, monkeypatch, slow_commits):
+@pytest.mark.parametrize("bound", ["documents", "text"])
+def test_another_connection_sees_an_import_advance_group_by_group(tmp_path, db_path, monkeypatch, slow_commits,
+                                                                  bound):
     # The browser refreshes from another connection while an import runs: it must see the documents
-    # of each committed group, not only the whole batch at the end.
-    monkeypatch.setattr(slow_commits, "GROUP_DOCS", 3)
+    # of each committed group, not only the whole batch at the end. A group closes after GROUP_DOCS
+    # documents, or earlier when their text passes GROUP_BYTES (large articles are held for a redo).
+    if bound == "documents":
+        monkeypatch.setattr(slow_commits, "GROUP_DOCS", 3)
+    else:
+        monkeypatch.setattr(slow_commits, "GROUP_BYTES", 200)  # each article's text is 88-89 characters
     folder = _batch(tmp_path / "batch", 8)
     conn = connect(db_path)
     reader = connect(db_path)
