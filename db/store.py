@@ -110,10 +110,12 @@ class GroupCommit:
     much work (the next run of the same import stores it again: sources are known by their identity).
     Groups of 500 rather than 100: benchmarks/resolve.py 9.1 s / 123.1 s -> 8.8 s / 115.7 s."""
 
-    def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None):
+    def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None,
+                 size: int | None = None):
         self.conn = conn
         self.docs = docs or GROUP_DOCS
         self.seconds = seconds or GROUP_SECONDS
+        self.max_size = size or GROUP_BYTES
         self.count = 0
         self.size = 0
         self.since = 0.0
@@ -130,7 +132,7 @@ class GroupCommit:
         """Count documents (and characters of text) stored in the group; True when it is due to commit."""
         self.count += n
         self.size += size
-        return (self.count >= self.docs or self.size >= GROUP_BYTES
+        return (self.count >= self.docs or self.size >= self.max_size
                 or time.monotonic() - self.since >= self.seconds)
 
     def commit(self) -> None:

@@ -311,7 +311,7 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
                 outcome = Outcome(item.origin, "failed", reason=error) if docs is None else writer.store(item, docs)
                 outcome.warnings = warnings
                 report.outcomes.append(outcome)
-                writer.stored(len(docs or ()))
+                writer.stored(docs or [])
                 if progress:
                     progress(outcome)
             writer.finish()
@@ -362,7 +362,6 @@ class _Writer:
         self.group = GroupCommit(conn) if conn is not None else None
         self.index = BatchedIndex(conn, before_flush=self.commit)
         self.pending: list[tuple[int, Input, list[Document]]] = []  # stored in the open group: (report index, ...)
-        self.size = 0  # characters of text of the documents just stored
 
     def store(self, item: Input, docs: list[Document]) -> Outcome:
         if self.group is None:
@@ -374,15 +373,14 @@ class _Writer:
             self._again()
         elif outcome.status != "failed":
             self.pending.append((len(self.report.outcomes), item, docs))  # the index its outcome will have
-        self.size = sum(len(d.body if d.body is not None else d.text) for d in docs)
         return outcome
 
-    def stored(self, n: int) -> None:
-        """After the outcome of `n` documents is in the report: commit the group, refresh the index when due."""
-        if self.group is not None and self.group.add(n, self.size):
+    def stored(self, docs: list[Document]) -> None:
+        """After the outcome of these documents is in the report: commit the group, refresh the index when due."""
+        size = sum(len(d.body if d.body is not None else d.text) for d in docs)
+        if self.group is not None and self.group.add(len(docs), size):
             self.commit()
-        self.size = 0
-        self.index.stored(n)
+        self.index.stored(len(docs))
 
     def commit(self) -> None:
         if self.group is None:
