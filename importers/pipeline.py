@@ -316,7 +316,7 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
                     progress(outcome)
             writer.finish()
     finally:
-        writer.close()  # an interrupted import keeps the documents it completed
+        writer.commit()  # an interrupted import keeps the documents it completed (after finish(): nothing left)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return report
@@ -364,10 +364,11 @@ class _Writer:
         self.pending: list[tuple[int, Input, list[Document]]] = []  # stored in the open group: (report index, ...)
 
     def store(self, item: Input, docs: list[Document]) -> Outcome:
-        if self.group is None:
-            return _store(self.conn, docs, item, self.opts, self.resolver)
-        self.group.open()
+        if self.group is not None:
+            self.group.open()
         outcome = _store(self.conn, docs, item, self.opts, self.resolver)
+        if self.group is None:  # a dry run
+            return outcome
         if not self.conn.in_transaction:
             # The error rolled back the whole group, not only this document: store the others again.
             self._again()
@@ -407,10 +408,6 @@ class _Writer:
     def finish(self) -> None:
         self.commit()
         self.index.flush()
-
-    def close(self) -> None:
-        if self.group is not None and self.conn.in_transaction:
-            self.commit()
 
 
 class BatchedIndex:

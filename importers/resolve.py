@@ -448,13 +448,13 @@ class Resolver:
         known = [i for i in ids if i in entries]
         for i in known:
             entries[i] = entries.pop(i)  # most recently used last: the eviction below drops the others first
-        for c in _load(conn, [i for i in ids if i not in self.entries]):
-            self.entries[c.id] = c
+        for c in _load(conn, [i for i in ids if i not in entries]):
+            entries[c.id] = c
         if known:
             # Their own fields are read again (a few short values); the figures only when the list changed.
             for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, length(figures)"
                                   f" FROM incident WHERE id IN ({_marks(len(known))})", known):
-                c = self.entries[r[0]]
+                c = entries[r[0]]
                 c.title, c.summary, c.type, c.date = r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5])
                 c.countries = set(_json_list(r[6]))
                 if (r[7] or 0) != c.figures_length:
