@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
@@ -176,8 +176,11 @@ def schema_ddl() -> list[str]:
 
 
 def _create_current(conn: sqlite3.Connection) -> None:
+    from db import blocking
+
     for stmt in schema_ddl():
         conn.execute(stmt)
+    blocking.ensure(conn)
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -213,9 +216,20 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     or a place (0.9 ms a draft with 2,300 undated incidents, growing with them)."""
 
 
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    """Schema 6 adds the resolution block index (`db.blocking`), kept by triggers and filled here from the
+    links, and drops the two indexes resolution walked instead (each one more page to write per incident)."""
+    from db import blocking
+
+    blocking.ensure(conn)
+    blocking.rebuild(conn)
+    for name in ("ix_incident_date_type", "ix_incident_undated"):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
-                                                                4: _v4_to_v5}
+                                                                4: _v4_to_v5, 5: _v5_to_v6}
 SEARCH_LAYOUT = 3
 """The schema version that last changed the search tables: upgrading a file older than it rebuilds the
 search index (minutes at a million rows), newer upgrades leave the index alone."""

@@ -1,9 +1,9 @@
-"""`incidex db check`: integrity, foreign keys, orphans, and the search index."""
+"""`incidex db check`: integrity, foreign keys, orphans, the resolution block index and the search index."""
 from __future__ import annotations
 
 import sqlite3
 
-from db import search
+from db import blocking, search
 
 # (description, SQL counting offending rows)
 ORPHANS = [
@@ -37,12 +37,16 @@ def check(conn: sqlite3.Connection, rebuild: bool = False) -> dict:
     if rebuild:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            blocking.rebuild(conn)
             search.rebuild(conn)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        lines.append("search index rebuilt")
+        lines.append("resolution and search indexes rebuilt")
+    stale = blocking.out_of_step(conn)
+    if stale:
+        problems.append(f"{stale} rows of the resolution index out of step with the links (fix: --rebuild)")
     counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("source", "incident", "actor")}
     lines.append(f"{counts['source']:,} sources, {counts['incident']:,} incidents, {counts['actor']:,} actors")
     lines.extend(problems or ["ok: integrity, foreign keys and links are consistent"])

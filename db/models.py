@@ -45,13 +45,9 @@ class Source(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
-        # (date, type, merged): resolution walks the dates nearest a draft's and filters on type and
-        # tombstones without reading table rows
-        Index("ix_incident_date_type", "date_start", "type", "merged_into"),
+        # (resolution finds incidents by who and where through `db.blocking`'s table, not by date alone)
         Index("ix_incident_type", "type", "date_start"),
         Index("ix_incident_merged", "merged_into"),
-        # the newest live undated incidents, in id order without a sort of all of them (resolution)
-        Index("ix_incident_undated", "merged_into", "date_start", sqlite_where=Column("date_start").is_(None)),
         {"sqlite_autoincrement": True},  # ids are permanent: never reused after a delete
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -402,11 +402,11 @@ def stats_cmd(
 
 @db_app.command("check")
 def db_check(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Also rebuild the search index.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Also rebuild the resolution and search indexes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Check the file's integrity, foreign keys and orphan rows; exit 1 when a problem is found."""
+    """Check the file's integrity, foreign keys, orphan rows and resolution index; exit 1 when a problem is found."""
     from db import maintenance
 
     conn = open_db(db)

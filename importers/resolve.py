@@ -1,12 +1,13 @@
 """Same event, many reports: does a new incident draft describe an incident already in the database?
 
-A draft is compared only with a block of candidates: live incidents of a compatible type class whose
-dates can overlap (through the date index), plus incidents sharing a named actor or target (through
-the alias index). Each candidate is scored on the evidence — date distance, shared targets, actors,
-places, figures, title similarity — and the draft joins the best one above THRESHOLD; otherwise it
-becomes a new incident. The reason (score and agreeing fields) is stored with the incident. Targets,
-actors and figures must agree with one of the candidate's reports, not with its reports added together
-(`_best_report`): a story grown from many reports would otherwise match everything of its season.
+A draft is compared only with a block of candidates: live incidents sharing a target, an actor or a
+place with it, of a compatible type, dated near it (through `db.blocking`'s index of who and where by
+date, so finding them costs what is found, not what the calendar around the draft holds). Each
+candidate is scored on the evidence — date distance, shared targets, actors, places, figures, title
+similarity — and the draft joins the best one above THRESHOLD; otherwise it becomes a new incident.
+The reason (score and agreeing fields) is stored with the incident. Targets, actors and figures must
+agree with one of the candidate's reports, not with its reports added together (`_best_report`): a
+story grown from many reports would otherwise match everything of its season.
 
 Never joined: an incident that already cites the same source (one article recounting two incidents
 describes two incidents), and an incident an analyst has marked `not_same` with one that already
@@ -33,8 +34,8 @@ NAMES_WEIGHT = 0.15
 NAMES_SOURCES = 50  # sources of a candidate whose evidence is read for shared names (the first ones)
 MAX_CANDIDATES = 120
 CACHE_ENTRIES = 20_000  # candidates a `Resolver` keeps between drafts (a few KB each)
-WINDOW_SCAN = 60  # incidents read on each side of a draft's date (and per coarse date value) by the actor/place branch
-UNDATED_SCAN = 500  # newest undated incidents the actor/place branch reads
+WINDOW_SCAN = 60  # incidents read per actor or place on each side of a draft's date (and per coarse date value)
+UNDATED_SCAN = 20  # newest undated incidents read per actor or place
 BUSY_LINKS = 400  # a target linked to this many incidents is looked for through the date window, like an actor
 PERPETRATOR_ROLES = {"perpetrator", "claimed", "attributed", "suspected"}
 # Families of types that reports of one event mix up: a hacktivist wave is "DDoS" in one article and
@@ -252,26 +253,32 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _near_dates(rng: DateRange, types: list[str] | None, slack_days: int | None = None) -> tuple[str, tuple]:
-    """SQL for the ids of the incidents of these types (None: any) dated nearest to a range: at most
-    WINDOW_SCAN on each side of its middle within the window, and WINDOW_SCAN per coarse value ('2024',
-    '2024-03') of the window. Every part is a bounded walk of the date index, so a dense period costs
-    no more than a quiet one."""
+def _keys(actor_ids: set[int], places: list[str]) -> list[str]:
+    """Keys of `db.blocking`'s index for these actors and places."""
+    return [*(f"a{a}" for a in sorted(actor_ids)), *(f"p{p}" for p in places)]
+
+
+def _near_keys(keys: list[str], rng: DateRange, types: list[str] | None, slack_days: int | None) -> tuple[str, tuple]:
+    """SQL for the ids of the live incidents carrying one of these keys, of these types (None: any), dated
+    nearest to a range: for each key at most WINDOW_SCAN on each side of its middle within the window,
+    WINDOW_SCAN per coarse value ('2024', '2024-03') of the window and the UNDATED_SCAN newest undated
+    ones. Each part is a bounded walk of one key's rows in date order, so it costs what it finds,
+    and a busy key in a dense period no more than WINDOW_SCAN rows."""
     lo, hi, coarse = _date_window(rng, slack_days)
     mid = (rng.start + (rng.end - rng.start) / 2).isoformat()
-    # `+type`: the walk stays on the date index (it gives the order); the type only filters
-    typed, targs = (f" AND +type IN ({_marks(len(types))})", tuple(types)) if types is not None else ("", ())
-    # Each walk also reads `merged_into` from the (date_start, type, merged_into) index, so no incident
-    # row is read for the window at all; the caller drops the merged ones.
-    parts = [f"SELECT * FROM (SELECT id, merged_into FROM incident WHERE date_start >= ? AND date_start <= ?{typed}"
-             f" ORDER BY date_start LIMIT ?)",
-             f"SELECT * FROM (SELECT id, merged_into FROM incident WHERE date_start >= ? AND date_start < ?{typed}"
-             f" ORDER BY date_start DESC LIMIT ?)"]
-    args: list = [mid, hi, *targs, WINDOW_SCAN, lo, mid, *targs, WINDOW_SCAN]
-    for c in coarse:
-        parts.append(f"SELECT * FROM (SELECT id, merged_into FROM incident WHERE date_start = ?{typed}"
-                     f" ORDER BY id DESC LIMIT ?)")
-        args += [c, *targs, WINDOW_SCAN]
+    typed, targs = (f" AND type IN ({_marks(len(types))})", tuple(types)) if types is not None else ("", ())
+    head = "SELECT * FROM (SELECT incident_id FROM incident_key WHERE key = ? AND "
+    parts: list[str] = []
+    args: list = []
+    for k in keys:
+        parts += [f"{head}date_start >= ? AND date_start <= ?{typed} ORDER BY date_start LIMIT ?)",
+                  f"{head}date_start >= ? AND date_start < ?{typed} ORDER BY date_start DESC LIMIT ?)"]
+        args += [k, mid, hi, *targs, WINDOW_SCAN, k, lo, mid, *targs, WINDOW_SCAN]
+        for c in coarse:
+            parts.append(f"{head}date_start = ?{typed} ORDER BY incident_id DESC LIMIT ?)")
+            args += [k, c, *targs, WINDOW_SCAN]
+        parts.append(f"{head}date_start = ''{typed} ORDER BY incident_id DESC LIMIT ?)")
+        args += [k, *targs, UNDATED_SCAN]
     return " UNION ALL ".join(parts), tuple(args)
 
 
@@ -288,12 +295,14 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
                    places: list[str]) -> list[int]:
     """The block of incidents worth scoring, each branch bounded whatever the size of the database.
 
-    Targets are specific (a victim has few incidents), so incidents sharing a target come straight off
-    the actor index; a target linked to BUSY_LINKS incidents or more is treated like an actor. Actors
-    and places are not specific (a busy group has thousands of incidents, a country tens of
-    thousands): those branches are driven from the date index instead, reading only the incidents
-    dated nearest to the draft (`_near_dates`). Undated incidents (reports without a publication date)
-    are offered when they share a name or a place, among the newest UNDATED_SCAN of them.
+    All of it comes off `db.blocking`'s index, whose rows are ordered by actor or place, then date.
+    Targets are specific (a victim has few incidents): every incident sharing one in a generous window
+    is a candidate, and when there is one, the search stops there. A target linked to BUSY_LINKS
+    incidents or more is treated like an actor. Actors and places are not specific (a busy group has
+    thousands of incidents, a country tens of thousands): for them, only the incidents of a compatible
+    type dated nearest to the draft are read (`_near_keys`). Undated incidents (reports without a
+    publication date) are offered when they share a target, or the newest UNDATED_SCAN of them per
+    actor or place.
     """
     ids: list[int] = []
     rng = DateRange.parse(draft.date_start, draft.date_end)
@@ -303,8 +312,14 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
     busy = _busy(conn, target_ids) if target_ids else set()
     lo, hi, coarse = _date_window(rng)
     if target_ids - busy:
-        window = f"(i.date_start BETWEEN ? AND ? OR i.date_start IN ({_marks(len(coarse))}) OR i.date_start IS NULL)"
-        ids += _by_actor_ids(conn, target_ids - busy, window, (lo, hi, *coarse), MAX_CANDIDATES)
+        # the targets' rows of the block index: a range of each one's dates, and its coarse and undated values
+        keys = _keys(target_ids - busy, [])
+        km = _marks(len(keys))
+        ids += [r[0] for r in conn.execute(
+            f"SELECT DISTINCT incident_id FROM (SELECT incident_id FROM incident_key WHERE key IN ({km})"
+            f" AND date_start BETWEEN ? AND ? UNION ALL SELECT incident_id FROM incident_key WHERE key IN ({km})"
+            f" AND date_start IN ({_marks(len(coarse) + 1)})) LIMIT ?",
+            (*keys, lo, hi, *keys, *coarse, "", MAX_CANDIDATES))]
     if ids:
         return ids
     linked = actor_ids | busy
@@ -312,27 +327,9 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
         # Keep the window tight: reports of one event a few days apart for day-precise drafts, the
         # month itself for month-precise ones; farther ones are still found through their targets.
         # Only incidents of a compatible type are read (the others are never scored).
-        near, nargs = _near_dates(rng, _compatible(draft.type), {"day": 3, "month": 0}.get(rng.precision))
-        # The window and the newest live undated incidents (off their partial index, in id order), then
-        # each kind of link of those incidents probed once, places first, all in one statement: the ids
-        # never come back to Python (an OR of two correlated EXISTS ran several times slower than the
-        # two probes apart).
-        found = (f"WITH w(id) AS (SELECT id FROM ({near}) WHERE merged_into IS NULL),"
-                 f" u(id) AS (SELECT id FROM incident WHERE date_start IS NULL AND merged_into IS NULL"
-                 f" ORDER BY id DESC LIMIT ?)")
-        fargs: tuple = (*nargs, UNDATED_SCAN)
-        probes: list[str] = []
-        pargs: list = []
-        for scope, limit in (("w", MAX_CANDIDATES), ("u", MAX_CANDIDATES // 6)):
-            if places:
-                probes.append(f"SELECT * FROM (SELECT DISTINCT incident_id FROM incident_place WHERE incident_id IN {scope}"
-                              f" AND +name IN ({_marks(len(places))}) LIMIT ?)")
-                pargs += [*places, limit]
-            if linked:
-                probes.append(f"SELECT * FROM (SELECT DISTINCT incident_id FROM incident_actor WHERE incident_id IN {scope}"
-                              f" AND +actor_id IN ({_marks(len(linked))}) LIMIT ?)")
-                pargs += [*sorted(linked), limit]
-        ids += [r[0] for r in conn.execute(f"{found} {' UNION ALL '.join(probes)}", (*fargs, *pargs))]
+        near, nargs = _near_keys(_keys(linked, places), rng, _compatible(draft.type),
+                                 {"day": 3, "month": 0}.get(rng.precision))
+        ids += list(dict.fromkeys(r[0] for r in conn.execute(near, nargs)))[:MAX_CANDIDATES]
     else:
         # through the (type, date_start) index: one range and the coarse values, not every incident of the type
         ids += [r[0] for r in conn.execute(

@@ -101,6 +101,20 @@ def test_db_check_finds_orphans(cli, db_path):
     assert "source links to a missing incident" in check.stdout
 
 
+def test_db_check_finds_and_rebuilds_a_stale_resolution_index(cli, db_path):
+    _import(cli, db_path)
+    conn = sqlite3.connect(db_path)
+    gone = conn.execute("DELETE FROM incident_key WHERE key LIKE 'a%'").rowcount  # the actors' rows
+    conn.commit()
+    conn.close()
+    assert gone > 0
+    check = cli("db", "check", "--db", db_path)
+    assert check.exit_code == 1 and f"{gone} rows of the resolution index out of step" in check.stdout
+    repaired = cli("db", "check", "--rebuild", "--db", db_path)
+    assert repaired.exit_code == 0, repaired.stdout
+    assert cli("db", "check", "--db", db_path).exit_code == 0
+
+
 def test_env_variable_chooses_the_database(incidex, tmp_path):
     db = tmp_path / "env.db"
     proc = incidex("import", "--no-extract", ARTICLES / "plain-no-meta.txt", env={"INCIDEX_DB": str(db)})

@@ -56,7 +56,7 @@ def test_schema_3_gets_covering_indexes_and_keeps_its_search_index(db_path, arti
     assert cli("import", str(articles), "--db", db_path).exit_code == 0
     raw = sqlite3.connect(db_path)  # make it a schema-3 file: the indexes it had then
     raw.executescript(
-        "DROP INDEX ix_incident_date_type; DROP INDEX ix_incident_actor_link; DROP INDEX ix_incident_place_link;"
+        "DROP INDEX IF EXISTS ix_incident_date_type; DROP INDEX ix_incident_actor_link; DROP INDEX ix_incident_place_link;"
         " CREATE INDEX ix_incident_date ON incident (date_start);"
         " CREATE INDEX ix_incident_actor_incident ON incident_actor (incident_id);"
         " CREATE INDEX ix_incident_place_incident ON incident_place (incident_id); PRAGMA user_version = 3;")
@@ -67,14 +67,15 @@ def test_schema_3_gets_covering_indexes_and_keeps_its_search_index(db_path, arti
     conn = connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"ix_incident_date_type", "ix_incident_actor_link", "ix_incident_place_link"} <= names
+    assert {"ix_incident_actor_link", "ix_incident_place_link"} <= names
     assert not {"ix_incident_date", "ix_incident_actor_incident", "ix_incident_place_incident"} & names
+    assert "ix_incident_date_type" not in names  # schema 6 finds incidents by actor and place instead
     # no rebuild of the search index for an index-only step (minutes at a million rows)
     assert conn.execute("SELECT count(*) FROM incident_doc").fetchone()[0] == before - 1
     assert cli("list", "incidents", "--db", db_path).exit_code == 0
 
 
-def test_schema_4_gets_the_index_of_undated_incidents_and_they_still_join(db_path, cli):
+def test_a_schema_4_file_is_upgraded_and_its_undated_incidents_still_join(db_path, cli):
     from db.drafts import ActorMention, Document, IncidentDraft, PlaceMention
     from db.store import store_document
     from importers.resolve import resolve
@@ -85,12 +86,17 @@ def test_schema_4_gets_the_index_of_undated_incidents_and_they_still_join(db_pat
                             places=[PlaceMention("Veldmark", None)])
     first = store_document(conn, Document(text="", origin="a.txt", title="a", body="report a", drafts=[undated]), resolve)
     conn.close()
-    raw = sqlite3.connect(db_path)  # make it a schema-4 file: no index of undated incidents
-    raw.executescript("DROP INDEX ix_incident_undated; PRAGMA user_version = 4;")
+    raw = sqlite3.connect(db_path)  # make it a schema-4 file: a date index, no block index
+    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%incident_key%'").fetchall():
+        raw.execute(f"DROP TRIGGER {name}")
+    raw.executescript("DROP TABLE incident_key; CREATE INDEX ix_incident_date_type ON incident (date_start, type, merged_into);"
+                      " PRAGMA user_version = 4;")
     raw.close()
     conn = connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_incident_undated'").fetchone()
+    # the undated incident's group, victim and place, filled in from its links; the old index gone
+    assert conn.execute("SELECT count(*) FROM incident_key WHERE date_start = ''").fetchone()[0] == 3
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_incident_date_type'").fetchone()
     dated = IncidentDraft(title="Wiper attack on the Veldmark grid operator", type="destruction/wiper",
                           date_start="2024-05-02", date_precision="day",
                           actors=[ActorMention("Sandworm", "suspected"), ActorMention("Veldmark Grid", "target")],
