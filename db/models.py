@@ -102,7 +102,9 @@ class ActorAlias(SQLModel, table=True):
 class IncidentActor(SQLModel, table=True):
     __tablename__ = "incident_actor"
     __table_args__ = (
-        Index("ix_incident_actor_link", "incident_id", "actor_id"),  # covers "which of these incidents has actor X"
+        # covers "which of these incidents has actor X" and the (actor, role, source) of an incident's links
+        # that resolution and the search index read, without a table row per link
+        Index("ix_incident_actor_cover", "incident_id", "actor_id", "role", "source_id"),
         Index("ix_incident_actor_actor", "actor_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -56,7 +56,7 @@ def test_schema_3_gets_covering_indexes_and_keeps_its_search_index(db_path, arti
     assert cli("import", str(articles), "--db", db_path).exit_code == 0
     raw = sqlite3.connect(db_path)  # make it a schema-3 file: the indexes it had then
     raw.executescript(
-        "DROP INDEX IF EXISTS ix_incident_date_type; DROP INDEX ix_incident_actor_link; DROP INDEX ix_incident_place_link;"
+        "DROP INDEX IF EXISTS ix_incident_date_type; DROP INDEX ix_incident_actor_cover; DROP INDEX ix_incident_place_link;"
         " CREATE INDEX ix_incident_date ON incident (date_start);"
         " CREATE INDEX ix_incident_actor_incident ON incident_actor (incident_id);"
         " CREATE INDEX ix_incident_place_incident ON incident_place (incident_id); PRAGMA user_version = 3;")
@@ -67,7 +67,7 @@ def test_schema_3_gets_covering_indexes_and_keeps_its_search_index(db_path, arti
     conn = connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"ix_incident_actor_link", "ix_incident_place_link"} <= names
+    assert {"ix_incident_actor_cover", "ix_incident_place_link"} <= names
     assert not {"ix_incident_date", "ix_incident_actor_incident", "ix_incident_place_incident"} & names
     assert "ix_incident_date_type" not in names  # schema 6 finds incidents by actor and place instead
     # no rebuild of the search index for an index-only step (minutes at a million rows)
@@ -103,6 +103,21 @@ def test_a_schema_4_file_is_upgraded_and_its_undated_incidents_still_join(db_pat
                           places=[PlaceMention("Veldmark", None)])
     second = store_document(conn, Document(text="", origin="b.txt", title="b", body="report b", drafts=[dated]), resolve)
     assert second.joined == first.incidents
+
+
+def test_a_schema_6_file_gets_the_covering_index_of_actor_links(db_path, articles, cli):
+    assert cli("import", str(articles), "--db", db_path).exit_code == 0
+    raw = sqlite3.connect(db_path)  # make it a schema-6 file: links indexed by (incident, actor) only
+    raw.executescript("DROP INDEX ix_incident_actor_cover;"
+                      " CREATE INDEX ix_incident_actor_link ON incident_actor (incident_id, actor_id); PRAGMA user_version = 6;")
+    raw.close()
+    conn = connect(db_path)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "ix_incident_actor_cover" in names and "ix_incident_actor_link" not in names
+    plan = " ".join(r[3] for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT DISTINCT incident_id, actor_id, role, source_id FROM incident_actor WHERE incident_id = 1"))
+    assert "COVERING INDEX ix_incident_actor_cover" in plan  # an incident's links without their table rows
+    assert cli("show", "incident", "1", "--db", db_path).exit_code == 0
 
 
 def test_migrated_database_reads_through_the_cli(db_path, cli):
