@@ -120,6 +120,26 @@ def test_a_schema_6_file_gets_the_covering_index_of_actor_links(db_path, article
     assert cli("show", "incident", "1", "--db", db_path).exit_code == 0
 
 
+def test_a_schema_7_file_gets_the_index_of_merged_actors(db_path, cli):
+    from db.drafts import ActorMention, Document, IncidentDraft
+    from db.store import store_document
+
+    conn = connect(db_path)
+    draft = IncidentDraft(title="Port of Holm flooded", type="availability/ddos", date_start="2024-05-02",
+                          date_precision="day", actors=[ActorMention("Jade Crew", "claimed"), ActorMention("Port of Holm", "target")])
+    store_document(conn, Document(text="", origin="a.txt", title="a", body="report a", drafts=[draft]))
+    conn.close()
+    raw = sqlite3.connect(db_path)
+    raw.executescript("DROP INDEX ix_actor_merged; PRAGMA user_version = 7;")
+    raw.close()
+    conn = connect(db_path)
+    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT id FROM actor WHERE merged_into IN (1, 2)"))
+    assert "ix_actor_merged" in plan  # not a scan of every actor for each actor the search index refreshes
+    ids = [r[0] for r in conn.execute("SELECT id FROM actor ORDER BY id LIMIT 2")]
+    assert cli("merge-actors", *map(str, ids), "--db", db_path).exit_code == 0
+    assert conn.execute("SELECT id FROM actor WHERE merged_into IN (?)", (ids[0],)).fetchall() == [(ids[1],)]
+
+
 def test_migrated_database_reads_through_the_cli(db_path, cli):
     _old_database(db_path)
     result = cli("show", "incident", "1", "--db", db_path)
