@@ -108,7 +108,9 @@ class GroupCommit:
     committed after GROUP_DOCS documents, GROUP_BYTES of text or GROUP_SECONDS, whichever comes first,
     so the browser still sees an import advance twice a second and a killed import loses at most that
     much work (the next run of the same import stores it again: sources are known by their identity).
-    Groups of 500 rather than 100: benchmarks/resolve.py 9.1 s / 123.1 s -> 8.8 s / 115.7 s."""
+    Groups of 500 rather than 100: benchmarks/resolve.py 9.1 s / 123.1 s -> 8.8 s / 115.7 s. In
+    `incidex import` the search index's refresh (`pipeline.BatchedIndex`, every FLUSH_DOCS documents or
+    FLUSH_SECONDS) commits the group first, so there a group holds at most FLUSH_DOCS documents."""
 
     def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None,
                  size: int | None = None):
