@@ -98,7 +98,7 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
         # documents and the search index refreshed in batches (pipeline.BatchedIndex); by default each draft is
         # resolved from scratch and indexed at once (resolution's own cost)
         group = GroupCommit(conn)
-        index = BatchedIndex(conn, before_flush=group.commit) if as_import else None
+        index = BatchedIndex(conn, before_flush=group.commit, checkpointer=group.checkpointer) if as_import else None
         resolver = Resolver() if as_import else resolve
         incident_of: list[int] = []
         with fewer_collections():
@@ -116,6 +116,7 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
             group.commit()
             if index is not None:
                 index.flush()
+            group.close()
             elapsed = time.perf_counter() - t0
         conn.close()
     by_event, by_incident = defaultdict(list), defaultdict(list)

@@ -10,6 +10,7 @@ import re
 import sqlite3
 import time
 import uuid as _uuid
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,10 +111,15 @@ class GroupCommit:
     much work (the next run of the same import stores it again: sources are known by their identity).
     Groups of 500 rather than 100: benchmarks/resolve.py 9.1 s / 123.1 s -> 8.8 s / 115.7 s. In
     `incidex import` the search index's refresh (`pipeline.BatchedIndex`, every FLUSH_DOCS documents or
-    FLUSH_SECONDS) commits the group first, so there a group holds at most FLUSH_DOCS documents."""
+    FLUSH_SECONDS) commits the group first, so there a group holds at most FLUSH_DOCS documents.
+
+    What each group commits is copied back from the WAL into the file by a thread of its own
+    (`db.checkpoint.Checkpointer`); `close` (or leaving the `with` block) commits and stops it."""
 
     def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None,
-                 size: int | None = None):
+                 size: int | None = None, background_checkpoints: bool = True):
+        from db.checkpoint import Checkpointer
+
         self.conn = conn
         self.docs = docs or GROUP_DOCS
         self.seconds = seconds or GROUP_SECONDS
@@ -121,10 +127,31 @@ class GroupCommit:
         self.count = 0
         self.size = 0
         self.since = 0.0
+        # The WAL is copied back into the file by a thread of its own (`db.checkpoint`); `close` stops it.
+        self.checkpointer = Checkpointer.for_connection(conn) if background_checkpoints else None
+        # (also stopped when the group is forgotten without `close`: a finalizer runs once)
+        self._stop = weakref.finalize(self, self.checkpointer.close) if self.checkpointer is not None else None
+
+    def __enter__(self) -> GroupCommit:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Commit the open group and stop the checkpoint thread (after the copy in progress)."""
+        try:
+            self.commit()
+        finally:
+            if self._stop is not None:
+                self._stop()
+                self.checkpointer = None
 
     def open(self) -> None:
         """Begin a group unless one is open (takes the write lock, as `transaction` does)."""
         if not self.conn.in_transaction:
+            if self.checkpointer is not None:
+                self.checkpointer.before_begin()
             self.conn.execute("BEGIN IMMEDIATE")
             self.count = 0
             self.size = 0
@@ -140,6 +167,8 @@ class GroupCommit:
     def commit(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+            if self.checkpointer is not None:
+                self.checkpointer.committed()
         self.count = 0
         self.size = 0
 

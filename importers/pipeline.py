@@ -316,7 +316,7 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
                     progress(outcome)
             writer.finish()
     finally:
-        writer.commit()  # an interrupted import keeps the documents it completed (after finish(): nothing left)
+        writer.close()  # an interrupted import keeps the documents it completed (after finish(): nothing left)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return report
@@ -360,7 +360,8 @@ class _Writer:
 
         self.conn, self.opts, self.resolver, self.report = conn, opts, resolver, report
         self.group = GroupCommit(conn) if conn is not None else None
-        self.index = BatchedIndex(conn, before_flush=self.commit)
+        self.index = BatchedIndex(conn, before_flush=self.commit,
+                                  checkpointer=self.group.checkpointer if self.group is not None else None)
         self.pending: list[tuple[int, Input, list[Document]]] = []  # stored in the open group: (report index, ...)
 
     def store(self, item: Input, docs: list[Document]) -> Outcome:
@@ -409,17 +410,26 @@ class _Writer:
         self.commit()
         self.index.flush()
 
+    def close(self) -> None:
+        """Commit what is stored and stop the group's checkpoint thread."""
+        self.commit()
+        if self.group is not None:
+            self.group.close()
+
 
 class BatchedIndex:
     """Refreshes the search index of stored documents in batches (see `search.mark_pending`).
-    before_flush: commits an open `GroupCommit` (the refresh is a transaction of its own)."""
+    before_flush: commits an open `GroupCommit` (the refresh is a transaction of its own); checkpointer:
+    that group's (`db.checkpoint`), told of the refresh's transaction as of the group's."""
 
-    def __init__(self, conn: sqlite3.Connection | None, before_flush: Callable[[], None] | None = None):
+    def __init__(self, conn: sqlite3.Connection | None, before_flush: Callable[[], None] | None = None,
+                 checkpointer=None):
         from db import search
 
         self.search = search
         self.conn = conn
         self.before_flush = before_flush
+        self.checkpointer = checkpointer
         self.docs = 0
         self.since = time.monotonic()
         if conn is not None:
@@ -438,7 +448,11 @@ class BatchedIndex:
         if self.conn is not None and self.docs:
             if self.before_flush is not None:
                 self.before_flush()
+            if self.checkpointer is not None:
+                self.checkpointer.before_begin()
             self.search.flush_pending(self.conn)
+            if self.checkpointer is not None:
+                self.checkpointer.committed()
         self.docs = 0
         self.since = time.monotonic()
 
