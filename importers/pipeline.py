@@ -21,11 +21,15 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.drafts import Document
 from db.engine import for_import
 from importers.clean import clean_text, safe_line
 from importers.readers import ReadError, read_bytes
+
+if TYPE_CHECKING:
+    from db.checkpoint import Checkpointer
 
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
@@ -423,7 +427,7 @@ class BatchedIndex:
     that group's (`db.checkpoint`), told of the refresh's transaction as of the group's."""
 
     def __init__(self, conn: sqlite3.Connection | None, before_flush: Callable[[], None] | None = None,
-                 checkpointer=None):
+                 checkpointer: Checkpointer | None = None):
         from db import search
 
         self.search = search

@@ -194,3 +194,34 @@ def test_who_named_what_is_the_same_whether_read_before_or_after_the_links_arriv
         c.add_figure(5.0, 4)
     assert late.reporting(("f", 400_000.0)) == frozenset() and late.reporting(("f", 5.0)) == {4}
     assert late.index == early.index
+
+
+def test_a_victim_of_many_incidents_is_still_matched_by_its_group_and_date(db_path, monkeypatch):
+    """A target with BUSY_LINKS incidents or more is looked for like a group (the incidents nearest the
+    draft's date), not by reading all of them: the right one is still found, and a wave of the same group
+    against it in another month stays apart."""
+    from importers import resolve as R
+
+    monkeypatch.setattr(R, "BUSY_LINKS", 4)
+    conn = connect(db_path)
+    for month in range(1, 7):  # six earlier waves against the same ministry, each by another group
+        store_document(conn, _doc(month, _ddos(f"Wave {month} on the ministry", f"2023-0{month}-03",
+                                               "Federal Department of Finance", actor=f"Crew {month}")), resolve)
+    first = store_document(conn, _doc(10, _ddos("NoName hits the finance department", "2023-08-21",
+                                                "Federal Department of Finance")), resolve)
+    again = store_document(conn, _doc(11, _ddos("Finance department websites down after NoName attack",
+                                                "2023-08-22", "Federal Department of Finance")), resolve)
+    later = store_document(conn, _doc(12, _ddos("NoName hits the finance department", "2023-11-20",
+                                                "Federal Department of Finance")), resolve)
+    assert again.joined == first.incidents
+    assert later.joined == [] and later.incidents != first.incidents
+
+
+def test_a_report_dated_by_its_month_joins_the_incident_of_its_target(db_path):
+    conn = connect(db_path)
+    a = store_document(conn, _doc(1, _ddos("DDoS on Swiss federal websites", "2023-06-12", "Federal Administration")), resolve)
+    b = store_document(conn, _doc(2, _ddos("Swiss federal sites hit in June", "2023-06", "Federal Administration",
+                                           actor="NoName05716")), resolve)
+    c = store_document(conn, _doc(3, _ddos("Federal websites disrupted again", "2023-06-14", "Federal Administration")),
+                       resolve)
+    assert b.joined == a.incidents and c.joined == a.incidents
