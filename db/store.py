@@ -117,7 +117,7 @@ class GroupCommit:
     (`db.checkpoint.Checkpointer`); `close` (or leaving the `with` block) commits and stops it."""
 
     def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None,
-                 size: int | None = None, background_checkpoints: bool = True):
+                 size: int | None = None):
         from db.checkpoint import Checkpointer
 
         self.conn = conn
@@ -127,9 +127,9 @@ class GroupCommit:
         self.count = 0
         self.size = 0
         self.since = 0.0
-        # The WAL is copied back into the file by a thread of its own (`db.checkpoint`); `close` stops it.
-        self.checkpointer = Checkpointer.for_connection(conn) if background_checkpoints else None
-        # (also stopped when the group is forgotten without `close`: a finalizer runs once)
+        # The thread that copies the WAL back (None for an in-memory file); `close` stops it, and so does a
+        # finalizer (it runs once) when a group is forgotten without `close`.
+        self.checkpointer = Checkpointer.for_connection(conn)
         self._stop = weakref.finalize(self, self.checkpointer.close) if self.checkpointer is not None else None
 
     def __enter__(self) -> GroupCommit:
@@ -139,7 +139,7 @@ class GroupCommit:
         self.close()
 
     def close(self) -> None:
-        """Commit the open group and stop the checkpoint thread (after the copy in progress)."""
+        """Commit the open group and stop the checkpoint thread (after its last copy)."""
         try:
             self.commit()
         finally:
