@@ -40,7 +40,6 @@ class Checkpointer:
         conn.execute(f"PRAGMA wal_autocheckpoint = {2 * restart_pages}")
         self.error: BaseException | None = None
         self.wal_pages = 0  # pages in the WAL after the last checkpoint
-        self.checkpoints = 0
         self._asked = 0  # commits signalled
         self._done = 0  # commits whose pages were offered to a checkpoint
         self._stop = False
@@ -69,7 +68,7 @@ class Checkpointer:
             return
         with self._cv:
             while self._done != self._asked and self._thread.is_alive():
-                self._cv.wait()
+                self._cv.wait(0.5)  # (a thread that died unexpectedly notifies nobody)
             # Every page is copied (unless a reader holds an old snapshot: the next checkpoint says so).
             self.wal_pages = 0
 
@@ -102,13 +101,12 @@ class Checkpointer:
                     asked = self._asked
                 busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 with self._cv:
-                    self.checkpoints += 1
                     # Pages left in the WAL: all of them while any are left to copy (a reader holding an
                     # old snapshot), so the writer keeps offering to wait until the WAL can start over.
                     self.wal_pages = log if (busy == 0 and copied == log) else max(log, self.restart_pages)
                     self._done = asked
                     self._cv.notify_all()
-        except sqlite3.Error as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever stops the thread, the writer must not wait for it
             self._fail(exc)
         finally:
             conn.close()
