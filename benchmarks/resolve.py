@@ -98,7 +98,7 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
         # documents and the search index refreshed in batches (pipeline.BatchedIndex); by default each draft is
         # resolved from scratch and indexed at once (resolution's own cost)
         group = GroupCommit(conn)
-        index = BatchedIndex(conn, before_flush=group.commit, checkpointer=group.checkpointer) if as_import else None
+        index = BatchedIndex(conn, before_flush=group.commit, group=group) if as_import else None
         resolver = Resolver() if as_import else resolve
         incident_of: list[int] = []
         with fewer_collections():
@@ -113,10 +113,9 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
                     group.commit()
                 if index is not None:
                     index.stored(1)
-            group.commit()
             if index is not None:
-                index.flush()
-            group.close()
+                index.flush()  # (commits the group first)
+            group.close()  # commits, and waits for the last copy of the WAL (`incidex import` waits as well)
             elapsed = time.perf_counter() - t0
         conn.close()
     by_event, by_incident = defaultdict(list), defaultdict(list)

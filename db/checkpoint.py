@@ -29,16 +29,18 @@ class Checkpointer:
     """Background PASSIVE checkpoints of one database file for one writing connection.
 
     `committed` after each commit of the writer, `before_begin` before it begins a transaction, `close`
-    when it is done (it waits for the last copy). The writer's own `wal_autocheckpoint` stays the
-    bound if this thread fails: it is set to twice RESTART_PAGES while the checkpointer runs."""
+    when it is done (it waits for the last copy). While the thread runs, the writer's own
+    `wal_autocheckpoint` is twice RESTART_PAGES (a bound it never reaches); it gets its own setting
+    back at `close`, or at its next transaction once the thread failed."""
 
-    def __init__(self, conn: sqlite3.Connection, restart_pages: int | None = None):
+    def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
-        self.restart_pages = restart_pages = restart_pages or RESTART_PAGES
-        self.path = conn.execute("PRAGMA database_list").fetchone()[2]
+        self.path = path
         self.saved_autocheckpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        conn.execute(f"PRAGMA wal_autocheckpoint = {2 * restart_pages}")
+        self.restart_pages = RESTART_PAGES
+        conn.execute(f"PRAGMA wal_autocheckpoint = {2 * RESTART_PAGES}")
         self.error: BaseException | None = None
+        self._restored = False  # the writer's own setting is back (after `close`, or once the thread failed)
         self.wal_pages = 0  # pages in the WAL after the last checkpoint
         self._asked = 0  # commits signalled
         self._done = 0  # commits whose pages were offered to a checkpoint
@@ -48,12 +50,12 @@ class Checkpointer:
         self._thread.start()
 
     @classmethod
-    def for_connection(cls, conn: sqlite3.Connection, restart_pages: int | None = None) -> Checkpointer | None:
+    def for_connection(cls, conn: sqlite3.Connection) -> Checkpointer | None:
         """A checkpointer for a connection to a WAL file; None for an in-memory or non-WAL database."""
-        row = conn.execute("PRAGMA database_list").fetchone()
-        if not row[2] or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        path = conn.execute("PRAGMA database_list").fetchone()[2]
+        if not path or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return None
-        return cls(conn, restart_pages)
+        return cls(conn, path)
 
     def committed(self) -> None:
         """The writer committed: copy its pages back."""
@@ -64,7 +66,10 @@ class Checkpointer:
     def before_begin(self) -> None:
         """The writer is about to begin a transaction: when the WAL is long, let the copy in progress
         finish first, so that this transaction's commit starts the WAL over."""
-        if self.wal_pages < self.restart_pages or self.error is not None:
+        if self.error is not None:
+            self._restore()  # the writer copies pages itself again, as often as it did before
+            return
+        if self.wal_pages < self.restart_pages:
             return
         with self._cv:
             while self._done != self._asked and self._thread.is_alive():
@@ -79,6 +84,12 @@ class Checkpointer:
             self._stop = True
             self._cv.notify_all()
         self._thread.join()
+        self._restore()
+
+    def _restore(self) -> None:
+        if self._restored:
+            return
+        self._restored = True
         try:
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {self.saved_autocheckpoint}")
         except sqlite3.Error:
@@ -101,9 +112,8 @@ class Checkpointer:
                     asked = self._asked
                 busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 with self._cv:
-                    # Pages left in the WAL: all of them while any are left to copy (a reader holding an
-                    # old snapshot), so the writer keeps offering to wait until the WAL can start over.
-                    self.wal_pages = log if (busy == 0 and copied == log) else max(log, self.restart_pages)
+                    if not busy and log >= 0:  # (busy: another connection was checkpointing)
+                        self.wal_pages = log
                     self._done = asked
                     self._cv.notify_all()
         except Exception as exc:  # noqa: BLE001 - whatever stops the thread, the writer must not wait for it

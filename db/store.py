@@ -147,6 +147,16 @@ class GroupCommit:
                 self._stop()
                 self.checkpointer = None
 
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """Around a transaction of its own between groups (the search index's refresh): its pages are
+        copied back like a group's."""
+        if self.checkpointer is not None:
+            self.checkpointer.before_begin()
+        yield
+        if self.checkpointer is not None:
+            self.checkpointer.committed()
+
     def open(self) -> None:
         """Begin a group unless one is open (takes the write lock, as `transaction` does)."""
         if not self.conn.in_transaction:

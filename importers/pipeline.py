@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ from importers.clean import clean_text, safe_line
 from importers.readers import ReadError, read_bytes
 
 if TYPE_CHECKING:
-    from db.checkpoint import Checkpointer
+    from db.store import GroupCommit
 
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
@@ -364,8 +364,7 @@ class _Writer:
 
         self.conn, self.opts, self.resolver, self.report = conn, opts, resolver, report
         self.group = GroupCommit(conn) if conn is not None else None
-        self.index = BatchedIndex(conn, before_flush=self.commit,
-                                  checkpointer=self.group.checkpointer if self.group is not None else None)
+        self.index = BatchedIndex(conn, before_flush=self.commit, group=self.group)
         self.pending: list[tuple[int, Input, list[Document]]] = []  # stored in the open group: (report index, ...)
 
     def store(self, item: Input, docs: list[Document]) -> Outcome:
@@ -406,7 +405,8 @@ class _Writer:
         pending, self.pending = self.pending, []
         _forget(self.resolver)
         for at, item, docs in pending:
-            outcome = _store(self.conn, docs, item, self.opts, self.resolver)
+            with self.group.alone():
+                outcome = _store(self.conn, docs, item, self.opts, self.resolver)
             outcome.warnings = self.report.outcomes[at].warnings
             self.report.outcomes[at] = outcome
 
@@ -415,25 +415,27 @@ class _Writer:
         self.index.flush()
 
     def close(self) -> None:
-        """Commit what is stored and stop the group's checkpoint thread."""
-        self.commit()
-        if self.group is not None:
-            self.group.close()
+        """Commit what is stored and stop the group's checkpoint thread (also when the commit fails)."""
+        try:
+            self.commit()
+        finally:
+            if self.group is not None:
+                self.group.close()
 
 
 class BatchedIndex:
     """Refreshes the search index of stored documents in batches (see `search.mark_pending`).
-    before_flush: commits an open `GroupCommit` (the refresh is a transaction of its own); checkpointer:
-    that group's (`db.checkpoint`), told of the refresh's transaction as of the group's."""
+    before_flush: commits an open `GroupCommit` (the refresh is a transaction of its own); group: that
+    `GroupCommit`, whose WAL copy takes the refresh's transaction as one of its own (`GroupCommit.alone`)."""
 
     def __init__(self, conn: sqlite3.Connection | None, before_flush: Callable[[], None] | None = None,
-                 checkpointer: Checkpointer | None = None):
+                 group: GroupCommit | None = None):
         from db import search
 
         self.search = search
         self.conn = conn
         self.before_flush = before_flush
-        self.checkpointer = checkpointer
+        self.group = group
         self.docs = 0
         self.since = time.monotonic()
         if conn is not None:
@@ -452,11 +454,8 @@ class BatchedIndex:
         if self.conn is not None and self.docs:
             if self.before_flush is not None:
                 self.before_flush()
-            if self.checkpointer is not None:
-                self.checkpointer.before_begin()
-            self.search.flush_pending(self.conn)
-            if self.checkpointer is not None:
-                self.checkpointer.committed()
+            with self.group.alone() if self.group is not None else nullcontext():
+                self.search.flush_pending(self.conn)
         self.docs = 0
         self.since = time.monotonic()
 

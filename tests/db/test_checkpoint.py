@@ -82,21 +82,23 @@ def test_close_stops_the_thread_and_gives_the_writer_its_checkpoints_back(db_pat
     conn.close()
 
 
-def test_a_checkpointer_that_cannot_start_leaves_the_writer_to_copy_pages_itself(db_path, monkeypatch):
-    monkeypatch.setattr(checkpoint, "RESTART_PAGES", 16)
+def test_a_checkpointer_that_cannot_start_gives_the_writer_its_own_checkpoints_back(db_path, monkeypatch):
+    monkeypatch.setattr(checkpoint, "RESTART_PAGES", 10_000)  # the thread's bound: 20,000 pages
 
     def refuse(*_a, **_k):
         raise sqlite3.OperationalError("unable to open database file")
 
     conn = _writer(db_path)
-    monkeypatch.setattr(checkpoint.sqlite3, "connect", refuse)  # the thread's own connection only
+    conn.execute("PRAGMA wal_autocheckpoint = 32")  # the writer's own setting
+    monkeypatch.setattr(checkpoint.sqlite3, "connect", refuse)  # from here on (the writer is connected)
     group = GroupCommit(conn)
     checkpointer = group.checkpointer
     written = _write_groups(group, 20)  # never waits for a thread that is gone
-    group.close()
     assert isinstance(checkpointer.error, sqlite3.OperationalError)
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 32
+    group.close()
     assert conn.execute("SELECT count(*) FROM blob").fetchone()[0] == written
-    # bounded by the writer's own wal_autocheckpoint (32 pages), not the ~280 pages written
+    # bounded by the writer's own 32 pages again, not the ~280 pages written
     assert _wal_frames(db_path) < 150, _wal_frames(db_path)
     conn.close()
 
