@@ -255,7 +255,8 @@ def _by_target(conn: sqlite3.Connection, target_ids: set[int], lo: str, hi: str,
     in_range: list[int] = []
     in_coarse: list[int] = []
     busy: set[int] = set()
-    for key, target in sorted((f"a{t}", t) for t in target_ids):
+    # (in the keys' text order, 'a10' before 'a9', as SQLite walked an IN list of them)
+    for key, target in sorted(zip(_keys(target_ids, []), sorted(target_ids), strict=True)):
         rows = conn.execute("SELECT date_start, incident_id FROM incident_key WHERE key = ? LIMIT ?",
                             (key, BUSY_LINKS)).fetchall()
         if len(rows) >= BUSY_LINKS:
@@ -315,9 +316,9 @@ def _candidate_ids(conn: sqlite3.Connection, draft: IncidentDraft, target_ids: s
     All of it comes off `db.blocking`'s index, whose rows are ordered by actor or place, then date.
     Targets are specific (a victim has few incidents): every incident sharing one in a generous window
     is a candidate, and when there is one, the search stops there (`_by_target`). A target of
-    BUSY_LINKS incidents or more is treated like an actor. Actors and places are not specific (a busy group has
-    thousands of incidents, a country tens of thousands): for them, only the incidents of a compatible
-    type dated nearest to the draft are read (`_near_keys`). Undated incidents (reports without a
+    BUSY_LINKS incidents or more is treated like an actor. Actors and places are not specific (a busy
+    group has thousands of incidents, a country tens of thousands): for them, only the incidents of a
+    compatible type dated nearest to the draft are read (`_near_keys`). Undated incidents (reports without a
     publication date) are offered when they share a target, or the newest UNDATED_SCAN of them per
     actor or place.
     """
