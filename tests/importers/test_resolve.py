@@ -229,3 +229,39 @@ def test_a_report_dated_to_the_day_joins_the_incident_its_target_has_by_month(db
     b = store_document(conn, _doc(2, _ddos("DDoS on Swiss federal websites", "2023-06-12", "Federal Administration")),
                        resolve)
     assert b.joined == a.incidents
+
+
+def test_a_loaded_candidate_reads_who_named_what_only_when_scored_and_misses_no_report(db_path):
+    # `_load` reads each actor once per role; which report named it is read on first use. The result
+    # must be what reading every link gives, including a link that arrived in between (an import's
+    # cache passes new links on as they are stored).
+    from importers.resolve import Candidate, _load
+
+    conn = connect(db_path)
+    for n, (actor, role) in enumerate([("NoName057(16)", "claimed"), ("NoName057(16)", "claimed"),
+                                       ("Killnet", "suspected")]):
+        draft = _ddos("Junk traffic knocks the Harbor Bank site offline", "2024-03-04", "Harbor Bank", actor, 50_000)
+        draft.actors[0] = ActorMention(actor, role)
+        store_document(conn, _doc(n, draft), resolve)
+    (iid,) = [r[0] for r in conn.execute("SELECT id FROM incident")]  # one incident, three reports
+    (c,) = _load(conn, [iid])
+    assert c.claimed and c.targets == {"harbor bank"} and len(c.actors) == 2
+    late = _ddos("Harbor Bank site offline for hours after junk traffic", "2024-03-04", "Harbor Bank", "Killnet", 50_000)
+    (extra,) = [store_document(conn, _doc(9, late), resolve).source_id]
+    killnet = conn.execute("SELECT actor_id FROM incident_actor WHERE role = 'suspected'").fetchone()[0]
+    for row in conn.execute("SELECT ia.role, ia.actor_id, a.normalised, ia.source_id FROM incident_actor ia"
+                            " JOIN actor a ON a.id = ia.actor_id WHERE ia.source_id = ?", (extra,)):
+        c.add_actor(*row)  # as `Resolver` passes on the links stored since
+    assert conn.execute("SELECT count(*) FROM incident").fetchone()[0] == 1  # the late report joined as well
+
+    eager = Candidate(iid, "", "", "availability/ddos", None, set(), set(), set(), set(), set())
+    for row in conn.execute("SELECT ia.role, ia.actor_id, a.normalised, ia.source_id FROM incident_actor ia"
+                            " JOIN actor a ON a.id = ia.actor_id WHERE ia.incident_id = ?", (iid,)):
+        eager.add_actor(*row)
+    for value, source in conn.execute("SELECT json_extract(f.value, '$.value'), json_extract(f.value, '$.source_id')"
+                                      " FROM incident i, json_each(i.figures) f WHERE i.id = ?", (iid,)):
+        eager.add_figure(float(value), source)
+    assert c.index == eager.index
+    sources = sorted(r[0] for r in conn.execute("SELECT source_id FROM incident_source WHERE incident_id = ?", (iid,)))
+    assert c.claiming == {sources[0], sources[1], extra}  # the two claims, and the late one
+    assert c.reporting(("A", killnet)) == {sources[2], extra}
