@@ -631,7 +631,7 @@ def _best_report(c: Candidate, p: Probe) -> tuple[float, list[str], bool, bool]:
     by["figures"] = c.reporting(*(("f", v) for v in figures & c.figures))
     by["figures (close)"] = c.reporting(*(("f", b) for a in figures if a >= 100 for b in c.figures_near(a)))
     other = set()  # reports naming a claimant, none of the draft's
-    claiming = c.claiming if c.claimed_ids else set()
+    claiming = c.claiming if claimed and c.claimed_ids else set()  # (derived from the index: only when needed)
     if claimed and claiming:
         agreeing = c.reporting(*(("c", n) for n in claimed), *(("C", i) for i in p.claimed_ids))
         other = claiming - agreeing
