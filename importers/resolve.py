@@ -125,8 +125,11 @@ candidates have no claimant, figure or country. Without them and without their l
 are scored (`links_later`), a cached candidate takes 2.3 KB instead of 4.0 KB (at 100k drafts)."""
 
 
-def _grown(s: set | frozenset) -> set:
-    return set() if s is NONE else s
+def _with(s: set | frozenset, item) -> set:
+    """The set with the item added (a new set in place of NONE)."""
+    s = set() if s is NONE else s
+    s.add(item)
+    return s
 
 
 @dataclass(slots=True)
@@ -209,29 +212,18 @@ class Candidate:
     def add_name(self, role: str, actor_id: int, name: str) -> None:
         """An actor in a role, whichever reports named it (what `ceiling` compares)."""
         if role == "target":
-            self.targets = _grown(self.targets)
-            self.targets.add(name)
-            self.target_ids = _grown(self.target_ids)
-            self.target_ids.add(actor_id)
+            self.targets, self.target_ids = _with(self.targets, name), _with(self.target_ids, actor_id)
         else:
-            self.actors = _grown(self.actors)
-            self.actors.add(name)
-            self.actor_ids = _grown(self.actor_ids)
-            self.actor_ids.add(actor_id)
+            self.actors, self.actor_ids = _with(self.actors, name), _with(self.actor_ids, actor_id)
             if role == "claimed":
-                self.claimed = _grown(self.claimed)
-                self.claimed.add(name)
-                self.claimed_ids = _grown(self.claimed_ids)
-                self.claimed_ids.add(actor_id)
+                self.claimed, self.claimed_ids = _with(self.claimed, name), _with(self.claimed_ids, actor_id)
 
     def add_place(self, name: str) -> None:
-        self.places = _grown(self.places)
-        self.places.add(_norm(name))
+        self.places = _with(self.places, _norm(name))
 
     def add_figure(self, value: float, source_id: int | None) -> None:
         """A figure of the incident's list: stored once per incident, with the first report that gave it."""
-        self.figures = _grown(self.figures)
-        self.figures.add(value)
+        self.figures = _with(self.figures, value)
         self._sorted = None
         self._add(("f", value, source_id))
 
