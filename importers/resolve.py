@@ -682,29 +682,69 @@ def _wording_part(sim: float) -> float:
     return 0.25 * (sim - 0.4) / 0.6 if sim >= 0.6 else 0.0
 
 
-def ceiling(p: Probe, c: Candidate, sim: float) -> float:
-    """The most `score` can give this candidate, from cheap set tests: a report agreeing on every field
-    the draft shares with the union of its reports, no conflict, and the shared names when they could
-    count. Scoring a block best ceiling first stops at the first ceiling under the best score."""
+def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
+    """What `ceiling` adds up from exact set tests (date, type, targets, actors by id or name, figures,
+    places), whether the actors may still agree by a near spelling, and whether only a year or nothing
+    pins the two stories to one moment; None when the dates are weeks apart."""
     s, _, coarse, _ = _date_part(p.date, c)
     if s is None:
-        return 0.0
+        return None
     s += 0.1 if p.draft.type == c.type else 0.0
     t = bool(p.targets & c.targets or p.target_ids & c.target_ids)
     named = p.actors - GENERIC_ACTORS
-    a = bool(named & c.actors or p.actor_ids & c.actor_ids or named and c.actors and _near(c.actors, named))
+    a = bool(named & c.actors or p.actor_ids & c.actor_ids)
     f = 0.2 if p.figures & c.figures else 0.1 if any(c.figures_near(v) for v in p.figures if v >= 100) else 0.0
     s += 0.3 * t + 0.2 * a + f
     if p.targets and c.targets and not t:
         s -= 0.3
+    s += _place_part(p, c)[0]
+    return s, bool(not a and named and c.actors), coarse
+
+
+def _rest(p: Probe, c: Candidate, s: float, near_actors: bool, coarse: bool, sim: float) -> float:
+    """`ceiling` from its sure part: near-spelled actors, another claimant, the wording, shared names."""
+    s += 0.2 if near_actors else 0.0
     if p.claimed and c.claimed and not (p.claimed & c.claimed or p.claimed_ids & c.claimed_ids
                                         or _near(c.claimed, p.claimed)):
         s -= 0.3 if coarse else 0.1  # another group claimed it
-    s += _place_part(p, c)[0]
     s += _wording_part(sim)
     if p.names and s >= THRESHOLD - NAMES_WEIGHT - 1e-6:  # (1e-6 here and below: float sums in another order)
         s += NAMES_WEIGHT
     return round(s + 1e-6, 3)  # (as `score` rounds)
+
+
+def ceiling(p: Probe, c: Candidate, sim: float) -> float:
+    """The most `score` can give this candidate, from cheap set tests: a report agreeing on every field
+    the draft shares with the union of its reports, no conflict, and the shared names when they could
+    count. Scoring a block best ceiling first stops at the first ceiling under the best score."""
+    sure = _sure_part(p, c)
+    if sure is None:
+        return 0.0
+    s, maybe_near, coarse = sure
+    return _rest(p, c, s, maybe_near and bool(_near(c.actors, p.actors - GENERIC_ACTORS)), coarse, sim)
+
+
+def reach(p: Probe, c: Candidate) -> tuple[float, float]:
+    """(`ceiling`, wording similarity), the costly parts last: the wording and the near spellings of
+    actors are worked out only while they can still lift the candidate to THRESHOLD. A candidate that
+    cannot reach it gets a bound under THRESHOLD instead (and 0.0 for its wording).
+
+    Most of a block cannot: the first report of a new event is compared with the incidents of its group
+    or city that week, each naming another victim. At 100k drafts, two thirds of the candidates are
+    left at that, without their wording compared."""
+    sure = _sure_part(p, c)
+    if sure is None:
+        return 0.0, 0.0
+    s, maybe_near, coarse = sure
+    # (under THRESHOLD by more than `ceiling`'s rounding: the ceiling is then under it as well)
+    unreachable = THRESHOLD - 0.001 - _wording_part(1.0) - (NAMES_WEIGHT if p.names else 0.0)
+    if s + 0.2 * maybe_near < unreachable:
+        return s, 0.0
+    near = maybe_near and bool(_near(c.actors, p.actors - GENERIC_ACTORS))
+    if s + 0.2 * near < unreachable:
+        return s, 0.0
+    sim = similarity(p.draft, c)
+    return _rest(p, c, s, near, coarse, sim), sim
 
 
 def score(p: Probe, c: Candidate, sim: float) -> tuple[float, list[str], list[str]]:
@@ -767,8 +807,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
     for c in (cache.load(conn, ids) if cache is not None else _load(conn, ids)):
         if c.id in blocked or not compatible_types(draft.type, c.type):
             continue
-        sim = similarity(draft, c)
-        top = ceiling(p, c, sim)
+        top, sim = reach(p, c)
         if top >= THRESHOLD:
             block.append((top, c, sim))
     # Best ceiling first: most of a block falls under the best score found and is never fully scored.

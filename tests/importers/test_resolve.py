@@ -130,7 +130,7 @@ def test_the_ceiling_that_lets_resolution_skip_candidates_is_never_under_their_s
     import random
 
     from db.drafts import Evidence
-    from importers.resolve import Probe, _load, ceiling, score, similarity
+    from importers.resolve import THRESHOLD, Probe, _load, ceiling, reach, score, similarity
 
     rnd = random.Random(5)
     victims = ["Harbor Bank", "Orion Airlines", "City of Brookfield", "Meridian University"]
@@ -156,14 +156,23 @@ def test_the_ceiling_that_lets_resolution_skip_candidates_is_never_under_their_s
         store_document(conn, _doc(i, draft), resolve)
     ids = [r[0] for r in conn.execute("SELECT id FROM incident")]
     assert 10 < len(ids) < 60  # some reports joined, some did not: both sides are exercised
-    checked = 0
+    checked = cut_short = 0
     for draft in drafts:
         p = Probe.of(draft).read(conn)
         for c in _load(conn, ids):
             sim = similarity(draft, c)
-            assert score(p, c, sim)[0] <= ceiling(p, c, sim), (draft.title, c.id)
+            top = ceiling(p, c, sim)
+            assert score(p, c, sim)[0] <= top, (draft.title, c.id)
+            # `reach` (what resolution calls) skips the wording of candidates that cannot reach the
+            # threshold: it must keep exactly the candidates the ceiling keeps, with the same ceiling
+            bound, wording = reach(p, c)
+            assert (bound >= THRESHOLD) == (top >= THRESHOLD), (draft.title, c.id, bound, top)
+            if top >= THRESHOLD:
+                assert (bound, wording) == (top, sim)
+            cut_short += wording == 0.0 and sim > 0
             checked += 1
     assert checked == len(drafts) * len(ids)
+    assert cut_short > checked // 4  # (the shortcut is taken: the test would pass without it otherwise)
 
 
 def test_who_named_what_is_the_same_whether_read_before_or_after_the_links_arrive():
