@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -138,14 +139,34 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--as-import", action="store_true", help="store as `incidex import` does (Resolver, batched index)")
     args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    # Runs under a minute are repeated, half before the long runs and half after them (median): on a
+    # shared machine one slow spell moves a short run by 20%, and the host's speed drifts by as much
+    # within the few minutes of a long run (the same code at 10k: 7.1 s, then 9.9 s an hour later).
+    # Timing the short size on both sides of the long one lets a drift move both sides of the ratio.
+    short = [n for n in sizes if n <= 20_000]
+    runs: dict[int, list[dict]] = defaultdict(list)
+
+    def timed(n: int) -> None:
+        r = run(n, args.seed, args.as_import)
+        runs[n].append(r)
+        print(f"  ({r['drafts']:,} drafts: {r['seconds']:.1f} s)", file=sys.stderr, flush=True)
+
+    for n in short:
+        for _ in range(2):
+            timed(n)
+    for n in sizes:
+        if n not in short:
+            timed(n)
+    for n in short:
+        for _ in range(2 if len(short) < len(sizes) else 1):
+            timed(n)
     results = []
-    for n in (int(x) for x in args.sizes.split(",")):
-        # Runs under a minute are repeated (median): on a shared machine one slow spell moves a short run
-        # by 20% and the ratio with it. The long runs average their noise out by themselves.
-        runs = [run(n, args.seed, args.as_import) for _ in range(3 if n <= 20_000 else 1)]
-        r = sorted(runs, key=lambda x: x["seconds"])[len(runs) // 2]
+    for n in sizes:
+        r = dict(runs[n][0], seconds=statistics.median(x["seconds"] for x in runs[n]))
+        r["per_1k"] = r["seconds"] / n * 1000
         results.append(r)
-        times = " (median of " + ", ".join(f"{x['seconds']:.1f}" for x in runs) + ")" if len(runs) > 1 else ""
+        times = " (median of " + ", ".join(f"{x['seconds']:.1f}" for x in runs[n]) + ")" if len(runs[n]) > 1 else ""
         print(f"{r['drafts']:>7,} drafts ({r['events']:,} events -> {r['incidents']:,} incidents): "
               f"pairwise precision {r['precision']:.3f}, recall {r['recall']:.3f}; "
               f"{r['seconds']:.1f} s{times} = {r['per_1k']:.2f} s per 1k drafts", flush=True)
