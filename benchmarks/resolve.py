@@ -159,7 +159,7 @@ def main() -> None:
         if n not in short:
             timed(n)
     for n in short:
-        for _ in range(2 if len(short) < len(sizes) else 1):
+        for _ in range(2):
             timed(n)
     results = []
     for n in sizes:

@@ -682,6 +682,9 @@ def _wording_part(sim: float) -> float:
     return 0.25 * (sim - 0.4) / 0.6 if sim >= 0.6 else 0.0
 
 
+MOST_WORDING = _wording_part(1.0)
+
+
 def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
     """What `ceiling` adds up from exact set tests (date, type, targets, actors by id or name, figures,
     places), whether the actors may still agree by a near spelling, and whether only a year or nothing
@@ -737,7 +740,7 @@ def reach(p: Probe, c: Candidate) -> tuple[float, float]:
         return 0.0, 0.0
     s, maybe_near, coarse = sure
     # (under THRESHOLD by more than `ceiling`'s rounding: the ceiling is then under it as well)
-    unreachable = THRESHOLD - 0.001 - _wording_part(1.0) - (NAMES_WEIGHT if p.names else 0.0)
+    unreachable = THRESHOLD - 0.001 - MOST_WORDING - (NAMES_WEIGHT if p.names else 0.0)
     if s + 0.2 * maybe_near < unreachable:
         return s, 0.0
     near = maybe_near and bool(_near(c.actors, p.actors - GENERIC_ACTORS))
