@@ -704,6 +704,11 @@ def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
     return s, bool(not a and named and c.actors), coarse
 
 
+def _near_actors(p: Probe, c: Candidate) -> bool:
+    """Whether one of the draft's named actors is spelled nearly like one of the candidate's."""
+    return bool(_near(c.actors, p.actors - GENERIC_ACTORS))
+
+
 def _rest(p: Probe, c: Candidate, s: float, near_actors: bool, coarse: bool, sim: float) -> float:
     """`ceiling` from its sure part: near-spelled actors, another claimant, the wording, shared names."""
     s += 0.2 if near_actors else 0.0
@@ -724,7 +729,7 @@ def ceiling(p: Probe, c: Candidate, sim: float) -> float:
     if sure is None:
         return 0.0
     s, maybe_near, coarse = sure
-    return _rest(p, c, s, maybe_near and bool(_near(c.actors, p.actors - GENERIC_ACTORS)), coarse, sim)
+    return _rest(p, c, s, maybe_near and _near_actors(p, c), coarse, sim)
 
 
 def reach(p: Probe, c: Candidate) -> tuple[float, float]:
@@ -743,7 +748,7 @@ def reach(p: Probe, c: Candidate) -> tuple[float, float]:
     unreachable = THRESHOLD - 0.001 - MOST_WORDING - (NAMES_WEIGHT if p.names else 0.0)
     if s + 0.2 * maybe_near < unreachable:
         return s, 0.0
-    near = maybe_near and bool(_near(c.actors, p.actors - GENERIC_ACTORS))
+    near = maybe_near and _near_actors(p, c)
     if s + 0.2 * near < unreachable:
         return s, 0.0
     sim = similarity(p.draft, c)
