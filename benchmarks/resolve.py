@@ -1,15 +1,20 @@
 """Cross-source resolution on generated reports of known events.
 
-    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7] [--as-import]
+    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7] [--as-import] [--span-years Y]
 
 Generates events (fixed seed), then 1-5 reports of each with reworded titles, partial dates (month only,
 or a day off), overlapping and aliased actors, and hard negatives (the same actor and type in another
 week, or the same week against another target). Every report is stored through the real store with the
 resolver, in a fresh database, committed in groups as `incidex import` commits (with `--as-import`, also
 the way it resolves and indexes: a Resolver kept between documents, the search index refreshed in
-batches). Prints pairwise precision and recall (pairs of reports put in one
-incident vs. pairs of reports of one event) and seconds per 1,000 drafts, and the cost ratio of the
-largest run to the smallest.
+batches). Prints pairwise precision and recall (pairs of reports put in one incident vs. pairs of reports
+of one event) and seconds per 1,000 drafts, and the cost ratio of the largest run to the smallest.
+
+The events come as a steady stream: a run of n drafts covers n/100,000 of eight years (10k drafts: 292
+days; 100k: eight years, 16 events a day), so both sizes see as many events per group, city and week,
+and the ratio measures what a larger database costs. With `--span-years Y` every size covers Y years:
+ten times the drafts in the same years is then also ten times the events per group and week, and each
+draft has three times the candidates to compare at 100k drafts in eight years.
 """
 from __future__ import annotations
 
@@ -42,7 +47,16 @@ WORDS = ("Aldor Brenn Calis Dorne Evia Farrow Galen Hest Ilva Jorn Kessel Lorn M
 CITIES = ["Lyon", "Ghent", "Bern", "Tallinn", "Porto", "Brno", "Turku", "Graz", "Split", "Cork", "Lille", "Bonn"]
 
 
-def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
+DAYS_PER_1K = 8 * 365 / 100  # the stream's pace: 100k drafts (~46k events) in eight years
+
+
+def span_days(n_drafts: int, years: float | None = None) -> int:
+    """Days the events of a run fall in: as many as the stream takes for `n_drafts`, or `years`."""
+    return max(1, round(years * 365 if years else DAYS_PER_1K * n_drafts / 1000))
+
+
+def make_reports(n_drafts: int, seed: int, days: int | None = None) -> list[tuple[int, IncidentDraft]]:
+    days = days or span_days(n_drafts)
     rng = random.Random(seed)
     reports: list[tuple[int, IncidentDraft]] = []
     event = 0
@@ -53,7 +67,7 @@ def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
         actor = rng.choice(ACTORS)
         target = f"{rng.choice(KINDS)} {rng.choice(WORDS)}{rng.choice(WORDS).lower()}"
         city = rng.choice(CITIES)
-        day = start + dt.timedelta(days=rng.randrange(0, 8 * 365))
+        day = start + dt.timedelta(days=rng.randrange(0, days))
         figure = rng.randint(2, 500) * 1000
         for r in range(rng.choice((1, 2, 2, 3, 3, 4, 5))):
             d = day + dt.timedelta(days=rng.choice((0, 0, 0, 1, -1))) if r else day
@@ -84,13 +98,14 @@ def make_reports(n_drafts: int, seed: int) -> list[tuple[int, IncidentDraft]]:
     return reports[:n_drafts]
 
 
-def run(n: int, seed: int, as_import: bool = False) -> dict:
+def run(n: int, seed: int, as_import: bool = False, years: float | None = None) -> dict:
     from db.engine import connect, for_import
     from db.store import GroupCommit, store_document
     from importers.pipeline import BatchedIndex, fewer_collections
     from importers.resolve import Resolver, resolve
 
-    reports = make_reports(n, seed)
+    days = span_days(n, years)
+    reports = make_reports(n, seed, days)
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "resolve.db")
         for_import(conn)  # tuned as `incidex import` tunes its connection
@@ -129,7 +144,7 @@ def run(n: int, seed: int, as_import: bool = False) -> dict:
     tp = len(true_pairs & found_pairs)
     precision = tp / len(found_pairs) if found_pairs else 1.0
     recall = tp / len(true_pairs) if true_pairs else 1.0
-    return {"drafts": n, "events": len(by_event), "incidents": len(by_incident), "precision": precision,
+    return {"drafts": n, "days": days, "events": len(by_event), "incidents": len(by_incident), "precision": precision,
             "recall": recall, "seconds": elapsed, "per_1k": elapsed / n * 1000}
 
 
@@ -138,6 +153,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--as-import", action="store_true", help="store as `incidex import` does (Resolver, batched index)")
+    ap.add_argument("--span-years", type=float, default=None,
+                    help="spread every size over this many years (default: the stream's pace, 100k drafts in eight)")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     # Runs under a minute are repeated, half before the long runs and half after them (median): on a
@@ -148,7 +165,7 @@ def main() -> None:
     runs: dict[int, list[dict]] = defaultdict(list)
 
     def timed(n: int) -> None:
-        r = run(n, args.seed, args.as_import)
+        r = run(n, args.seed, args.as_import, args.span_years)
         runs[n].append(r)
         print(f"  ({r['drafts']:,} drafts: {r['seconds']:.1f} s)", file=sys.stderr, flush=True)
 
@@ -167,7 +184,7 @@ def main() -> None:
         r["per_1k"] = r["seconds"] / n * 1000
         results.append(r)
         times = " (median of " + ", ".join(f"{x['seconds']:.1f}" for x in runs[n]) + ")" if len(runs[n]) > 1 else ""
-        print(f"{r['drafts']:>7,} drafts ({r['events']:,} events -> {r['incidents']:,} incidents): "
+        print(f"{r['drafts']:>7,} drafts over {r['days']:,} days ({r['events']:,} events -> {r['incidents']:,} incidents): "
               f"pairwise precision {r['precision']:.3f}, recall {r['recall']:.3f}; "
               f"{r['seconds']:.1f} s{times} = {r['per_1k']:.2f} s per 1k drafts", flush=True)
     if len(results) > 1:
