@@ -111,7 +111,7 @@ class GroupCommit:
     much work (the next run of the same import stores it again: sources are known by their identity).
     Groups of 500 rather than 100: benchmarks/resolve.py 9.1 s / 123.1 s -> 8.8 s / 115.7 s. In
     `incidex import` the search index's refresh (`pipeline.BatchedIndex`, every FLUSH_DOCS documents or
-    FLUSH_SECONDS) commits the group first, so there a group holds at most FLUSH_DOCS documents.
+    FLUSH_SECONDS) commits the group first, so there a group may end early.
 
     What each group commits is copied back from the WAL into the file by a thread of its own
     (`db.checkpoint.Checkpointer`); `close` (or leaving the `with` block) commits and stops it."""
