@@ -13,8 +13,8 @@ of one event) and seconds per 1,000 drafts, and the cost ratio of the largest ru
 The events come as a steady stream: a run of n drafts covers n/100,000 of eight years (10k drafts: 292
 days; 100k: eight years, 16 events a day), so both sizes see as many events per group, city and week,
 and the ratio measures what a larger database costs. With `--span-years Y` every size covers Y years:
-ten times the drafts in the same years is then also ten times the events per group and week, and each
-draft has three times the candidates to compare at 100k drafts in eight years.
+ten times the drafts in the same years is then also ten times the events per group and week (in eight
+years, a draft of the 100k run has three candidates to compare where one of the 10k run has one).
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ DAYS_PER_1K = 8 * 365 / 100  # the stream's pace: 100k drafts (~46k events) in e
 
 def span_days(n_drafts: int, years: float | None = None) -> int:
     """Days the events of a run fall in: as many as the stream takes for `n_drafts`, or `years`."""
-    return max(1, round(years * 365 if years else DAYS_PER_1K * n_drafts / 1000))
+    return max(1, round(years * 365 if years is not None else DAYS_PER_1K * n_drafts / 1000))
 
 
 def make_reports(n_drafts: int, seed: int, days: int | None = None) -> list[tuple[int, IncidentDraft]]:
