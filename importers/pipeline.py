@@ -35,8 +35,9 @@ DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
 # The search index of stored documents is refreshed after FLUSH_DOCS documents or FLUSH_SECONDS,
 # whichever comes first. Each refresh writes a new segment to every FTS5 table, which FTS5 later merges:
-# fewer, larger refreshes merge less (benchmarks/resolve.py --as-import, medians: 200 documents 4.75 s at
-# 10k drafts and 56.8-62.4 s at 100k; 1,000 documents 4.25 s and 52.2-52.7 s; 3,000 documents 4.8 s and 63.9 s).
+# fewer, larger refreshes merge less. benchmarks/resolve.py --as-import, one session: 200 documents 4.75 s
+# at 10k drafts (median of 4) and 56.8-62.4 s at 100k; 1,000 documents 4.25 s and 52.2-52.7 s; 3,000
+# documents 4.8 s and 63.9 s.
 # A browser reading the file during an import still sees new rows within FLUSH_SECONDS.
 FLUSH_DOCS = 1000  # the search index of stored documents is refreshed after this many documents...
 FLUSH_SECONDS = 1.0  # ...or this long after the previous refresh, and at the end of the run
