@@ -581,6 +581,7 @@ class Probe:
     claimed: set[str]  # claimants, generic ones excluded
     places: set[str]
     figures: set[float]
+    named: set[str] = field(default_factory=set)  # `actors` without the generic ones ('hackers')
     names: set[str] = field(default_factory=set)
     target_ids: set[int] = field(default_factory=set)
     actor_ids: set[int] = field(default_factory=set)
@@ -588,16 +589,16 @@ class Probe:
 
     @classmethod
     def of(cls, draft: IncidentDraft) -> Probe:
+        actors = {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""}
         return cls(draft, DateRange.parse(draft.date_start, draft.date_end),
-                   {normalise(a.name) for a in draft.actors if a.role == "target"} - {""},
-                   {normalise(a.name) for a in draft.actors if a.role in PERPETRATOR_ROLES} - {""},
+                   {normalise(a.name) for a in draft.actors if a.role == "target"} - {""}, actors,
                    {normalise(a.name) for a in draft.actors if a.role == "claimed"} - {""} - GENERIC_ACTORS,
                    {normalise(pl.name) for pl in draft.places} - {""},
-                   {float(f.value) for f in draft.figures})
+                   {float(f.value) for f in draft.figures}, actors - GENERIC_ACTORS)
 
     def read(self, conn: sqlite3.Connection) -> Probe:
         """Fill in the ids of the known actors of these names and the distinctive words of the evidence."""
-        self.target_ids, self.actor_ids = _ids(conn, self.targets), _ids(conn, self.actors - GENERIC_ACTORS)
+        self.target_ids, self.actor_ids = _ids(conn, self.targets), _ids(conn, self.named)
         self.claimed_ids = _ids(conn, self.claimed) if self.claimed else set()
         self.names = distinctive(" ".join(e.text for e in self.draft.evidence))
         return self
@@ -614,9 +615,8 @@ def _best_report(c: Candidate, p: Probe) -> tuple[float, list[str], bool, bool]:
     of the score, the fields it agrees on, whether it names another claimant, whether any report does
     while none names the draft's). Set algebra over the candidate's index of who named what, so a
     story told by a thousand reports costs what a story told by two does."""
-    targets, actors, claimed, figures = p.targets, p.actors, p.claimed, p.figures
+    targets, named, claimed, figures = p.targets, p.named, p.claimed, p.figures
     by = {"targets": c.reporting(*(("t", n) for n in targets), *(("T", i) for i in p.target_ids))}
-    named = actors - GENERIC_ACTORS
     by["actors"] = c.reporting(*(("a", n) for n in named), *(("A", i) for i in p.actor_ids))
     if not by["actors"] and named:
         by["actors"] = c.reporting(*(("a", n) for n in _near(c.actors, named)))
@@ -694,7 +694,7 @@ def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
         return None
     s += 0.1 if p.draft.type == c.type else 0.0
     t = bool(p.targets & c.targets or p.target_ids & c.target_ids)
-    named = p.actors - GENERIC_ACTORS
+    named = p.named
     a = bool(named & c.actors or p.actor_ids & c.actor_ids)
     f = 0.2 if p.figures & c.figures else 0.1 if any(c.figures_near(v) for v in p.figures if v >= 100) else 0.0
     s += 0.3 * t + 0.2 * a + f
@@ -706,7 +706,7 @@ def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
 
 def _near_actors(p: Probe, c: Candidate) -> bool:
     """Whether one of the draft's named actors is spelled nearly like one of the candidate's."""
-    return bool(_near(c.actors, p.actors - GENERIC_ACTORS))
+    return bool(_near(c.actors, p.named))
 
 
 def _rest(p: Probe, c: Candidate, s: float, near_actors: bool, coarse: bool, sim: float) -> float:
@@ -805,7 +805,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
     """The incident this draft joins, with the reason, or None for a new incident. Imports pass a
     `Resolver` (a callable with the same signature) instead, to keep candidates between drafts."""
     p = Probe.of(draft)
-    if p.date is None and not (p.targets or p.actors - GENERIC_ACTORS):
+    if p.date is None and not (p.targets or p.named):
         return None  # nothing to anchor a join on
     blocked = _blocked(conn, source_id)
     p.read(conn)
