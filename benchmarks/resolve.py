@@ -1,6 +1,6 @@
 """Cross-source resolution on generated reports of known events.
 
-    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7] [--as-import] [--span-years Y]
+    python benchmarks/resolve.py [--sizes 10000,100000] [--seed 7] [--rounds 3] [--as-import] [--span-years Y]
 
 Generates events (fixed seed), then 1-5 reports of each with reworded titles, partial dates (month only,
 or a day off), overlapping and aliased actors, and hard negatives (the same actor and type in another
@@ -9,6 +9,12 @@ resolver, in a fresh database, committed in groups as `incidex import` commits (
 the way it resolves and indexes: a Resolver kept between documents, the search index refreshed in
 batches). Prints pairwise precision and recall (pairs of reports put in one incident vs. pairs of reports
 of one event) and seconds per 1,000 drafts, and the cost ratio of the largest run to the smallest.
+
+Every time is a median. The host moves a run by up to 10% from one run to the next (the same 100k
+drafts: 76-90 s in one afternoon), so a ratio of single runs says as much about the host as about the
+code: each size above 20k drafts is timed `--rounds` times (default 3, ~4.5 min at 100k), each
+round between two runs of each smaller size, and the ratio is the one of the medians. Each round's
+own ratio is printed too, so the spread is in plain sight.
 
 The events come as a steady stream: a run of n drafts covers n/100,000 of eight years (10k drafts: 292
 days; 100k: eight years, 16 events a day), so both sizes see as many events per group, city and week,
@@ -155,13 +161,16 @@ def main() -> None:
     ap.add_argument("--as-import", action="store_true", help="store as `incidex import` does (Resolver, batched index)")
     ap.add_argument("--span-years", type=float, default=None,
                     help="spread every size over this many years (default: the stream's pace, 100k drafts in eight)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="times each size above 20k drafts is timed (median), each time between runs of the smaller sizes")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
-    # Runs under a minute are repeated, half before the long runs and half after them (median): on a
-    # shared machine one slow spell moves a short run by 20%, and the host's speed drifts by as much
-    # within the few minutes of a long run (the same code at 10k: 7.1 s, then 9.9 s an hour later).
-    # Timing the short size on both sides of the long one lets a drift move both sides of the ratio.
+    # Short runs are repeated around each long one (median): on a shared machine one slow spell moves a
+    # short run by 20%, and the host's speed drifts by as much within the few minutes of a long run (the
+    # same code at 10k: 7.1 s, then 9.9 s an hour later). Timing the short size on both sides of each
+    # long run lets a drift move both sides of the ratio.
     short = [n for n in sizes if n <= 20_000]
+    long = [n for n in sizes if n not in short]
     runs: dict[int, list[dict]] = defaultdict(list)
 
     def timed(n: int) -> None:
@@ -169,11 +178,11 @@ def main() -> None:
         runs[n].append(r)
         print(f"  ({r['drafts']:,} drafts: {r['seconds']:.1f} s)", file=sys.stderr, flush=True)
 
-    for n in short:
-        for _ in range(2):
-            timed(n)
-    for n in sizes:
-        if n not in short:
+    for _round in range(max(1, args.rounds) if long else 1):
+        for n in short:
+            for _ in range(2):
+                timed(n)
+        for n in long:
             timed(n)
     for n in short:
         for _ in range(2):
@@ -190,8 +199,13 @@ def main() -> None:
     if len(results) > 1:
         ratio = results[-1]["seconds"] / results[0]["seconds"]
         size = results[-1]["drafts"] / results[0]["drafts"]
+        # a round's own ratio: its long run against the four short runs around it
+        small, big = (runs[r["drafts"]] for r in (results[0], results[-1]))
+        rounds = [x["seconds"] / statistics.median(y["seconds"] for y in small[2 * i:2 * i + 4])
+                  for i, x in enumerate(big)] if len(small) == 2 * len(big) + 2 else []
+        each = f"; each round: {', '.join(f'{x:.1f}x' for x in rounds)}" if len(rounds) > 1 else ""
         print(f"cost of {results[-1]['drafts']:,} vs {results[0]['drafts']:,} drafts: {ratio:.1f}x for {size:.0f}x the drafts"
-              f" (target <= 12x)")
+              f" ({'target <= 12x; ' if size == 10 else ''}medians{each})")
 
 
 if __name__ == "__main__":
