@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
@@ -239,11 +239,16 @@ def _v7_to_v8(conn: sqlite3.Connection) -> None:
     actor's search document looked for the actors merged into it by reading every actor."""
 
 
+def _v8_to_v9(conn: sqlite3.Connection) -> None:
+    """Schema 9 writes the search index's key tokens behind a mark (`db.search.KEY_MARK`): the index of
+    an older file is rebuilt (SEARCH_LAYOUT)."""
+
+
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-                                                                7: _v7_to_v8}
-SEARCH_LAYOUT = 3
+                                                                7: _v7_to_v8, 8: _v8_to_v9}
+SEARCH_LAYOUT = 9
 """The schema version that last changed the search tables: upgrading a file older than it rebuilds the
 search index (minutes at a million rows), newer upgrades leave the index alone."""
 
