@@ -1218,6 +1218,7 @@ class Searcher:
         alts: list[str] = []
         shown: list[str] = []
         score = []
+        ktoks: set[str] = set()  # key tokens of the actors the word names (incidents view)
         # Typo correction, word by word (only the words that have no hits).
         fixed = []
         ok = True
@@ -1246,6 +1247,7 @@ class Searcher:
             if ids:
                 ids = ids[:50]
                 if view.name == "incidents":
+                    ktoks = {k for i in ids for k in (f"a{i}", f"t{i}")}
                     alts.append("keys : " + _or([_kq(f"a{i}") + " OR " + _kq(f"t{i}") for i in ids]))
                 else:
                     alts.append("rowid_in")  # placeholder replaced below
@@ -1270,10 +1272,6 @@ class Searcher:
             return _Compiled(None, True, _NEVER, empty=True, score=[])
         corrections[t.text] = _shown(shown)
         expr = _or([f"({a})" for a in alts])
-        ktoks = set()
-        for a in alts:
-            if a.startswith("keys"):
-                ktoks = {m for m in re.findall(rf'"{KEY_MARK}([at]\d+)"', a)}
         rxs = [needle_regex(s, word_start=True) for s, _ in score if s != fold(t.text)]
         return _Compiled(expr, True, lambda row: bool(R.keys(row) & ktoks) or any(
             r.search(R.text(row)) for r in rxs), score=score)
