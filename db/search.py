@@ -797,9 +797,9 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _kq(key: str) -> str:
-    """An FTS5 literal for a key token (as `_Row.keys` returns it)."""
-    return _q(KEY_MARK + key)
+def _keys_expr(keys: Iterable[str]) -> str:
+    """FTS5 expression for rows carrying any of these key tokens (as `_Row.keys` returns them)."""
+    return "keys : " + _or([_q(KEY_MARK + k) for k in keys])
 
 
 def _phrase(toks: list[str], prefix: bool = True) -> str:
@@ -1163,7 +1163,7 @@ class Searcher:
             if len(toks) == 1 and len(toks[0]) == 1:
                 # One letter: the rows' initials are indexed as key tokens (FTS5 has no 1-letter
                 # prefix index; 'a'* merges thousands of doclists: 70 ms at 100k rows).
-                return _Compiled(f"keys : {_kq('i' + toks[0])}", not cs, pred, score=score)
+                return _Compiled(_keys_expr(['i' + toks[0]]), not cs, pred, score=score)
             expr = self._prefix_expr(view, text_cols, toks)
             if expr is None:
                 return _Compiled(None, False, pred, score=score)  # bounded scan
@@ -1247,8 +1247,9 @@ class Searcher:
             if ids:
                 ids = ids[:50]
                 if view.name == "incidents":
-                    ktoks = {k for i in ids for k in (f"a{i}", f"t{i}")}
-                    alts.append("keys : " + _or([_kq(f"a{i}") + " OR " + _kq(f"t{i}") for i in ids]))
+                    named = [k for i in ids for k in (f"a{i}", f"t{i}")]
+                    ktoks = set(named)
+                    alts.append(_keys_expr(named))
                 else:
                     alts.append("rowid_in")  # placeholder replaced below
                 shown.extend(names[:5])
@@ -1299,7 +1300,7 @@ class Searcher:
                 notes.append(f"{t.raw}: no {label} matches '{value}'")
                 return _Compiled(None, True, _NEVER, empty=True)
             ks = set(toks)
-            return _Compiled("keys : " + _or([_kq(k) for k in toks]), True, lambda row: bool(R.keys(row) & ks))
+            return _Compiled(_keys_expr(toks), True, lambda row: bool(R.keys(row) & ks))
 
         if f in ("date", "year"):
             if not view.dated:
@@ -1457,7 +1458,7 @@ class Searcher:
                 continue  # an alternative that is always true: the group is
             if all(c.fts is not None and c.sql is None and c.date is None for c in live):
                 pos_fts.append(_or([f"({c.fts})" if not c.fts.startswith("NOT ") else
-                                    f"(keys : {_kq('zall')} {c.fts})" for c in live]))
+                                    f"({_keys_expr(['zall'])} {c.fts})" for c in live]))
                 if not all(c.exact for c in live):
                     preds = [c.pred for c in live]
                     checks.append(lambda row, preds=preds: any(p(row) for p in preds))
@@ -1471,7 +1472,7 @@ class Searcher:
         if pos_fts:
             match = " AND ".join(f"({e})" for e in pos_fts)
         if neg_fts:
-            match = f"({match or 'keys : ' + _kq('zall')}) NOT ({' OR '.join(f'({e})' for e in neg_fts)})"
+            match = f"({match or _keys_expr(['zall'])}) NOT ({' OR '.join(f'({e})' for e in neg_fts)})"
         return _Plan(view, R, match, lo, hi, sql, checks, score_groups, empty, corrections, notes)
 
     # -- execution ---------------------------------------------------------------------------------
