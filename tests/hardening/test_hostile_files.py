@@ -270,20 +270,26 @@ YAML_LAUGHS = "---\n" + "".join(
 
 @pytest.mark.parametrize("name,text,reason", [
     ("laughs.md", YAML_LAUGHS, "alias"),
-    ("deep-flow.md", "---\ntags: " + "[" * 60_000 + "]" * 60_000 + "\n---\nBody text of the article.\n", "nested too deeply"),
+    ("deep-flow.md", "---\ntags: " + "[" * 60_000 + "]" * 60_000 + "\n---\nBody text of the article.\n", None),
     ("deep-block.md", "---\n" + "".join(" " * i + "k:\n" for i in range(200)) + "---\nBody text of the article.\n",
-     "nested too deeply"),
+     None),
 ], ids=["alias-bomb", "60k-flow-levels", "200-block-levels"])
 def test_yaml_front_matter_bombs_are_refused(tmp_path, name, text, reason):
     """libyaml crashes the whole process (SIGSEGV) on ~50,000 nested `[`, and aliases multiply nine lines
-    into a billion values: both are refused with one line, and the batch goes on."""
+    into a billion values: both are refused with one line, and the batch goes on.
+
+    What the line says about deep nesting depends on which of our check and PyYAML's own limit (newer
+    releases have one) sees it first, so the test asserts only what is ours: it names the front matter."""
     (tmp_path / name).write_text(text)
     (tmp_path / "good.txt").write_text(GOOD)
     t0 = time.monotonic()
     proc, report = _import(tmp_path / "x.db", tmp_path / name, tmp_path / "good.txt")
     assert time.monotonic() - t0 < 30
     assert proc.returncode == 1, proc.stderr
-    assert reason in _reasons(report)[name]
+    said = _reasons(report)[name]
+    assert "front matter" in said and "\n" not in said, said
+    if reason:
+        assert reason in said
     assert report["imported"] == 1
 
 
