@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from tui import keymap
 from tui import render as rd
 from tui.data import ENTITY, VIEWS, Cancelled, Data, Page, Row
-from tui.safe import Glyphs, safe_line
+from tui.safe import Glyphs, safe_line, strip_unsafe
 from tui.widgets.detail import DetailPane, Link
 from tui.widgets.line import Line
 from tui.widgets.results import ResultList
@@ -219,6 +219,14 @@ class IncidexApp(App[None]):
 
             self._curation = Curation(self)
         return self._curation
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Every notification is plain text: messages carry titles, tags and names from the database, and
+        Textual renders notification markup (`[@click=app.quit]` would run an action when clicked). Widgets'
+        and screens' `notify` end here too, so `markup` is ignored: there is no markup in incidex's toasts."""
+        super().notify(strip_unsafe(str(message)), title=safe_line(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     # --- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

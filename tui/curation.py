@@ -25,7 +25,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from db.taxonomy import PRECISIONS, ROLES, STATUSES, TYPES
-from tui.safe import Glyphs, safe_line
+from tui.safe import Glyphs, safe_line, strip_unsafe
 
 ACTIONS = ("edit", "mark", "clear_marks", "merge", "split", "unlink", "link_actor", "link_source", "tag", "note",
            "review", "queue", "undo")
@@ -82,7 +82,8 @@ class ConfirmScreen(ModalScreen[bool]):
             with VerticalScroll(id="confirm-body"):
                 for t in self.body:
                     yield Static(t)
-            yield Static(Text(self.question + "  y / enter: yes   n / esc: no", style="bold"), id="confirm-question")
+            yield Static(Text(safe_line(self.question) + "  y / enter: yes   n / esc: no", style="bold"),
+                         id="confirm-question")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-body").focus()
@@ -110,7 +111,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(id="prompt-box", classes="modal-box"):
             yield Static(Text(safe_line(self.title_text), style="bold"))
             if self.help_text:
-                yield Static(Text(self.help_text, style="dim"))
+                yield Static(Text(strip_unsafe(self.help_text), style="dim"))
             yield Input(self.value, id="prompt-input")
             yield Static("", classes="error", id="prompt-error")
             yield Static(Text("enter saves   esc cancels", style="dim"))
@@ -124,7 +125,7 @@ class PromptScreen(ModalScreen[str | None]):
         value = event.value.strip()
         problem = self.check(value) if self.check else None
         if problem:
-            self.query_one("#prompt-error", Static).update(Text(problem))
+            self.query_one("#prompt-error", Static).update(Text(safe_line(problem)))
             return
         self.dismiss(value)
 

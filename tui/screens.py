@@ -9,6 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from tui import keymap
+from tui.safe import safe_line
 from tui.widgets.detail import DetailPane
 
 QUERY_HELP = [
@@ -108,7 +109,7 @@ class FacetScreen(ModalScreen[str | None]):
             for value, qualifier, count in values:
                 self.qualifiers.append(qualifier)
                 t = Text(f"  {count:>6,}  ", style="dim")
-                t.append(value)
+                t.append(safe_line(value))
                 link = ("facet", len(self.qualifiers) - 1)
                 first = len(blocks) if first is None else first
                 blocks.append((t, link))
@@ -143,9 +144,9 @@ class WelcomeScreen(Screen[None]):
         t = Text()
         t.append("Welcome to incidex\n\n", style="bold")
         t.append("This database is empty:\n  ")
-        t.append(self.path, style="bold")
+        t.append(safe_line(self.path), style="bold")
         t.append("\n\nImport articles (text, Markdown, HTML, feeds, STIX, MISP, CSV, JSON) from a shell:\n\n")
-        t.append(f"  incidex import --db {self.path} ~/articles/\n", style="bold")
+        t.append(f"  incidex import --db {safe_line(self.path)} ~/articles/\n", style="bold")
         t.append("  incidex import --db DB report.html feed.xml misp-event.json\n\n", style="bold")
         t.append("The browser notices new data within a second: leave it open while you import.\n\n")
         if self.readonly:
