@@ -132,15 +132,16 @@ def empty_db(tmp_path, monkeypatch) -> str:
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Wait until the app's workers are done and their messages handled."""
+    """Wait until the app's workers are done and their messages handled.
+
+    It awaits the workers themselves, however long a loaded machine makes them (a cap of 2 s made the
+    facets snapshot fail while other test runs shared the two cores), bounded only by a minute."""
     app = pilot.app
     for _ in range(rounds):
-        for _ in range(200):
-            if not any(w.is_running for w in app.workers):
-                break
-            await asyncio.sleep(0.01)
+        running = [w for w in app.workers if w.is_running]
+        if running:
+            await asyncio.wait_for(asyncio.gather(*(w.wait() for w in running), return_exceptions=True), 60)
         await pilot.pause()
-        await asyncio.sleep(0.05)
         await pilot.pause()
 
 

@@ -368,6 +368,27 @@ async def test_help_is_for_the_focused_pane(fixture_db):
         assert app.browse().filter.value == "?"
 
 
+async def test_facets_count_exactly_once_every_match_was_read(fixture_db, monkeypatch):
+    """On a loaded machine the first page's count runs out of time ("4+"); the facets read every match
+    anyway, so the title must say how many there were, not "the first 4 of 4+"."""
+    from dataclasses import replace
+
+    from tui.data import Data
+
+    page = Data.page
+
+    def hurried(self, *args, **kwargs):
+        return replace(page(self, *args, **kwargs), exact=False)
+
+    monkeypatch.setattr(Data, "page", hurried)
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "Facets (over all 4 matches)" in screen_text(app)
+
+
 async def test_facets_add_a_qualifier(fixture_db):
     from tui.screens import FacetScreen
 
