@@ -1,0 +1,177 @@
+"""Hostile import inputs (issue 26, section 3): stdin without end, links out of the folder, special files,
+file names that are not UTF-8.
+Each gets one line naming it, the rest of the batch is imported, the exit code says so."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_incidex
+
+GOOD = "A good article\n\nHackers defaced the website of a small town council on Friday, officials said in a statement.\n"
+OTHER = "Port hit by ransomware\n\nA ransomware gang encrypted the servers of a port operator in Rotterdam last week.\n"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rows(db: Path, sql: str = "SELECT origin, title, body FROM source ORDER BY id") -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _errors(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if ln.strip()]
+
+
+def _json_import(db: Path, *paths, extra=(), env=None) -> tuple[subprocess.CompletedProcess, dict]:
+    proc = run_incidex("import", "--json", "--no-extract", "--db", db, *extra, *paths, env=env)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc, json.loads(proc.stdout)
+
+
+def _failed(report: dict) -> dict[str, str]:
+    return {os.path.basename(o["origin"]): o["reason"] for o in report["outcomes"] if o["status"] == "failed"}
+
+
+# --- 1. --max-size bounds standard input too ---------------------------------------------------------------
+
+def test_stdin_is_read_only_up_to_the_size_limit(tmp_path):
+    """`yes | incidex import -` used to read stdin to the end (3 GB in 10 s): now the importer stops reading
+    after --max-size, says so in one line, imports the rest, and the writer sees its pipe close."""
+    (tmp_path / "good.txt").write_text(GOOD)
+    r, w = os.pipe()
+    proc = subprocess.Popen([sys.executable, "-m", "importers.cli", "import", "--no-extract", "--max-size", "1k",
+                             "--db", str(tmp_path / "x.db"), "-", str(tmp_path / "good.txt")],
+                            stdin=r, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    os.close(r)
+    sent = [0]
+    limit = 200 * 1024 * 1024  # what an endless producer would have pushed by the time the test gives up
+
+    def produce():
+        chunk = b"y\n" * 32768
+        try:
+            while sent[0] < limit:
+                sent[0] += os.write(w, chunk)
+        except BrokenPipeError:
+            pass
+        finally:
+            os.close(w)
+
+    writer = threading.Thread(target=produce)
+    writer.start()
+    out, err = proc.communicate(timeout=120)
+    writer.join()
+    assert proc.returncode == 1, err
+    lines = _errors(err)
+    assert len(lines) == 1 and lines[0].startswith("incidex: -: ") and "--max-size" in lines[0], lines
+    assert sent[0] < 4 * 1024 * 1024, f"the importer read {sent[0]:,} bytes of stdin with --max-size 1k"
+    assert [t for _, t, _ in _rows(tmp_path / "x.db")] == ["A good article"]
+
+
+def test_stdin_within_the_limit_is_imported(tmp_path):
+    proc = run_incidex("import", "--no-extract", "--max-size", "1k", "--db", tmp_path / "x.db", "-", input=GOOD)
+    assert proc.returncode == 0, proc.stderr
+    assert [t for _, t, _ in _rows(tmp_path / "x.db")] == ["A good article"]
+
+
+# --- 2. links out of the folder, special files ---------------------------------------------------------------
+
+@pytest.fixture
+def linked(tmp_path) -> tuple[Path, Path]:
+    """A folder with good files, links inside it, and links and special files that must not be read."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_text("Secret heading\n\nTOP-SECRET-MARKER: the password of the backup server is hunter2.\n")
+    (outside / "more.txt").write_text("More secrets\n\nTOP-SECRET-MARKER in a folder outside the import.\n")
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "good.txt").write_text(GOOD)
+    (d / "sub" / "other.txt").write_text(OTHER)
+    (d / "inside-link.txt").symlink_to(d / "sub" / "other.txt")  # stays inside: fine
+    (d / "relative-link.txt").symlink_to(Path("sub") / "other.txt")
+    (d / "escape.txt").symlink_to(secret)
+    (d / "dotdot.txt").symlink_to(Path("..") / "outside" / "secret.txt")
+    (d / "outdir").symlink_to(outside, target_is_directory=True)
+    (d / "proc.txt").symlink_to("/proc/self/status")  # a "regular" file under /proc: never read
+    (d / "null.txt").symlink_to("/dev/null")
+    os.mkfifo(d / "fifo.txt")
+    return d, secret
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or not hasattr(os, "mkfifo"), reason="Linux only")
+def test_links_leaving_the_folder_and_special_files_are_skipped_one_line_each(tmp_path, linked):
+    d, _secret = linked
+    t0 = time.monotonic()
+    proc, report = _json_import(tmp_path / "x.db", d)
+    assert time.monotonic() - t0 < 60  # a FIFO or /proc/kmsg must never block the import
+    assert proc.returncode == 1
+    failed = _failed(report)
+    assert set(failed) == {"escape.txt", "dotdot.txt", "outdir", "proc.txt", "null.txt", "fifo.txt"}, failed
+    assert all(r and "\n" not in r for r in failed.values())
+    assert "outside" in failed["escape.txt"] and "outside" in failed["dotdot.txt"] and "outside" in failed["outdir"]
+    stored = _rows(tmp_path / "x.db")
+    assert sorted(t for _, t, _ in stored) == ["A good article", "Port hit by ransomware"]
+    assert not any("TOP-SECRET" in b or "VmRSS" in b or "Secret" in t for _, t, b in stored)
+    statuses = {os.path.basename(o["origin"]): o["status"] for o in report["outcomes"]}
+    assert statuses["inside-link.txt"] != "failed" and statuses["relative-link.txt"] != "failed"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or not hasattr(os, "mkfifo"), reason="Linux only")
+def test_the_human_summary_names_each_skipped_link_on_one_line(tmp_path, linked):
+    d, _secret = linked
+    proc = run_incidex("import", "--no-extract", "--db", tmp_path / "x.db", d)
+    assert proc.returncode == 1
+    lines = _errors(proc.stderr)
+    assert len(lines) == 6, lines
+    for name in ("escape.txt", "dotdot.txt", "outdir", "proc.txt", "null.txt", "fifo.txt"):
+        assert sum(f"{d / name}: " in ln for ln in lines) == 1, (name, lines)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or not hasattr(os, "mkfifo"), reason="Linux only")
+def test_a_link_named_on_the_command_line_is_followed_but_must_be_a_regular_file(tmp_path, linked):
+    d, secret = linked
+    proc, report = _json_import(tmp_path / "x.db", d / "escape.txt", d / "proc.txt", d / "fifo.txt", "/proc/self/status")
+    assert proc.returncode == 1
+    failed = _failed(report)
+    assert set(failed) == {"proc.txt", "fifo.txt", "status"}, failed
+    assert [t for _, t, _ in _rows(tmp_path / "x.db")] == ["Secret heading"]  # the user named it
+
+
+# --- 3. file names that are not UTF-8 --------------------------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_a_file_name_that_is_not_utf8_keeps_its_article(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    name = os.fsencode(d) + b"/caf\xe9-report.txt"
+    with open(name, "wb") as fh:
+        fh.write(GOOD.encode())
+    with open(os.fsencode(d) + b"/bin\xff.txt", "wb") as fh:
+        fh.write(bytes(range(256)) * 8)
+    env = {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+    proc, report = _json_import(tmp_path / "x.db", d, os.fsdecode(os.fsencode(d) + b"/missing\xfe.txt"), env=env)
+    assert proc.returncode == 1
+    assert report["imported"] == 1
+    failed = _failed(report)
+    assert len(failed) == 2 and all(r for r in failed.values())
+    (origin, title, _), = _rows(tmp_path / "x.db")
+    assert title == "A good article"
+    assert "caf" in origin and "-report.txt" in origin
+    origin.encode("utf-8")  # storable, printable
+    # the human summary names both bad files, one line each, on a strict UTF-8 stderr
+    proc = run_incidex("import", "--no-extract", "--db", tmp_path / "y.db", d, env=env)
+    assert proc.returncode == 1
+    lines = _errors(proc.stderr)
+    assert len(lines) == 1 and "bin" in lines[0] and "binary" in lines[0], lines
+    assert "Traceback" not in proc.stderr
