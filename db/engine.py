@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 SCHEMA_VERSION = 9
-SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
 
@@ -41,16 +40,52 @@ def resolve_path(db: str | os.PathLike | None = None) -> Path:
 
 
 def _check_file(path: Path) -> None:
+    """Refuse what can be told from the file's metadata alone.
+
+    Never open the file, its -wal or -shm with plain file APIs here (or anywhere a connection of this
+    process may be open): closing any descriptor of a file drops every POSIX lock the process holds on it,
+    SQLite's included, and the next process to close its last connection then believes nobody else has
+    the file open, checkpoints and deletes the WAL and shared-memory files under our feet (SQLite's "How To
+    Corrupt An SQLite Database File", section 2.2). `os.stat` opens nothing; SQLite itself tells a file
+    that is not a database apart (`_identify`)."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
-    if path.exists() and path.stat().st_size > 0:
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(16)
-        except OSError as exc:
-            raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if head != SQLITE_MAGIC:
-            raise DatabaseError(f"{path} is not an SQLite database (left untouched)")
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{path} is not a regular file (left untouched)")
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> int:
+    """Read who the file belongs to before anything is written to it, and return its schema version.
+
+    A file is incidex's when it is new (no header yet), carries our application id, or is an old incidex
+    file (a schema version, no application id, written before the id existed). Everything else is refused
+    with the file left byte for byte as it was: nothing here writes, and the switch to WAL (which rewrites
+    header bytes 18-19) comes only after it."""
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == 26 or "not a database" in str(exc):  # SQLITE_NOTADB
+            raise DatabaseError(f"{path} is not an SQLite database (left untouched)") from None
+        raise
+    if app_id not in (0, APPLICATION_ID):
+        raise DatabaseError(f"{path} is an SQLite database of another application (application id {app_id:#x}); "
+                            "left untouched")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer incidex (schema {version}, this one knows {SCHEMA_VERSION}); "
+            "upgrade incidex to open it"
+        )
+    if version == 0 and (tables or (app_id != APPLICATION_ID and _has_header(conn))):
+        # Tables of someone else's, or an empty database another program created and has not filled yet.
+        raise DatabaseError(f"{path} is an SQLite database, but not an incidex one (left untouched)")
+    return version
+
+
+def _has_header(conn: sqlite3.Connection) -> bool:
+    """Has the file been written by SQLite at all (a new file has no pages until its first commit)?"""
+    return conn.execute("PRAGMA page_count").fetchone()[0] > 0
 
 
 def writable(path: Path) -> bool:
@@ -95,17 +130,13 @@ def connect(db: str | os.PathLike | None = None, *, readonly: bool | None = Fals
             raise DatabaseError(f"cannot open {path}: {exc}") from None
     conn.isolation_level = None  # explicit BEGIN/COMMIT: we decide where transactions end
     try:
-        _configure(conn, readonly)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{path} was written by a newer incidex (schema {version}, this one knows {SCHEMA_VERSION}); "
-                "upgrade incidex to open it"
-            )
-        if not readonly and migrate and version < SCHEMA_VERSION:
-            _migrate(conn, version)
-        elif readonly and version < SCHEMA_VERSION:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _identify(conn, path)
+        if readonly and version < SCHEMA_VERSION:
             raise DatabaseError(f"{path} needs a schema upgrade but is opened read-only")
+        if not readonly and migrate and version < SCHEMA_VERSION:
+            _migrate(conn, version)  # in the file's own journal mode: a new file is created all or nothing
+        _configure(conn, readonly)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseError(f"{path} is not a usable incidex database: {exc}") from None
