@@ -34,6 +34,19 @@ class FormatSpec(str):
         return obj
 
 
+TEXT_EXTENSIONS = (".txt", ".text", ".md", ".markdown")
+
+
+def _is_json(data: bytes, origin: str) -> bool:
+    from importers.readers.jsonutil import load_json_or_lines
+
+    try:
+        load_json_or_lines(data, origin)
+    except ReadError:
+        return False
+    return True
+
+
 def detect(data: bytes, origin: str) -> str:
     """The format of an input, from its content first and its name second."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
@@ -49,9 +62,13 @@ def detect(data: bytes, origin: str) -> str:
         if b"<html" in data[:4096].lower() and b"<rss" not in low and b"<feed" not in low:
             return "html"
         return "xml"  # read as a feed (RSS 0.9x/1.0/2.0, Atom); other XML gets a clear error
-    if head[:1] in (b"{", b"["):
-        return "json"
     name = origin.lower()
+    if head[:1] in (b"{", b"["):
+        # A headline may start with a bracket ("[Update] Ransomware hits ..."): a text file is JSON only
+        # when it parses as JSON.
+        if name.endswith(TEXT_EXTENSIONS) and not _is_json(data, origin):
+            return "text"
+        return "json"
     for ext, fmt in ((".html", "html"), (".htm", "html"), (".xhtml", "html"), (".jsonl", "jsonl"),
                      (".ndjson", "jsonl"), (".json", "json"), (".csv", "csv"), (".tsv", "csv"), (".xml", "xml"),
                      (".rss", "xml"), (".atom", "xml")):

@@ -1,5 +1,5 @@
 """Hostile import inputs (issue 26, section 3): stdin without end, links out of the folder, special files,
-file names that are not UTF-8.
+file names that are not UTF-8, a Markdown headline in brackets.
 Each gets one line naming it, the rest of the batch is imported, the exit code says so."""
 from __future__ import annotations
 
@@ -175,3 +175,26 @@ def test_a_file_name_that_is_not_utf8_keeps_its_article(tmp_path):
     lines = _errors(proc.stderr)
     assert len(lines) == 1 and "bin" in lines[0] and "binary" in lines[0], lines
     assert "Traceback" not in proc.stderr
+
+
+# --- 4. a Markdown headline in brackets --------------------------------------------------------------------------
+
+def test_a_bracketed_headline_in_markdown_or_text_is_an_article(tmp_path):
+    (tmp_path / "update.md").write_text("[Update] Ransomware hits the port of Antwerp\n\n"
+                                        "A ransomware gang encrypted the servers of the port operator on Monday.\n")
+    (tmp_path / "note.txt").write_text("{draft} Wiper found at a water utility\n\n"
+                                       "Investigators found a wiper on the control servers of a water utility.\n")
+    proc, report = _json_import(tmp_path / "x.db", tmp_path / "update.md", tmp_path / "note.txt")
+    assert proc.returncode == 0, report
+    titles = sorted(t for _, t, _ in _rows(tmp_path / "x.db"))
+    assert titles == ["[Update] Ransomware hits the port of Antwerp", "{draft} Wiper found at a water utility"]
+
+
+def test_a_text_file_holding_valid_json_is_still_read_as_json(tmp_path):
+    (tmp_path / "records.txt").write_text(json.dumps([{"title": "Rail operator hit", "summary":
+                                                       "Attackers disrupted the ticket systems of a rail operator."}]))
+    (tmp_path / "broken.json").write_text("[Update] not JSON at all\n")
+    proc, report = _json_import(tmp_path / "x.db", tmp_path / "records.txt", tmp_path / "broken.json")
+    assert proc.returncode == 1
+    assert set(_failed(report)) == {"broken.json"}  # a .json file is JSON: refused
+    assert [t for _, t, _ in _rows(tmp_path / "x.db")] == ["Rail operator hit"]
