@@ -5,6 +5,10 @@ to modify and the ids of the rows it inserts; `undo` puts those rows back. Analy
 `incident.edited_fields`, and automatic imports never overwrite them (they only add sources and links).
 
 Errors meant for the user raise CurationError with a one-line message.
+
+What an analyst types (in the browser or on the command line, both end here) is cleaned before it is stored,
+like imported text (db.text): no escape sequence, control, bidi or invisible character is kept, one-line
+values (titles, names, tags) are folded to one line, and what is stored is what the result reports.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from db.models import utcnow
 from db.normalise import normalise
 from db.store import add_alias, add_tag, find_actors, live_actor, record_decision, transaction
 from db.taxonomy import DOMAINS, PRECISIONS, ROLES, STATUSES, normalise_type
+from db.text import safe_line, strip_unsafe
 
 EDITABLE = ("title", "type", "summary", "status", "domain", "date_start", "date_end", "date_precision")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -182,7 +187,7 @@ def validate_fields(fields: dict) -> dict:
             continue
         if key not in EDITABLE:
             raise CurationError(f"{key} cannot be edited (editable: {', '.join(EDITABLE)})")
-        value = str(value).strip()
+        value = strip_unsafe(str(value)).strip() if key == "summary" else safe_line(value)
         if key == "title" and not value:
             raise CurationError("the title cannot be empty")
         if key == "type":
@@ -254,7 +259,9 @@ def review(conn: sqlite3.Connection, incident_id: int, reviewed: bool = True) ->
 
 def resolve_actor(conn: sqlite3.Connection, ref: str | int, create: bool = False) -> int:
     """An actor by id or by name/alias; a name shared by several actors is refused with the candidates."""
-    if isinstance(ref, int) or str(ref).isdigit():
+    if not isinstance(ref, int):
+        ref = safe_line(ref)
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
         row = conn.execute("SELECT id FROM actor WHERE id = ?", (int(ref),)).fetchone()
         if row is None:
             raise CurationError(f"no actor with id {ref}")
@@ -267,7 +274,9 @@ def resolve_actor(conn: sqlite3.Connection, ref: str | int, create: bool = False
         return ids[0]
     if not create:
         raise CurationError(f"no actor named {ref!r}")
-    name = str(ref).strip()
+    name = ref
+    if not name:
+        raise CurationError("the actor name is empty")
     cur = conn.execute("INSERT INTO actor (uuid, name, normalised, kind, created_at) VALUES (?,?,?,?,?)",
                        (str(_uuid.uuid4()), name, normalise(name), "unknown", utcnow()))
     add_alias(conn, cur.lastrowid, name, "analyst")
@@ -280,6 +289,7 @@ def link_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, rol
         raise CurationError(f"unknown role {role!r} (choose from {', '.join(ROLES)})")
     if not 0 <= int(confidence) <= 100:
         raise CurationError("confidence is a number from 0 to 100")
+    attributed_by = safe_line(attributed_by) or None
     with transaction(conn):
         _live_incident(conn, incident_id)
         j = Journal(conn)
@@ -426,7 +436,7 @@ def _check_entity(conn: sqlite3.Connection, entity: str, entity_id: int) -> None
 
 
 def tag(conn: sqlite3.Connection, entity: str, entity_id: int, names: Iterable[str], remove: bool = False) -> dict:
-    names = [n.strip() for n in names if n and n.strip()]
+    names = list(dict.fromkeys(n for n in (safe_line(n) for n in names) if n))
     if not names:
         raise CurationError("give at least one tag")
     with transaction(conn):
@@ -451,7 +461,7 @@ def tag(conn: sqlite3.Connection, entity: str, entity_id: int, names: Iterable[s
 
 
 def note(conn: sqlite3.Connection, entity: str, entity_id: int, text: str) -> dict:
-    text = (text or "").strip()
+    text = strip_unsafe(text or "").strip()
     if not text:
         raise CurationError("the note is empty")
     with transaction(conn):
@@ -476,7 +486,7 @@ def decide(conn: sqlite3.Connection, entity: str, left: int, right: int, verdict
         lo, hi = sorted((left, right))
         j.keep("decision", "entity = ? AND left_id = ? AND right_id = ?", (entity, lo, hi))
         existed = bool(j.before.get("decision"))
-        record_decision(conn, entity, lo, hi, verdict, reason or "decided by an analyst")
+        record_decision(conn, entity, lo, hi, verdict, safe_line(reason) or "decided by an analyst")
         if not existed:
             j.added("decision", conn.execute("SELECT id FROM decision WHERE entity = ? AND left_id = ? AND right_id = ?",
                                              (entity, lo, hi)).fetchone()[0])

@@ -1,12 +1,12 @@
 """Exports. JSON follows the `incidex/1` contract of DESIGN.md section 8 (extend it, never break it)."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from typing import IO
 
 from db import queries
+from db.text import dump
 
 SCHEMA = "incidex/1"
 
@@ -43,7 +43,7 @@ def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
 
 def write_json(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
     data = export_dict(conn, incident_ids)
-    json.dump(data, out, ensure_ascii=False, indent=1)
+    dump(data, out, indent=1)  # dangerous characters as \uXXXX (db.text): harmless on a terminal, round-trips
     out.write("\n")
     return len(data["incidents"])
 

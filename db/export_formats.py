@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import json
 import re
 import uuid as _uuid
 from collections.abc import Sequence
 from typing import IO
 
 from db import queries
+from db.text import dump, safe_line, strip_unsafe
 
 NAMESPACE = _uuid.UUID("5b0e1c1e-6c1d-4c55-9d8e-1f7a3c2b9e10")  # same as importers.readers.jsonutil
 PERPETRATOR_ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied")
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -27,11 +26,12 @@ class ExportError(ValueError):
 
 
 def _clean(value) -> str:
-    return _UNSAFE.sub("", "" if value is None else str(value))
+    """Text for a text format (CSV, Markdown): escape sequences and dangerous characters removed (db.text)."""
+    return strip_unsafe("" if value is None else str(value))
 
 
 def _one_line(value) -> str:
-    return re.sub(r"\s+", " ", _clean(value)).strip()
+    return safe_line(value)
 
 
 def _records(conn, incident_ids: Sequence[int] | None):
@@ -83,7 +83,7 @@ def parse_columns(spec: str | None) -> list[str]:
     return cols or list(DEFAULT_CSV_COLUMNS)
 
 
-def _csv_cell(value) -> str:
+def csv_cell(value) -> str:
     s = _clean(value)
     if s[:1] in ("=", "+", "@", "\t", "\r"):  # never a formula when opened in a spreadsheet
         s = "'" + s
@@ -97,7 +97,7 @@ def write_csv(conn, out: IO[str], incident_ids: Sequence[int] | None = None, col
     w = csv.writer(out, lineterminator="\n")
     w.writerow(cols)
     for inc in data["incidents"]:
-        w.writerow([_csv_cell(CSV_COLUMNS[c](inc, ctx)) for c in cols])
+        w.writerow([csv_cell(CSV_COLUMNS[c](inc, ctx)) for c in cols])
     return len(data["incidents"])
 
 
@@ -257,7 +257,7 @@ def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
 
 def write_stix(conn, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
     bundle = stix_bundle(conn, incident_ids)
-    json.dump(bundle, out, ensure_ascii=False, indent=1)
+    dump(bundle, out, indent=1)
     out.write("\n")
     return sum(1 for o in bundle["objects"] if o["type"] == "incident")
 
@@ -369,7 +369,7 @@ def misp_events(conn, incident_ids: Sequence[int] | None = None) -> list[dict]:
 
 def write_misp(conn, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
     events = misp_events(conn, incident_ids)
-    json.dump({"response": events}, out, ensure_ascii=False, indent=1)
+    dump({"response": events}, out, indent=1)
     out.write("\n")
     return len(events)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import sys
@@ -111,7 +110,10 @@ def parse_size(text: str) -> int:
 
 
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    """JSON on stdout; control, bidi and invisible characters as \\uXXXX escapes (db.text), so it round-trips."""
+    from db.text import dumps
+
+    sys.stdout.write(dumps(data, indent=1) + "\n")
 
 
 def actors_cell(actors: list[dict]) -> str:
@@ -275,11 +277,13 @@ def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
         print_json(rows)
         return
     if fmt is ListFormat.csv:
+        from db.export_formats import csv_cell
+
         buf = io.StringIO()
         if flat:
             w = csv.DictWriter(buf, fieldnames=list(flat[0]))
             w.writeheader()
-            w.writerows(flat)
+            w.writerows({k: csv_cell(v) for k, v in r.items()} for r in flat)  # no escape, no formula
         sys.stdout.write(buf.getvalue())
         return
     from rich.table import Table

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
-from importers.sanitize import safe_line, strip_unsafe
+from db.text import safe_line, strip_unsafe
 
 ROLE_TITLES = {
     "perpetrator": "Perpetrators", "claimed": "Claimed by", "attributed": "Attributed to",
@@ -145,7 +145,7 @@ def markdown(entity: str, r: dict) -> str:
             lines += ["", _md(r["summary"])]
         lines += ["", "## Sources", ""]
         for n, s in enumerate(r["sources"], 1):
-            where = f" <{s['url']}>" if s.get("url") else ""
+            where = f" <{safe_line(s['url']).replace('<', '%3C').replace('>', '%3E')}>" if s.get("url") else ""
             lines.append(f"{n}. {_md(s.get('title') or s.get('origin'))}{(', ' + _md(s['publisher'])) if s.get('publisher') else ''}"
                          f"{(', ' + _md(s['published'])) if s.get('published') else ''}{where}")
     elif entity == "actor":

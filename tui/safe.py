@@ -1,10 +1,11 @@
 """Terminal safety for hostile article text: every string from the database passes through here before it
-is drawn, and is drawn as `rich.text.Text` (never as markup)."""
+is drawn, and is drawn as `rich.text.Text` (never as markup). The dangerous characters are defined once,
+in `db.text`."""
 from __future__ import annotations
 
 from rich.text import Text
 
-from importers.sanitize import safe_line, strip_unsafe
+from db.text import safe_line, strip_unsafe
 
 __all__ = ["safe_line", "strip_unsafe", "line", "block"]
 
