@@ -152,3 +152,24 @@ def test_rows_written_by_another_tool_leave_escaped_in_json_and_stripped_elsewhe
         assert got == title  # escaped, not dropped: JSON gives back exactly what is stored
     exported = json.loads(incidex("export", "--db", db).stdout)
     assert exported["incidents"][0]["title"] == title and exported["sources"][0]["origin"] == title
+
+
+def test_map_strips_escape_sequences_before_splitting_names(incidex, tmp_path):
+    """`\\x1b[31;1m` and `\\x1b]0;title\\x07` hold a `;`, which also separates names: the sequences go first,
+    whole, and only then is the field split (else "[31" and "1mNoName057" become actors)."""
+    import csv
+
+    path = tmp_path / "records.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["headline", "when", "group", "aka", "victim"])
+        w.writerow(["DDoS on Lyon city hall", "2024-03-11", "\x1b]0;Ghost\x07Killnet; \x1b[31;1mNoName057",
+                    "KillNet\x1b[1;31m, Killnet Collective", "Lyon\x1b[0;1m city hall|\x1b]2;x\x1b\\Mairie"])
+    db = tmp_path / "map.db"
+    proc = incidex("import", "--db", db, "--map", "title=headline", "--map", "date=when", "--map", "actor=group",
+                   "--map", "actor_aliases=aka", "--map", "target=victim", path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(_rows(db, "SELECT name FROM actor")) == ["Killnet", "Lyon city hall", "Mairie", "NoName057"]
+    aliases = set(_rows(db, "SELECT alias FROM actor_alias"))
+    assert {"KillNet", "Killnet Collective"} <= aliases, aliases
+    assert not any(RAW.search(a) or a[:1].isdigit() or "[" in a for a in aliases), aliases

@@ -27,6 +27,7 @@ import json
 import re
 
 from db.drafts import ActorMention, Document, IncidentDraft, PlaceMention
+from db.text import strip_unsafe
 from importers.readers.decode import ReadError, decode
 from importers.readers.jsonutil import (
     actor_kind,
@@ -166,7 +167,7 @@ def resolve(value, path: tuple[str, ...]) -> list:
             return
         if i == len(path):
             if node is not None and node != "":
-                out.append(node)
+                out.append(_unescaped(node))
             return
         if not isinstance(node, dict):
             return
@@ -180,6 +181,14 @@ def resolve(value, path: tuple[str, ...]) -> list:
 
     walk(value, 0)
     return out
+
+
+def _unescaped(value):
+    """A value with its escape sequences and dangerous characters removed, before anything splits it into
+    names: `\\x1b[31;1m` and `\\x1b]0;title\\x07` hold a `;`, which also separates names."""
+    if type(value) is str and not value.isprintable():
+        return strip_unsafe(value)
+    return value
 
 
 def _split_at_list(record, path: tuple[str, ...]) -> tuple[list, int] | None:
@@ -204,7 +213,7 @@ class _Reader:
 
     def get(self, rec, field: str) -> list:
         if field in self.m.literals:
-            return [self.m.literals[field]]
+            return [_unescaped(self.m.literals[field])]
         path = self.m.paths.get(field)
         return resolve(rec, path) if path else []
 
@@ -231,7 +240,7 @@ class _Reader:
                 for f in fields:
                     p = self.m.paths.get(f)
                     if f in self.m.literals:
-                        entry[f] = [self.m.literals[f]]
+                        entry[f] = [_unescaped(self.m.literals[f])]
                     elif p and p[:n] == prefix:
                         entry[f] = resolve(item, p[n:])
                     else:
