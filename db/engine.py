@@ -10,6 +10,7 @@ imports the ORM (the browser's first frame must not wait ~0.5 s for ``import sql
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -30,13 +31,28 @@ def default_path() -> Path:
 
 
 def resolve_path(db: str | os.PathLike | None = None) -> Path:
-    """`--db` wins, then `INCIDEX_DB`, then the user data directory."""
+    """`--db` wins, then `INCIDEX_DB`, then the user data directory.
+
+    A value with a URL scheme (`postgresql://...`) is refused: taken as a path it silently made a local
+    folder named `postgresql:` holding a new, empty database."""
     if db:
-        return Path(db).expanduser()
+        return _file_path(os.fspath(db))
     env = os.environ.get("INCIDEX_DB")
     if env:
-        return Path(env).expanduser()
+        return _file_path(env)
     return default_path()
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _file_path(value: str) -> Path:
+    m = _URL.match(value)
+    if m:
+        where = value[m.end():].rsplit("@", 1)[-1]  # never echo a user name or password
+        raise DatabaseError(f"{m.group(0)}{where} is a URL, and incidex opens SQLite files only: "
+                            "--db and INCIDEX_DB take a file path")
+    return Path(value).expanduser()
 
 
 def _check_file(path: Path) -> None:
@@ -144,6 +160,31 @@ def connect(db: str | os.PathLike | None = None, *, readonly: bool | None = Fals
         conn.close()
         raise
     return conn
+
+
+def remove(db: str | os.PathLike | None) -> None:
+    """Delete an incidex database with its -wal and -shm files, refusing while any process has it open.
+
+    Deleting the files under an open connection loses that process's writes and can corrupt the file it
+    recreates (`incidex demo` with a browser open on demo.db). Leaving WAL mode needs every other
+    connection gone, so it is the probe: with no wait, it fails while anyone else has the file open. A
+    file that is not an incidex database is refused by `connect` and never deleted."""
+    path = resolve_path(db)
+    if path.exists():
+        conn = connect(path, migrate=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            except sqlite3.OperationalError:  # locked: another connection has it open
+                mode = "wal"
+            if mode != "delete":
+                raise DatabaseError(f"{path} is open in another process (a browser or an import?): close it "
+                                    "first, or give another file with --db")
+        finally:
+            conn.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:

@@ -438,9 +438,12 @@ def db_migrate(db: DbOption = None) -> None:
 @db_app.command("path")
 def db_path(db: DbOption = None) -> None:
     """Print the database file that commands use."""
-    from db.engine import resolve_path
+    from db.engine import DatabaseError, resolve_path
 
-    typer.echo(str(resolve_path(db)))
+    try:
+        typer.echo(str(resolve_path(db)))
+    except DatabaseError as exc:
+        raise fail(str(exc)) from None
 
 
 # --- browse -------------------------------------------------------------------------------------------
@@ -484,15 +487,14 @@ def demo_cmd(
     no_browse: Annotated[bool, typer.Option("--no-browse", help="Import only; do not open the browser.")] = False,
 ) -> None:
     """Import the bundled sample articles into a fresh scratch database and show what came out."""
-    from db import queries
-    from db.engine import default_path
+    from db import engine, queries
     from importers import pipeline
 
-    path = Path(db) if db else default_path().with_name("demo.db")
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(str(path) + suffix)
-        if p.exists():
-            p.unlink()
+    path = Path(db) if db else engine.default_path().with_name("demo.db")
+    try:
+        engine.remove(path)  # refuses a file in use by another process, or one that is not incidex's
+    except engine.DatabaseError as exc:
+        raise fail(str(exc)) from None
     conn = open_db(str(path))
     report = pipeline.run(conn, [str(samples_dir())], pipeline.Options())
     data = queries.stats(conn)

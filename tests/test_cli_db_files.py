@@ -1,0 +1,53 @@
+"""What the command line does to database files it is pointed at: `demo` never deletes a file in use or a
+file that is not incidex's, and `--db` never turns a URL into a local folder."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db.engine import connect
+
+
+def test_demo_refuses_to_recreate_a_database_another_process_has_open(incidex, tmp_path):
+    db = tmp_path / "demo.db"
+    assert incidex("demo", "--no-browse", "--db", db, timeout=300).returncode == 0
+    browser = connect(db)  # another process's browser, as far as the demo can tell
+    before = browser.execute("SELECT count(*) FROM incident").fetchone()[0]
+    proc = incidex("demo", "--no-browse", "--db", db, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and str(db) in proc.stderr and "open" in proc.stderr, proc.stderr
+    assert Path(f"{db}-wal").exists() and Path(f"{db}-shm").exists()
+    assert browser.execute("SELECT count(*) FROM incident").fetchone()[0] == before
+    browser.execute("UPDATE incident SET review = 'reviewed' WHERE id = (SELECT min(id) FROM incident)")
+    assert browser.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    browser.close()
+    # once nobody has it open, the demo starts over on a fresh file
+    again = incidex("demo", "--no-browse", "--db", db, timeout=300)
+    assert again.returncode == 0, again.stderr
+    fresh = sqlite3.connect(db)
+    assert fresh.execute("SELECT count(*) FROM incident WHERE review = 'reviewed'").fetchone()[0] == 0
+    fresh.close()
+
+
+def test_demo_never_deletes_a_file_that_is_not_an_incidex_database(incidex, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes, not a database\n" * 20)
+    before = notes.read_bytes()
+    proc = incidex("demo", "--no-browse", "--db", notes, timeout=300)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert notes.read_bytes() == before
+
+
+@pytest.mark.parametrize("url", ["postgresql://analyst:hunter2@db.example/incidents", "sqlite:///x.db",
+                                 "https://example.org/x.db"])
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_database_url_is_refused_with_one_line_and_creates_nothing(incidex, tmp_path, url, how):
+    args, env = (["--db", url], None) if how == "flag" else ([], {"INCIDEX_DB": url})
+    for command in (["list", "incidents"], ["import", str(tmp_path / "none.txt")], ["db", "path"], ["stats"]):
+        proc = incidex(*command, *args, env=env, cwd=tmp_path)
+        assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
+        assert proc.stderr.count("\n") == 1 and "URL" in proc.stderr, proc.stderr
+        assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr  # no credentials echoed
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no `postgresql:` folder, no stray file
