@@ -162,6 +162,38 @@ def connect(db: str | os.PathLike | None = None, *, readonly: bool | None = Fals
     return conn
 
 
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def database_files(db: str | os.PathLike | None) -> set[tuple[int, int] | str]:
+    """The database file and its -wal, -shm and -journal, as (device, inode) of those that exist and as
+    resolved paths, so `is_database_file` can recognise them by any name (a link, a relative path).
+
+    Reading or writing any of them with plain file APIs from a process that has a connection open drops
+    that process's SQLite locks (see `_check_file`): an import must skip them, an export must not write
+    over them."""
+    path = resolve_path(db)
+    out: set[tuple[int, int] | str] = set()
+    for name in [str(path)] + [f"{path}{s}" for s in SIDECARS]:
+        out.add(os.path.realpath(name))
+        try:
+            st = os.stat(name)
+            out.add((st.st_dev, st.st_ino))
+        except OSError:
+            pass
+    return out
+
+
+def is_database_file(candidate: str | os.PathLike, files: set[tuple[int, int] | str]) -> bool:
+    if os.path.realpath(candidate) in files:
+        return True
+    try:
+        st = os.stat(candidate)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in files
+
+
 def remove(db: str | os.PathLike | None) -> None:
     """Delete an incidex database with its -wal and -shm files, refusing while any process has it open.
 
@@ -183,7 +215,7 @@ def remove(db: str | os.PathLike | None) -> None:
                                     "first, or give another file with --db")
         finally:
             conn.close()
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", *SIDECARS):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 

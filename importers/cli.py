@@ -347,6 +347,14 @@ def export_cmd(
         parse_columns(columns)
     except ExportError as exc:
         raise fail(str(exc)) from None
+    if output is not None:
+        from db.engine import DatabaseError, database_files, is_database_file
+
+        try:
+            if is_database_file(output, database_files(db)):
+                raise fail(f"{output} is the database (or its journal): choose another file for --output")
+        except DatabaseError as exc:
+            raise fail(str(exc)) from None
     conn = open_db(db, readonly=None)
     ids = _select_ids(conn, "incidents", query, None)
     try:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.drafts import Document
-from db.engine import for_import
+from db.engine import database_files, for_import, is_database_file
 from importers.clean import clean_text, safe_line
 from importers.readers import ReadError, read_bytes
 
@@ -108,6 +108,7 @@ class Report:
             "files": len(self.outcomes),
             "imported": self.count("imported"),
             "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
             "failed": len(self.failed),
             "sources_added": self.sources,
             "sources_unchanged": self.unchanged_sources,
@@ -430,6 +431,14 @@ def _init_worker() -> None:
 
 # --- the whole run -----------------------------------------------------------------------------------
 
+def _database_files(conn: sqlite3.Connection | None) -> set:
+    """The files of the database `conn` writes to (none for a dry run or an in-memory database)."""
+    if conn is None:
+        return set()
+    path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    return database_files(path) if path else set()
+
+
 def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
         progress: Callable[[Outcome], None] | None = None, total_hint: Callable[[int], None] | None = None,
         stdin: bytes | None = None) -> Report:
@@ -444,7 +453,12 @@ def run(conn: sqlite3.Connection | None, args: Iterable[str], opts: Options,
 
     report = Report()
     items: list[Input] = []
+    own = _database_files(conn)
     for x in expand(args, stdin, opts.max_size):
+        if isinstance(x, Input) and x.path is not None and own and is_database_file(x.path, own):
+            # `incidex import --db ./incidex.db .`: reading the database (or its -wal/-shm) as an article
+            # would open and close it here, which drops this process's SQLite locks on it.
+            x = Outcome(x.origin, "skipped", warnings=["the database this import writes to; not read as an article"])
         if isinstance(x, Outcome):
             report.outcomes.append(x)
             if progress:

@@ -51,3 +51,37 @@ def test_a_database_url_is_refused_with_one_line_and_creates_nothing(incidex, tm
         assert proc.stderr.count("\n") == 1 and "URL" in proc.stderr, proc.stderr
         assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr  # no credentials echoed
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no `postgresql:` folder, no stray file
+
+
+def test_importing_the_folder_that_holds_the_database_skips_the_database_and_keeps_its_wal(incidex, tmp_path,
+                                                                                           articles):
+    """`incidex import --db ./incidex.db .` would read the database, its -wal and -shm as articles: opening
+    and closing them drops this process's SQLite locks, so a browser's WAL could be deleted under it."""
+    db = articles / "incidex.db"
+    assert incidex("import", "--db", db, articles / "fibre-cuts.txt").returncode == 0
+    browser = connect(db)
+    browser.execute("SELECT count(*) FROM incident").fetchone()
+    proc = incidex("import", "--json", "--db", db, articles)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    report = json.loads(proc.stdout)
+    skipped = sorted(Path(o["origin"]).name for o in report["outcomes"] if o["status"] == "skipped")
+    assert skipped[0] == "incidex.db" and set(skipped) <= {"incidex.db", "incidex.db-wal", "incidex.db-shm"}
+    assert report["failed"] == 0
+    assert "incidex.db" not in {r[0] for r in browser.execute("SELECT title FROM source")}
+    assert Path(f"{db}-wal").exists() and Path(f"{db}-shm").exists()
+    browser.execute("UPDATE incident SET review = 'reviewed'")
+    assert browser.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    browser.close()
+
+
+def test_export_refuses_to_write_over_the_database(incidex, tmp_path, articles):
+    db = tmp_path / "x.db"
+    assert incidex("import", "--db", db, articles).returncode == 0
+    before = db.read_bytes()
+    for target in (db, Path(f"{db}-wal"), tmp_path / "." / "x.db"):
+        proc = incidex("export", "--db", db, "--output", target)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert db.read_bytes() == before
+    assert incidex("db", "check", "--db", db).returncode == 0
