@@ -66,6 +66,11 @@ def test_curating_in_the_browser_after_another_process_imported_keeps_the_file_w
         t.send("u")
         t.wait_for("undone")
         t.wait_until(lambda s: len(_reviewed(db)) == 1, "undo of the second mark", timeout=20)
+        # curation from the command line while the browser has the file open
+        tagged = run_incidex("tag", "incident", "1", "wave", "--db", db)
+        assert tagged.returncode == 0, tagged.stderr
+        t.send("v")  # and the browser writes again after it
+        t.wait_until(lambda s: len(_reviewed(db)) == 2, "a review mark after the command line's tag", timeout=20)
         assert not t.dead()
         t.send("C-q")
         t.wait_until(lambda s: t.dead(), "quitting")
@@ -75,5 +80,6 @@ def test_curating_in_the_browser_after_another_process_imported_keeps_the_file_w
     assert check.returncode == 0, check.stdout + check.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT entity_id FROM tag WHERE entity = 'incident' AND name = 'wave'").fetchall() == [(1,)]
     conn.close()
-    assert len(_reviewed(db)) == 1
+    assert len(_reviewed(db)) == 2
