@@ -286,22 +286,13 @@ def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
             w.writerows({k: csv_cell(v) for k, v in r.items()} for r in flat)  # no escape, no formula
         sys.stdout.write(buf.getvalue())
         return
-    from rich.table import Table
-    from rich.text import Text
+    from importers.render import list_table
 
     if not flat:
         typer.echo("nothing to list")
         return
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
-    wide = {"title": 3, "name": 2, "actors": 2, "aliases": 2, "origin": 1}
-    for col in flat[0]:
-        # one line per row, like `ls`: long cells are cut with an ellipsis, wide columns share the space
-        table.add_column(col, no_wrap=True, overflow="ellipsis", ratio=wide.get(col),
-                         min_width=8 if col in wide else None,
-                         justify="right" if col in ("id", "incidents", "sources") else "left")
-    for r in flat:
-        table.add_row(*(Text(safe(v)) for v in r.values()))
-    console().print(table)
+    out = console()
+    out.print(list_table(flat, out.width))  # ids and dates whole at any width (importers.render)
 
 
 @app.command("show")

@@ -165,3 +165,61 @@ def markdown(entity: str, r: dict) -> str:
                 lines.append(f"- **{key}:** {_md(r[key])}")
         lines += ["", *(_md(p) for p in (r.get("body") or "").split("\n"))]
     return "\n".join(lines) + "\n"
+
+
+# --- `incidex list` tables ----------------------------------------------------------------------------
+
+WHOLE = ("id", "date", "published", "incidents", "sources", "country")
+"""Columns never cut: ids, dates, counts and country codes are useless in part ("1…", "2024-…")."""
+SHARES = {"title": 3, "name": 3, "actors": 2, "aliases": 2, "type": 2, "origin": 1, "publisher": 1,
+          "countries": 1, "kind": 1}
+"""How the other columns share what is left when the rows do not fit the terminal."""
+
+
+def column_widths(headers: list[str], rows: list[list[str]], width: int) -> list[int]:
+    """Widths (without padding) for a table of one-line rows in `width` cells, a space between columns.
+
+    Every column gets what its longest cell needs when the whole table fits. Otherwise the WHOLE columns keep
+    their width and the others share the rest by SHARES, none getting more than it needs (the space one
+    does not need goes to the others)."""
+    from rich.cells import cell_len
+
+    natural = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    flex = [i for i, h in enumerate(headers) if h not in WHOLE]
+    left = width - (len(headers) - 1) * 2 - sum(n for i, n in enumerate(natural) if i not in flex)
+    if sum(natural[i] for i in flex) <= left:
+        return natural
+    out = list(natural)
+    todo = list(flex)
+    while todo:
+        total = sum(SHARES.get(headers[i], 1) for i in todo)
+        share = {i: max(left, 0) * SHARES.get(headers[i], 1) / total for i in todo}
+        fits = [i for i in todo if natural[i] <= share[i]]
+        if not fits:
+            for i in todo:
+                out[i] = max(1, int(share[i]))
+            break
+        for i in fits:
+            left -= natural[i]
+            todo.remove(i)
+    return out
+
+
+def list_table(flat: list[dict], width: int):
+    """The table of `incidex list`: one line per row, like `ls`. Long titles and names end in an ellipsis;
+    ids, dates and counts are never cut (on a terminal too narrow even for them they fold, still whole)."""
+    from rich.table import Table
+
+    headers = list(flat[0])
+    rows = [[safe_line(None if v is None else str(v)) for v in r.values()] for r in flat]
+    widths = column_widths(headers, rows, width)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+    for col, w in zip(headers, widths):
+        right = col in ("id", "incidents", "sources")
+        if col in WHOLE:
+            table.add_column(col, width=w, no_wrap=False, overflow="fold", justify="right" if right else "left")
+        else:
+            table.add_column(col, width=w, no_wrap=True, overflow="ellipsis", justify="right" if right else "left")
+    for r in rows:
+        table.add_row(*(Text(v) for v in r))
+    return table

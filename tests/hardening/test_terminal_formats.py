@@ -127,3 +127,37 @@ def test_rich_markup_is_printed_as_text_never_interpreted(hostile_db):
     shown = run_incidex("show", "source", sid, "--db", hostile_db).stdout
     assert "[bold red]markup[/]" in shown
     assert "[link=https://evil.example]click[/link]" in shown
+
+
+# --- narrow terminals --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory) -> Path:
+    from importers.cli import samples_dir
+
+    db = tmp_path_factory.mktemp("narrow") / "samples.db"
+    proc = run_incidex("import", "--db", db, samples_dir())
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+@pytest.mark.parametrize("view,table,date", [("incidents", "incident", "date_start"), ("sources", "source", "published"),
+                                             ("actors", "actor", None)])
+def test_a_narrow_table_never_cuts_an_id_or_a_date(samples_db, columns, view, table, date):
+    """`incidex list` at 80 columns: long titles and types are cut with an ellipsis, ids and dates never."""
+    proc = run_incidex("list", view, "--limit", "0", "--db", samples_db, env={"COLUMNS": str(columns)})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines and all(len(line) <= columns for line in lines), proc.stdout
+    rows = [line.split() for line in lines[1:]]
+    conn = sqlite3.connect(samples_db)
+    live = " WHERE merged_into IS NULL" if table in ("incident", "actor") else ""
+    want_ids = sorted(r[0] for r in conn.execute(f"SELECT id FROM {table}{live}"))
+    dates = {r[0] for r in conn.execute(f"SELECT {date} FROM {table} WHERE {date} IS NOT NULL")} if date else set()
+    conn.close()
+    assert len(want_ids) >= 10  # two-digit ids
+    assert sorted(int(r[0]) for r in rows) == want_ids, proc.stdout  # every id, whole (int() refuses "1…")
+    if dates:
+        shown = {r[1] for r in rows if r[1][:4].isdigit()}
+        assert shown and shown <= dates, proc.stdout  # every date shown is a whole stored date
