@@ -214,7 +214,7 @@ def list_table(flat: list[dict], width: int):
     rows = [[safe_line(None if v is None else str(v)) for v in r.values()] for r in flat]
     widths = column_widths(headers, rows, width)
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
-    for col, w in zip(headers, widths):
+    for col, w in zip(headers, widths, strict=True):
         right = col in ("id", "incidents", "sources")
         if col in WHOLE:
             table.add_column(col, width=w, no_wrap=False, overflow="fold", justify="right" if right else "left")
