@@ -102,11 +102,22 @@ def safe(value) -> str:
     return safe_line(str(value))
 
 
+MAX_SIZE_CEILING = 1024 ** 4  # --max-size above 1 TiB is a typo: every input is read into memory whole
+
+
 def parse_size(text: str) -> int:
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", text.lower())
+    """A size in bytes: a number with an optional unit. k/kB, MB, GB, TB are 1000-based (like the sizes
+    incidex prints); KiB, MiB, GiB, TiB are 1024-based. Raises ValueError with a one-line reason."""
+    from fractions import Fraction
+
+    m = re.fullmatch(r"\s*(\d{1,30}(?:\.\d{1,30})?)\s*(?:([kmgt])(i?))?b?\s*", text.lower())
     if not m:
-        raise typer.BadParameter(f"not a size: {text!r} (use e.g. 20MB, 500k, 1048576)")
-    return int(float(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}[m.group(2)])
+        raise ValueError(f"not a size: {text!r} (use e.g. 20MB, 500kB, 16MiB, 1048576)")
+    unit = 1 if not m.group(2) else (1024 if m.group(3) else 1000) ** ("kmgt".index(m.group(2)) + 1)
+    size = int(Fraction(m.group(1)) * unit)
+    if size > MAX_SIZE_CEILING:
+        raise ValueError(f"{text.strip()!r} is over the largest size accepted, 1 TiB")
+    return size
 
 
 def print_json(data) -> None:
@@ -136,7 +147,9 @@ def import_cmd(
     published: Annotated[Optional[str], typer.Option(help="Publication date for inputs that give none (YYYY[-MM[-DD]]).")] = None,
     publisher: Annotated[Optional[str], typer.Option(help="Publisher for inputs that name none.")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store the sources only; do not extract incidents.")] = False,
-    max_size: Annotated[str, typer.Option("--max-size", help="Skip files larger than this (e.g. 20MB, 500k).")] = "20MB",
+    max_size: Annotated[str, typer.Option("--max-size", help="Skip files larger than this: kB, MB, GB are 1000-based "
+                                          "(20MB = 20,000,000 bytes), KiB, MiB, GiB 1024-based (20MiB = "
+                                          "20,971,520 bytes).")] = "20MB",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and extract, report, but write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes for reading and extraction (default: cores, max 2).")] = None,
@@ -176,7 +189,11 @@ def import_cmd(
         fmt = FormatSpec(fmt, spec)
     if published and not partial_date(published):
         raise fail(f"--published: not a date: {published!r}")
-    opts = pipeline.Options(fmt=fmt, extract=not no_extract, max_size=parse_size(max_size),
+    try:
+        size = parse_size(max_size)
+    except ValueError as exc:
+        raise fail(f"--max-size: {exc}") from None
+    opts = pipeline.Options(fmt=fmt, extract=not no_extract, max_size=size,
                             published=partial_date(published) if published else None, publisher=publisher,
                             dry_run=dry_run, workers=workers)
     conn = None if dry_run else open_db(db)

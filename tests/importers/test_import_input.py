@@ -1,5 +1,5 @@
 """Hostile import inputs (issue 26, section 3): stdin without end, links out of the folder, special files,
-file names that are not UTF-8, a Markdown headline in brackets.
+file names that are not UTF-8, a Markdown headline in brackets, absurd sizes.
 Each gets one line naming it, the rest of the batch is imported, the exit code says so."""
 from __future__ import annotations
 
@@ -198,3 +198,33 @@ def test_a_text_file_holding_valid_json_is_still_read_as_json(tmp_path):
     assert proc.returncode == 1
     assert set(_failed(report)) == {"broken.json"}  # a .json file is JSON: refused
     assert [t for _, t, _ in _rows(tmp_path / "x.db")] == ["Rail operator hit"]
+
+
+# --- 5. --max-size values -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["99999999999999999999GB", "99999999999999999999TB", "1e400", "-5MB", "lots"])
+def test_an_impossible_max_size_is_refused_up_front_in_one_line(tmp_path, value):
+    (tmp_path / "good.txt").write_text(GOOD)
+    proc = run_incidex("import", "--no-extract", "--max-size", value, "--db", tmp_path / "x.db", tmp_path / "good.txt")
+    assert proc.returncode == 2
+    lines = _errors(proc.stderr)
+    assert len(lines) == 1 and lines[0].startswith("incidex: ") and "--max-size" in lines[0], lines
+    assert not (tmp_path / "x.db").exists() or _rows(tmp_path / "x.db", "SELECT name FROM sqlite_master") == []
+
+
+def test_binary_size_suffixes_are_1024_based(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(GOOD + "x" * (1010 - len(GOOD.encode())))
+    assert f.stat().st_size == 1010
+    proc, report = _json_import(tmp_path / "x.db", f, extra=("--max-size", "1kB"))
+    assert proc.returncode == 1 and "over the 1,000 bytes limit" in _failed(report)["a.txt"]
+    proc, report = _json_import(tmp_path / "y.db", f, extra=("--max-size", "1KiB"))
+    assert proc.returncode == 0, report
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:  # sparse: between 20 MB and 20 MiB
+        fh.write(b"Big\n\n")
+        fh.truncate(20_500_000)
+    proc, report = _json_import(tmp_path / "z.db", big, extra=("--max-size", "20MB"))
+    assert "over the 20.0 MB limit" in _failed(report)["big.txt"]
+    help_text = run_incidex("import", "--help").stdout
+    assert "MiB" in help_text and "1024" in help_text
