@@ -150,6 +150,9 @@ def import_cmd(
     max_size: Annotated[str, typer.Option("--max-size", help="Skip files larger than this: kB, MB, GB are 1000-based "
                                           "(20MB = 20,000,000 bytes), KiB, MiB, GiB 1024-based (20MiB = "
                                           "20,971,520 bytes).")] = "20MB",
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SECONDS",
+                                              help="Give up on a file that takes longer than this to read and "
+                                                   "extract (0: no limit).")] = 120.0,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and extract, report, but write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes for reading and extraction (default: cores, max 2).")] = None,
@@ -193,9 +196,11 @@ def import_cmd(
         size = parse_size(max_size)
     except ValueError as exc:
         raise fail(f"--max-size: {exc}") from None
+    if not 0 <= time_limit < 10 ** 7:  # (also NaN)
+        raise fail(f"--time-limit: not a number of seconds: {time_limit:g} (use e.g. 120, or 0 for no limit)")
     opts = pipeline.Options(fmt=fmt, extract=not no_extract, max_size=size,
                             published=partial_date(published) if published else None, publisher=publisher,
-                            dry_run=dry_run, workers=workers)
+                            dry_run=dry_run, workers=workers, time_limit=time_limit or None)
     conn = None if dry_run else open_db(db)
     err = console(stderr=True)
     show_progress = err.is_terminal and not as_json

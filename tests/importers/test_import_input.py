@@ -1,5 +1,5 @@
 """Hostile import inputs (issue 26, section 3): stdin without end, links out of the folder, special files,
-file names that are not UTF-8, a Markdown headline in brackets, absurd sizes.
+file names that are not UTF-8, a Markdown headline in brackets, absurd sizes, and a file that takes forever.
 Each gets one line naming it, the rest of the batch is imported, the exit code says so."""
 from __future__ import annotations
 
@@ -228,3 +228,98 @@ def test_binary_size_suffixes_are_1024_based(tmp_path):
     assert "over the 20.0 MB limit" in _failed(report)["big.txt"]
     help_text = run_incidex("import", "--help").stdout
     assert "MiB" in help_text and "1024" in help_text
+
+
+# --- 6. a per-file time limit ------------------------------------------------------------------------------
+
+def _slow_text_reader(monkeypatch, marker: str = "SLOW", seconds: float = 30.0):
+    """The text reader spends `seconds` of pure Python on any file whose text holds `marker`."""
+    from importers import readers
+
+    original = readers.READERS["text"]
+
+    def slow(data: bytes, origin: str):
+        if marker.encode() in data:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                pass
+        return original(data, origin)
+
+    monkeypatch.setitem(readers.READERS, "text", slow)
+
+
+def test_a_slow_file_fails_alone_within_the_time_limit(cli, tmp_path, monkeypatch, db_path):
+    _slow_text_reader(monkeypatch)
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD)
+    (d / "b-slow.txt").write_text("SLOW title\n\nThis one never ends, whatever the importer hopes for it.\n")
+    (d / "c.txt").write_text(OTHER)
+    t0 = time.monotonic()
+    result = cli("import", "--json", "--no-extract", "--time-limit", "0.5", "--db", db_path, d)
+    elapsed = time.monotonic() - t0
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert elapsed < 15, elapsed
+    failed = _failed(report)
+    assert list(failed) == ["b-slow.txt"] and "--time-limit" in failed["b-slow.txt"], failed
+    assert sorted(t for _, t, _ in _rows(db_path)) == ["A good article", "Port hit by ransomware"]
+
+
+def test_the_time_limit_holds_in_worker_processes(cli, tmp_path, monkeypatch, db_path):
+    """A batch big enough for the process pool: the slow file fails alone there too, nothing else is lost."""
+    _slow_text_reader(monkeypatch)
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(60):
+        (d / f"r{i:02d}.txt").write_text(f"Report {i} on an outage\n\nAttackers knocked district portal {i} offline "
+                                         f"for {i + 1} hours on Monday, the council said.\n")
+    (d / "r30-slow.txt").write_text("SLOW title\n\nThis one never ends.\n")
+    t0 = time.monotonic()
+    result = cli("import", "--json", "--no-extract", "--workers", "2", "--time-limit", "0.5", "--db", db_path, d)
+    assert time.monotonic() - t0 < 30
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert list(_failed(report)) == ["r30-slow.txt"]
+    assert _rows(db_path, "SELECT count(*) FROM source") == [(60,)]
+
+
+def test_the_time_limit_holds_for_imports_on_other_threads(tmp_path, monkeypatch):
+    """The browser imports on threads of its own (two at once, even), where no signal can be delivered."""
+    from db.engine import connect
+    from importers import pipeline
+
+    _slow_text_reader(monkeypatch, seconds=20.0)
+    reports = {}
+
+    def work(n: int):
+        d = tmp_path / f"in{n}"
+        d.mkdir()
+        (d / "a.txt").write_text(GOOD.replace("small town", f"town number {n}"))
+        (d / "b-slow.txt").write_text(f"SLOW title {n}\n\nThis one never ends.\n")
+        (d / "c.txt").write_text(OTHER.replace("Rotterdam", f"harbour {n}"))
+        conn = connect(tmp_path / f"{n}.db")
+        try:
+            reports[n] = pipeline.run(conn, [str(d)], pipeline.Options(extract=False, workers=1, time_limit=0.5 + n))
+        finally:
+            conn.close()
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=work, args=(n,)) for n in (0, 1)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert time.monotonic() - t0 < 15
+    for n in (0, 1):
+        outcomes = [(os.path.basename(o.origin), o.status) for o in reports[n].outcomes]
+        assert outcomes == [("a.txt", "imported"), ("b-slow.txt", "failed"), ("c.txt", "imported")], outcomes
+        assert f"{0.5 + n:g} s" in reports[n].outcomes[1].reason
+        assert sorted(t for _, t, _ in _rows(tmp_path / f"{n}.db")) == ["A good article", "Port hit by ransomware"]
+
+
+def test_a_bad_time_limit_is_refused_in_one_line(tmp_path):
+    proc = run_incidex("import", "--time-limit", "-1", "--db", tmp_path / "x.db", tmp_path)
+    assert proc.returncode == 2
+    lines = _errors(proc.stderr)
+    assert len(lines) == 1 and "--time-limit" in lines[0], lines
