@@ -20,6 +20,17 @@ Syntax (whitespace separates terms; all terms must match, i.e. AND):
 
 Smart case, as in fzf: a term containing an upper-case letter is case-sensitive; otherwise not.
 Qualifier values are always case-insensitive.
+
+Errors: a query the engine cannot answer as written is refused: ``errors`` says why in one line per
+problem, ``groups`` is empty and the query matches **nothing** (never everything, which is what
+dropping the term would do: ``export --query 'date:2024-13-45'`` would write every incident). That is
+a ``date:``/``year:`` value that is not a date range, a ``role:``/``review:`` value that is none of
+the known ones, and a query too long: more than MAX_QUERY_CHARS characters, more than MAX_TERMS terms
+(alternatives included), more than MAX_QUERY_WORDS words in all, or a term of more than MAX_TERM_WORDS
+words. The caps bound the cost of a
+query linearly (a pasted page, `a|a|a...`: one term of thousands of words, took minutes before).
+What is merely incomplete while typing (``actor:`` without a value, a lone ``|`` or ``'``) is still
+only dropped, with a note in ``ignored``.
 """
 from __future__ import annotations
 
@@ -45,8 +56,19 @@ FIELDS = {
 }
 FIELD_ALIASES = {"yr": "year", "tags": "tag", "types": "type", "actors": "actor", "places": "place"}
 MAX_TERMS = 64
+"""Terms (alternatives of an OR included) a query may have; more: refused as too long."""
+MAX_QUERY_CHARS = 1000
+"""Characters a query may have; more: refused as too long, before any other work."""
+MAX_TERM_WORDS = 16
+"""Words (alphanumeric runs) one term or qualifier value may have; more: refused as too long."""
+MAX_QUERY_WORDS = 64
+"""Words all the terms of a query may have together; more: refused as too long. The engine's work grows
+with the words (an FTS phrase each, a typo-correction pass each for a word that matches nothing)."""
+ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
+REVIEWS = ("auto", "reviewed")
 _FIELD_RE = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 _HAS_WORD = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,9 @@ class ParsedQuery:
     """AND of ORs: every group must match; a group matches when any of its terms does."""
     ignored: list[str] = field(default_factory=list)
     """Human-readable notes about parts of the query that were dropped."""
+    errors: list[str] = field(default_factory=list)
+    """Why the query cannot be answered (one line each); when not empty, `groups` is empty and the query
+    matches nothing."""
 
     @property
     def terms(self) -> list[Term]:
@@ -93,10 +118,13 @@ class ParsedQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not self.groups
+        """No condition at all: the query matches everything (a refused query is not empty)."""
+        return not self.groups and not self.errors
 
     @property
     def understood(self) -> str:
+        if self.errors:
+            return "nothing"
         if not self.groups:
             return "everything"
         parts = []
@@ -179,30 +207,41 @@ def parse_date_range(value: str, *, year_only: bool = False) -> tuple[int, int] 
     return lo, hi
 
 
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def parse(query: str) -> ParsedQuery:
     """Parse a query; never raises. See the module docstring for the syntax."""
     if not isinstance(query, str):
         query = "" if query is None else str(query)
     result = ParsedQuery(query)
+    if len(query) > MAX_QUERY_CHARS:  # first, so that a pasted megabyte costs nothing more
+        result.errors.append(f"query too long: {len(query):,} characters, at most {MAX_QUERY_CHARS:,} (matches nothing)")
+        return result
     ignored = result.ignored
+    errors = result.errors
     groups: list[list[Term]] = []
     current: list[Term] = []
     pending_or = False
-    count = 0
+    count = words = 0
     for raw in _split(query.replace("\x00", " ")):
         if raw == "|":
             if not current and not groups:
                 ignored.append("'|' at the start ignored")
             pending_or = True
             continue
-        term = _parse_term(raw, ignored)
+        term = _parse_term(raw, ignored, errors)
         if term is None:
             continue
         count += 1
         if count > MAX_TERMS:
-            if count == MAX_TERMS + 1:
-                ignored.append(f"terms after the first {MAX_TERMS} ignored")
-            continue
+            errors.append(f"query too long: more than {MAX_TERMS} terms (matches nothing)")
+            break
+        words += _words(term.text)
+        if words > MAX_QUERY_WORDS:
+            errors.append(f"query too long: more than {MAX_QUERY_WORDS} words (matches nothing)")
+            break
         if pending_or and current:
             current.append(term)
         else:
@@ -214,11 +253,14 @@ def parse(query: str) -> ParsedQuery:
         groups.append(current)
     if pending_or and groups:
         ignored.append("'|' at the end ignored")
+    if errors:
+        del errors[1:]  # one line: the first problem
+        groups = []
     result.groups = groups
     return result
 
 
-def _parse_term(raw: str, ignored: list[str]) -> Term | None:
+def _parse_term(raw: str, ignored: list[str], errors: list[str]) -> Term | None:
     text = raw
     negated = False
     if text.startswith("!"):
@@ -232,13 +274,23 @@ def _parse_term(raw: str, ignored: list[str]) -> Term | None:
             if not value:
                 ignored.append(f"'{raw}' ignored: {name}: needs a value")
                 return None
+            if _too_many_words(value):
+                errors.append(f"'{_clip(raw)}': query too long: more than {MAX_TERM_WORDS} words in one term"
+                              " (matches nothing)")
+                return None
             if name in ("date", "year"):
                 rng = parse_date_range(value, year_only=name == "year")
                 if rng is None:
                     example = "year:2024 or year:2020..2022" if name == "year" else "date:2024-03..2024-05"
-                    ignored.append(f"'{raw}' ignored: not a date range (try {example})")
+                    errors.append(f"'{_clip(raw)}': not a date range, try {example} (matches nothing)")
                     return None
                 return Term(raw, value, "qualifier", name, negated, False, rng)
+            if name in ("role", "review"):
+                known = ROLES if name == "role" else REVIEWS
+                key = "".join(_WORD.findall(value.lower()))
+                if not key or not any(k.startswith(key) for k in known):
+                    errors.append(f"'{_clip(raw)}': {name} is one of {', '.join(known)} (matches nothing)")
+                    return None
             if not _HAS_WORD.search(value):
                 ignored.append(f"'{raw}' ignored: nothing to search for in the value")
                 return None
@@ -255,4 +307,21 @@ def _parse_term(raw: str, ignored: list[str]) -> Term | None:
     if not _HAS_WORD.search(text):
         ignored.append(f"'{raw}' ignored: nothing to search for")
         return None
+    if _too_many_words(text):
+        errors.append(f"'{_clip(raw)}': query too long: more than {MAX_TERM_WORDS} words in one term (matches nothing)")
+        return None
     return Term(raw, text, kind, None, negated, text != text.lower())
+
+
+def _words(text: str, stop: int = MAX_TERM_WORDS + 1) -> int:
+    """Alphanumeric runs in text, counted up to `stop`."""
+    n = 0
+    for _ in _WORD.finditer(text):
+        n += 1
+        if n >= stop:
+            break
+    return n
+
+
+def _too_many_words(text: str) -> bool:
+    return _words(text) > MAX_TERM_WORDS

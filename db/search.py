@@ -35,7 +35,10 @@ Public API (the browser, ``incidex list/export --query`` and the store use these
 ``matching_ids(conn, view, query, *, forgiving=False) -> Iterator[int]``
     The exhaustive filter for scripting: every matching id, newest first (a stable order: date key,
     then id, both descending), no window, no widening of words (``forgiving=True`` widens as `search`
-    does); qualifier values are still resolved. Lazy, reads 20k ids at a time.
+    does); qualifier values are still resolved. Lazy, reads 20k ids at a time. A query that cannot be
+    answered as written (``parse(query).errors``: a ``date:``/``year:``/``role:``/``review:`` value it
+    cannot understand, a query too long) raises `QueryError` (a ``ValueError``) on the first ``next()``;
+    `search` and `count` answer it with no rows, the reason first in ``notes``, never with every row.
 
 ``count(conn, view, query) -> int``
     The exact number of rows `search` would page through (50-500 ms at 1M rows for common words).
@@ -134,12 +137,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from db.fuzzy import compact, fold, is_subsequence, needle_regex, score_term, tokens
+from db import query_parser as _qp
 from db.query_parser import ParsedQuery, Term, parse
 
 __all__ = [
     "parse", "search", "matching_ids", "count", "ensure_schema", "reindex", "rebuild", "needs_rebuild", "Searcher",
     "mark_pending", "flush_pending", "ensure_pending",
-    "SearchResult", "Hit", "Cursor", "SearchCancelled", "SearchIndexMissing", "ParsedQuery", "Term", "VIEWS", "WINDOW",
+    "SearchResult", "Hit", "Cursor", "SearchCancelled", "SearchIndexMissing", "QueryError", "ParsedQuery", "Term",
+    "VIEWS", "WINDOW",
 ]
 
 WINDOW = 1000
@@ -156,14 +161,18 @@ PRELOAD_STEP = 256 * 1024
 """Bytes `Searcher.preload` reads per step (~64 pages: a few ms from a cold disk)."""
 MAX_EXPANSION = 300
 """Vocabulary words an exact/suffix term may expand to before it is verified in Python instead."""
+PHRASE_EXPANSION_WORDS = 4
+"""A phrase of more words than this is one FTS5 prefix phrase, not an OR of up to MAX_EXPANSION phrases
+(one per vocabulary word its last word starts): FTS5 reads each phrase's doclists, so `a-a-a-...-a`
+(16 words) cost 109 ms expanded and 11 ms as one prefix phrase at 20k rows."""
 MAX_RESOLVED = 1000
 """Sources a source: qualifier may resolve to (the newest ones)."""
 LAYOUT = "4"
 """Version of the index layout; `needs_rebuild` compares it with the one recorded by `rebuild`."""
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
-ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
-REVIEWS = ("auto", "reviewed")
+ROLES = _qp.ROLES
+REVIEWS = _qp.REVIEWS
 KEY_MARK = "zqk"
 """Every key token is written behind this mark. FTS5 adds each token's first 2 and 3 letters to its
 prefix indexes; behind one mark, a row's ~20 key tokens add 2 prefix terms instead of ~40 ('a1',
@@ -177,6 +186,12 @@ _NAME_RE = re.compile(r"^[a-z_]+$")
 
 class SearchCancelled(Exception):
     """The search was superseded (its cancel token fired, or the connection was interrupted)."""
+
+
+class QueryError(ValueError):
+    """The query cannot be answered as written (`ParsedQuery.errors`: an invalid qualifier value, a query too
+    long). Raised by `matching_ids` only; `search` and `count` answer such a query with no rows (the reason
+    in ``notes``)."""
 
 
 class SearchIndexMissing(Exception):
@@ -900,7 +915,7 @@ class Searcher:
         prefix indexes (2 and 3 letters) and an OR of whole words are read lazily, newest first and
         stop at the LIMIT. So 2-3 letters use the prefix index, others an OR of the vocabulary words."""
         last = toks[-1]
-        if len(last) in (2, 3):
+        if len(last) in (2, 3) or len(toks) > PHRASE_EXPANSION_WORDS:
             return f"{cols} : {_phrase(toks)}"
         words = self._prefix_words(view.name, last, MAX_EXPANSION + 1)
         if len(words) > MAX_EXPANSION:
@@ -1222,8 +1237,14 @@ class Searcher:
         # Typo correction, word by word (only the words that have no hits).
         fixed = []
         ok = True
+        known: dict[str, bool] = {}  # once per distinct word: `a-a-a-...` is one look-up, not sixteen
         for tok in toks:
-            if self._has(view, f"{text_cols} : {_phrase([tok])}"):
+            if tok not in known:
+                # a 1-letter prefix through the initials keys: FTS5 has no 1-letter prefix index ('a'* merges
+                # the doclists of every word in a: 70 ms at 100k rows)
+                known[tok] = self._has(view, _keys_expr(["i" + tok]) if len(tok) == 1
+                                       else f"{text_cols} : {_phrase([tok])}")
+            if known[tok]:
                 fixed.append([tok])
                 continue
             cand = self._correct(view, tok)
@@ -1410,6 +1431,8 @@ class Searcher:
     def _plan(self, view: View, parsed: ParsedQuery, forgiving: bool):
         corrections: dict[str, str] = {}
         notes: list[str] = list(parsed.ignored)
+        if parsed.errors:  # refused: matches nothing, and says why first
+            return _Plan(view, _Row(view), None, 0, -1, [], [], [], True, {}, [*parsed.errors, *notes])
         R, groups = self._compile(view, parsed, forgiving, corrections, notes)
         pos_fts: list[str] = []
         neg_fts: list[str] = []
@@ -1732,7 +1755,10 @@ class Searcher:
     def matching_ids(self, view: str, query: str, *, forgiving: bool = False, cancel=None) -> Iterator[int]:
         """Every matching id, newest first (actors: highest id first). Lazy; see module docstring."""
         v = _view(view)
-        plan = self._run(lambda: self._plan(v, parse(query), forgiving), cancel)
+        parsed = parse(query)
+        if parsed.errors:
+            raise QueryError("; ".join(parsed.errors))
+        plan = self._run(lambda: self._plan(v, parsed, forgiving), cancel)
         if plan.empty:
             return
         below = None

@@ -256,10 +256,13 @@ def _select_ids(conn, view: str, query: str | None, limit: int | None) -> list[i
     from db import search
 
     ids = []
-    for i in search.matching_ids(conn, view, query, forgiving=True):
-        ids.append(i)
-        if limit is not None and len(ids) >= limit:
-            break
+    try:
+        for i in search.matching_ids(conn, view, query, forgiving=True):
+            ids.append(i)
+            if limit is not None and len(ids) >= limit:
+                break
+    except search.QueryError as exc:  # not understood or too long: one line, exit 2, nothing written
+        raise fail(f"--query: {exc}") from None
     return ids
 
 

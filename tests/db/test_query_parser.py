@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.query_parser import parse, parse_date_range
+from db.query_parser import MAX_QUERY_CHARS, MAX_TERM_WORDS, MAX_TERMS, parse, parse_date_range
 
 
 def kinds(q):
@@ -56,9 +56,9 @@ def test_dates():
 
 
 def test_what_is_ignored_is_said():
-    p = parse("ddos ( * actor: year:20x ' ^ !")
+    p = parse("ddos ( * actor: ' ^ !")
     assert [t.text for t in p.terms] == ["ddos"]
-    assert len(p.ignored) == 7
+    assert len(p.ignored) == 6
     assert all(isinstance(x, str) and x for x in p.ignored)
 
 
@@ -76,8 +76,43 @@ def test_understood_is_readable():
 
 
 def test_term_count_is_bounded():
+    """More terms than MAX_TERMS: the query is refused (matches nothing) and says it is too long, rather than
+    silently dropping AND terms (which would widen what `export --query` writes)."""
+    p = parse(" ".join(f"w{i}" for i in range(MAX_TERMS)))
+    assert len(p.groups) == MAX_TERMS and not p.errors
     p = parse(" ".join(f"w{i}" for i in range(200)))
-    assert len(p.groups) == 64 and p.ignored
+    assert p.groups == [] and not p.is_empty and len(p.errors) == 1 and "too long" in p.errors[0]
+    p = parse(" | ".join(f"w{i}" for i in range(200)))  # alternatives count too
+    assert p.groups == [] and "too long" in p.errors[0]
+
+
+def test_a_query_longer_than_the_cap_is_refused_with_one_message():
+    """Issue 26: 100k pasted characters ran for minutes; `a|a|...` (6,000 characters) took 34 s."""
+    for q in ("a|" * 3000, "x" * (MAX_QUERY_CHARS + 1), "word " * 100_000):
+        p = parse(q)
+        assert p.groups == [] and not p.is_empty and p.understood == "nothing"
+        assert len(p.errors) == 1 and "too long" in p.errors[0] and f"{MAX_QUERY_CHARS:,}" in p.errors[0]
+    assert not parse("x" * MAX_QUERY_CHARS).errors
+
+
+def test_words_per_term_are_bounded():
+    """One term made of hundreds of words (`a|a|a...` is one term of 1-letter words) made every FTS phrase and
+    every typo-correction pass hundreds of words long: quadratic. A term has at most MAX_TERM_WORDS words."""
+    ok = "-".join(["ab"] * MAX_TERM_WORDS)
+    assert not parse(ok).errors and parse(ok).terms[0].text == ok
+    for q in ("a|" * 400, "'" + "-".join(["ab"] * (MAX_TERM_WORDS + 1)), 'title:"' + "a " * 300 + '"'):
+        p = parse(q)
+        assert p.groups == [] and len(p.errors) == 1 and "too long" in p.errors[0], q[:20]
+
+
+def test_a_qualifier_that_cannot_be_understood_is_an_error_not_ignored():
+    """Issue 26: `date:2024-13-45` was dropped, so `export --query` wrote every incident."""
+    for q in ("date:2024-13-45", "year:abcd", "date:2024..2020", "!date:2024-13-45", "ddos | year:20x",
+              "role:nobody", "review:maybe", "ddos year:abcd"):
+        p = parse(q)
+        assert p.groups == [] and not p.is_empty and p.understood == "nothing", q
+        assert len(p.errors) == 1 and q.split()[-1].lstrip("!") in p.errors[0], q
+    assert not parse("role:claim review:rev date:2024-02-29 year:2020..2022").errors
 
 
 @given(st.text())

@@ -249,8 +249,31 @@ def test_unknown_or_inapplicable_qualifiers_are_reported_not_fatal(conn):
     assert any("kind" in n for n in r.notes)
     r = search.search(conn, "incidents", "actor:zzzzzz")
     assert ids(r) == set() and any("zzzzzz" in n for n in r.notes)
-    r = search.search(conn, "incidents", "year:abc lyon")
-    assert ids(r) == {1} and any("year:abc" in n for n in r.parsed.ignored)
+
+
+@pytest.mark.parametrize(("query", "culprit"), [
+    ("date:2024-13-45", "date:2024-13-45"), ("year:abcd", "year:abcd"), ("year:abc lyon", "year:abc"),
+    ("!date:2024-13-45", "date:2024-13-45"), ("lyon | date:2024-99", "date:2024-99"), ("role:nobody", "role:nobody"),
+    ("review:maybe", "review:maybe")])
+@pytest.mark.parametrize("view", ["incidents", "sources", "actors"])
+def test_a_qualifier_that_cannot_be_understood_matches_nothing_and_says_why(conn, query, culprit, view):
+    """Issue 26: `export --query 'date:2024-13-45'` exported every incident (a valid date gave 0)."""
+    r = search.search(conn, view, query)
+    assert r.rows == [] and r.total == 0 and r.total_is_exact
+    assert culprit in r.notes[0]
+    assert search.count(conn, view, query) == 0
+    with pytest.raises(search.QueryError) as exc:
+        list(search.matching_ids(conn, view, query))
+    assert culprit in str(exc.value)
+
+
+def test_a_query_too_long_matches_nothing_and_says_so(conn):
+    """Issue 26: a 6,000-character `a|a|...` query took 34.5 s; 100k pasted characters ran for minutes."""
+    for q in ("a|" * 3000, "lyon " * 50_000):
+        r = search.search(conn, "incidents", q)
+        assert r.rows == [] and r.total == 0 and any("too long" in n for n in r.notes)
+        with pytest.raises(search.QueryError, match="too long"):
+            list(search.matching_ids(conn, "incidents", q))
 
 
 def test_highlight_positions_point_into_the_title(conn):
@@ -516,6 +539,11 @@ HOSTILE = ['"', '""', "'", "*", "NEAR(a b)", "a NEAR b", "-", "- ddos", "(", ")"
 def test_hostile_queries_never_raise(conn, query, view):
     r = search.search(conn, view, query)
     assert isinstance(r.parsed.understood, str)
+    if r.parsed.errors:  # refused (too long, a date that is not one): says so, matches nothing
+        assert r.rows == [] and search.count(conn, view, query) == 0
+        with pytest.raises(search.QueryError):
+            list(search.matching_ids(conn, view, query))
+        return
     list(search.matching_ids(conn, view, query))
     search.count(conn, view, query)
 
