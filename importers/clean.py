@@ -14,15 +14,59 @@ from dataclasses import dataclass, field
 from importers.sanitize import safe_line, strip_unsafe  # noqa: F401 - re-exported: callers import them from here
 
 
+# A character ftfy may change: anything outside printable ASCII, '&' (HTML entities), '\r' and other controls.
+# A line without one is left as it is by every fix ftfy applies (encodings, entities, line breaks, controls,
+# ligatures, widths, NFC).
+_FTFY_NEEDED = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")
+MAX_REPAIR_LINES = 10_000
+"""Lines ftfy is given one by one (as `ftfy.fix_text` does); beyond that, the rest goes in blocks of
+REPAIR_BLOCK characters. ftfy costs ~50 us per line, whatever its length: 15 MB of blank lines took 81 s."""
+REPAIR_BLOCK = 1 << 16
+
+
 def repair(text: str) -> str:
-    """Fix mojibake (UTF-8 read as cp1252 and friends) and normalise to NFC."""
+    """Fix mojibake (UTF-8 read as cp1252 and friends) and normalise to NFC.
+
+    `ftfy.fix_text`, line by line, but lines it cannot change (plain ASCII) are not handed to it, and a text
+    of more than MAX_REPAIR_LINES such lines goes in blocks: linear, with a small constant (issue 26)."""
     try:
         import ftfy
 
-        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
+        return _repair(text, ftfy)
     except Exception:  # noqa: BLE001 - cleaning must never fail an import; keep the text as is
-        text = unicodedata.normalize("NFC", text)
-    return text
+        return unicodedata.normalize("NFC", text)
+
+
+def _repair(text: str, ftfy) -> str:
+    if not _FTFY_NEEDED.search(text):
+        return text
+    config = ftfy.TextFixerConfig(normalization="NFC", uncurl_quotes=False, fix_line_breaks=True, explain=False)
+    limit = config.max_decode_length
+    out: list[str] = []
+    pos, n, lines, seen_lt = 0, len(text), 0, False
+    while pos < n:
+        m = _FTFY_NEEDED.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            break
+        nl = text.rfind("\n", pos, m.start())
+        if nl >= 0:  # whole plain lines before the one that needs fixing: as they are
+            out.append(text[pos:nl + 1])
+            seen_lt = seen_lt or "<" in out[-1]
+            pos = nl + 1
+        if lines < MAX_REPAIR_LINES:
+            end = text.find("\n", m.start()) + 1 or n
+        else:
+            end = text.find("\n", min(n, pos + REPAIR_BLOCK)) + 1 or n
+        end = min(end, pos + limit)
+        segment = text[pos:end]
+        # as fix_text does: once a segment has shown a '<', HTML entities are no longer unescaped
+        seen_lt = seen_lt or "<" in segment
+        fixed, _ = ftfy.fix_and_explain(segment, config._replace(unescape_html=False) if seen_lt else config)
+        out.append(fixed)
+        lines += 1
+        pos = end
+    return "".join(out)
 
 
 # --- furniture ---------------------------------------------------------------------------------------
@@ -78,13 +122,30 @@ _CREDIT = re.compile(
     r"^twitter\s*/\s*@\w+|^\(?\s*(photo|image|picture|file photo)\b)",
     re.IGNORECASE,
 )
-_CAPTION_CREDIT = re.compile(r"\s[-–—|]\s*[A-Z][\w.'’ -]{1,60}(?:/[\w.'’ -]{1,60})+\s*$")
+_CAPTION_CREDIT_RE = re.compile(r"\s[-–—|]\s*[A-Z][\w.'’ -]{1,60}(?:/[\w.'’ -]{1,60})+\s*$")
+CREDIT_TAIL = 300
+"""A caption credit (" - NAME/AGENCY") is looked for in a line's last CREDIT_TAIL characters only: from
+every " - " its pattern can run on over the rest of the line, so a long line of " - Ab/cd" cost
+quadratic time (3.7 s for 32 KB; issue 26)."""
+
+
+class _TailSearch:
+    def __init__(self, pattern: re.Pattern, tail: int):
+        self.pattern, self.tail = pattern, tail
+
+    def search(self, text: str):
+        return self.pattern.search(text[-self.tail:] if len(text) > self.tail else text)
+
+
+_CAPTION_CREDIT = _TailSearch(_CAPTION_CREDIT_RE, CREDIT_TAIL)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,}$")  # ids of embedded images/tweets: FRWL1dlX0AAC-Ej
 _DATELINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*(?:UTC|GMT|[+-]\d{2}:?\d{2}))?$")
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|–-].*)?$", re.IGNORECASE)
 _FOLLOW = re.compile(r"^follow\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+on\s+\w+", re.IGNORECASE)
 _PROMO_PUBLISHER = re.compile(r"\b[Tt]ry ([Tt]he [A-Z][\w]+(?: [A-Z][\w]+)?|[A-Z][\w]+) free\b")
-_EMAIL_DOMAIN = re.compile(r"\b[\w.]+(?:@|\(at\))([a-z0-9-]+)\.(?:com|co\.uk|net|org|fr|de)\b", re.IGNORECASE)
+# From the start of a run of [\w.] only (not from every word boundary in it): linear, where `\b[\w.]+@` took
+# quadratic time on "a.a.a.a..." (2.5 s for 16 KB; issue 26). The domain found is the same.
+_EMAIL_DOMAIN = re.compile(r"(?<![\w.])[\w.]+(?:@|\(at\))([a-z0-9-]+)\.(?:com|co\.uk|net|org|fr|de)\b", re.IGNORECASE)
 
 
 @dataclass
