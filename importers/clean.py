@@ -138,6 +138,7 @@ class _TailSearch:
 
 
 _CAPTION_CREDIT = _TailSearch(_CAPTION_CREDIT_RE, CREDIT_TAIL)
+_BLANK_RUN = re.compile(r"\n[ \t\r\f\v\n]*\n")  # one character class: no per-line backtracking state
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,}$")  # ids of embedded images/tweets: FRWL1dlX0AAC-Ej
 _DATELINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*(?:UTC|GMT|[+-]\d{2}:?\d{2}))?$")
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|–-].*)?$", re.IGNORECASE)
@@ -183,7 +184,24 @@ def clean_text(text: str) -> Cleaned:
     """Clean an article body (without its title)."""
     text = strip_unsafe(repair(strip_unsafe(text)))  # again after repair: mojibake can decode to U+202E & co.
     text = _TAG.sub(lambda m: " " if m.group(0).lower().startswith(("<br", "<p", "</p", "<div")) else "", text)
+    # Runs of blank lines come out as one blank line anyway: more than two are two here, so that 15 MB of
+    # blank lines is a few lines to look at, not millions (81 s before; issue 26). Linear: a run is read once.
+    text = _BLANK_RUN.sub(lambda m: "\n\n\n" if m.group().count("\n") > 3 else m.group(), text)
     raw = [ln.rstrip() for ln in text.split("\n")]
+    story_lines: dict[str, bool] = {}  # per distinct line: a text of one line repeated costs one look
+    furniture: dict[str, bool] = {}
+
+    def is_story_line(line: str) -> bool:
+        r = story_lines.get(line)
+        if r is None:
+            r = story_lines[line] = _is_story_line(line)
+        return r
+
+    def is_furniture(line: str) -> bool:
+        r = furniture.get(line)
+        if r is None:
+            r = furniture[line] = _is_furniture(line)
+        return r
     out = Cleaned(body="")
 
     # Metadata lines near the top, and where the trailer starts (only in the second half of the text,
@@ -218,13 +236,13 @@ def clean_text(text: str) -> Cleaned:
                 out.publisher = m.group(1).capitalize()
             out.removed.extend(x.strip() for x in raw[i:] if x.strip())
             break
-        if _is_story_line(s):
+        if is_story_line(s):
             story_started = True
         lines.append(s)
 
     # Captions: a line repeated with " - CREDIT/AGENCY" appended, or any line ending in such a credit.
     kept: list[str] = []
-    first_story = next((i for i, ln in enumerate(lines) if _is_story_line(ln)), len(lines))
+    first_story = next((i for i, ln in enumerate(lines) if ln and is_story_line(ln)), len(lines))
     for i, s in enumerate(lines):
         if not s:
             kept.append("")
@@ -236,7 +254,7 @@ def clean_text(text: str) -> Cleaned:
         if _CAPTION_CREDIT.search(s) and _CREDIT.search(s.rsplit(" - ", 1)[-1]) and not _SENTENCE_END.search(s):
             out.removed.append(s)
             continue
-        if _is_furniture(s):
+        if is_furniture(s):
             out.removed.append(s)
             continue
         if _words(s) > 40 and _FURNITURE_PHRASE.search(s):
