@@ -1,7 +1,9 @@
-"""The browser's only door to the database: pages of search results, records, facets, change polling.
+"""The browser's only door to the database: pages of search results, records, facets, change polling, and
+the curation reads and writes. No other module of tui/ imports db.engine, db.curation, db.queries, db.search
+or sqlite3, nor opens a connection (tests/test_layering.py holds this).
 
 No SQL here: lists come from `db.search.search` (keyset pages, the query language, matched positions),
-records from `db.queries`. SQLite connections must not be used by two threads at once, so each purpose
+records from `db.queries`, changes from `db.curation`. SQLite connections must not be used by two threads at once, so each purpose
 has its own connection guarded by a lock (the search connection is shared by the per-keystroke
 workers, which cancel each other, so the lock is held only by the newest one for long):
 
@@ -9,7 +11,10 @@ workers, which cancel each other, so the lock is held only by the newest one for
 * ``detail``   detail panes, facets and totals;
 * ``count``    exact counts of a resting filter (opened on first use; a count can take 0.5 s at 1M rows and
   must hold up neither a keystroke nor a detail pane);
-* ``poll``     the live-refresh timer (`data_version`), on the UI thread: a pragma read, microseconds.
+* ``poll``     the live-refresh timer (`data_version`), on the UI thread: a pragma read, microseconds;
+* curation    each read (a form's record, a picker's search, the review queue) opens a read-only connection
+  in its worker, and each write a read-write one, one write at a time (``_writing``); db.curation (which
+  loads the ORM) is imported on first use, off the UI thread (`prepare_curation`).
 """
 from __future__ import annotations
 
@@ -41,6 +46,14 @@ FACET_SAMPLE = 2000
 
 class Cancelled(Exception):
     """A newer request superseded this one."""
+
+
+class Refused(Exception):
+    """db.curation refused a change (a bad value, a merge of merged incidents, ...): the one-line reason."""
+
+
+class Unavailable(Exception):
+    """The database could not be opened for a change."""
 
 
 @dataclass
@@ -88,6 +101,7 @@ class Data:
         self.searcher = _search.Searcher(first)
         self._counter: _search.Searcher | None = None  # its own connection, which only it uses (its own lock)
         self._opening = threading.Lock()
+        self._writing = threading.Lock()  # one curation write at a time from this browser
         self._searched_at = 0.0
 
     def _open(self):
@@ -117,6 +131,10 @@ class Data:
                 c.close()
             except Exception:  # noqa: BLE001
                 pass
+
+    def invalidate(self) -> None:
+        """Forget the searcher's caches (after a change made here)."""
+        self.searcher.invalidate()
 
     # --- change detection ------------------------------------------------------------------------
     def data_version(self) -> int:
@@ -276,6 +294,126 @@ class Data:
             conn.close()
         self.searcher.invalidate()
         return f"imported {report.sources} sample articles: {report.incidents} incidents"
+
+
+    # --- curation ----------------------------------------------------------------------------------
+    # Called from the curation workers (tui/curate.py), never on the UI thread: each opens its own connection.
+    @staticmethod
+    def prepare_curation() -> None:
+        """Import db.curation (and the ORM it loads, ~0.5 s) here, in a worker, before a form needs it."""
+        from db import curation  # noqa: F401
+
+    @staticmethod
+    def validate_fields(fields: dict) -> dict:
+        """db.curation's checks of an incident form's values; raises Refused with the reason."""
+        from db import curation
+
+        try:
+            return curation.validate_fields(fields)
+        except curation.CurationError as exc:
+            raise Refused(str(exc)) from None
+
+    def _read(self, fn: Callable):
+        conn = connect(self.path, readonly=True)
+        try:
+            return fn(conn)
+        finally:
+            conn.close()
+
+    def _write(self, fn: Callable):
+        """fn(connection, db.curation) on a connection of its own, one write at a time."""
+        with self._writing:
+            try:
+                conn = connect(self.path)
+            except Exception as exc:  # noqa: BLE001
+                raise Unavailable(f"cannot open the database: {exc}") from exc
+            try:
+                from db import curation
+
+                try:
+                    return fn(conn, curation)
+                except curation.CurationError as exc:
+                    raise Refused(str(exc)) from None
+            finally:
+                conn.close()
+
+    def incident(self, ident: int) -> dict | None:
+        return self._read(lambda conn: queries.get_incident(conn, ident))
+
+    def incidents(self, ids: list[int]) -> list[dict]:
+        return self._read(lambda conn: queries.incidents_by_id(conn, ids, with_evidence=False))
+
+    def lookup(self, view: str, query: str, limit: int = 30) -> list[tuple[object, dict | None]]:
+        """A picker's search: the search engine (fuzzy, aliases, typo correction); (hit, actor record or
+        None) pairs, the hits carrying `id`, `title` and `date`."""
+        def run(conn):
+            res = _search.search(conn, view, query, limit=limit)
+            found = ({a["id"]: a for a in queries.actors_by_id(conn, [h.id for h in res.rows])}
+                     if view == "actors" else {})
+            return [(h, found.get(h.id)) for h in res.rows]
+
+        return self._read(run)
+
+    def pending_decisions(self) -> list[dict]:
+        """Pending same-event and alias decisions, each with the records of both sides under "records"
+        ({id: record}; a side that is gone is missing)."""
+        from db import curation
+
+        def run(conn):
+            out = []
+            for d in curation.pending_decisions(conn):
+                ids = [d["left"], d["right"]]
+                recs = (queries.incidents_by_id(conn, ids, with_evidence=False) if d["entity"] == "incident"
+                        else queries.actors_by_id(conn, ids))
+                out.append({**d, "records": {r["id"]: r for r in recs}})
+            return out
+
+        return self._read(run)
+
+    def edit_incident(self, ident: int, values: dict) -> dict:
+        return self._write(lambda conn, c: c.edit_incident(conn, ident, **values))
+
+    def merge_incidents(self, ids: list[int]) -> dict:
+        return self._write(lambda conn, c: c.merge_incidents(conn, ids))
+
+    def split_source(self, incident: int, source: int) -> dict:
+        return self._write(lambda conn, c: c.split_source(conn, incident, source))
+
+    def unlink_actor(self, incident: int, actor: int) -> dict:
+        return self._write(lambda conn, c: c.unlink_actor(conn, incident, actor))
+
+    def unlink_source(self, incident: int, source: int) -> dict:
+        return self._write(lambda conn, c: c.unlink_source(conn, incident, source))
+
+    def link_actor(self, incident: int, actor, role: str, confidence: int) -> dict:
+        return self._write(lambda conn, c: c.link_actor(conn, incident, actor, role, confidence))
+
+    def link_source(self, incident: int, source: int) -> dict:
+        return self._write(lambda conn, c: c.link_source(conn, incident, source))
+
+    def retag(self, entity: str, ident: int, add: list[str], remove: list[str]) -> list[dict]:
+        """Add and remove tags in one connection: one result (and change id) per direction."""
+        def run(conn, c):
+            out = []
+            if add:
+                out.append(c.tag(conn, entity, ident, add))
+            if remove:
+                out.append(c.tag(conn, entity, ident, remove, remove=True))
+            return out
+
+        return self._write(run)
+
+    def note(self, entity: str, ident: int, text: str) -> dict:
+        return self._write(lambda conn, c: c.note(conn, entity, ident, text))
+
+    def review(self, ident: int, reviewed: bool) -> dict:
+        return self._write(lambda conn, c: c.review(conn, ident, reviewed))
+
+    def decide(self, entity: str, left: int, right: int, verdict: str, reason: str) -> dict:
+        return self._write(lambda conn, c: c.decide(conn, entity, left, right, verdict, reason))
+
+    def undo(self, change: int) -> dict:
+        return self._write(lambda conn, c: c.undo(conn, change))
 
 
 def _value(text: str) -> str:

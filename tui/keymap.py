@@ -7,7 +7,10 @@ Every binding has an id; a user remaps it in ``platformdirs.user_config_dir("inc
     cursor_down = "j,down,n"   # or several, comma separated (Textual key names)
 
 The scopes say where a binding lives: ``app`` (anywhere), ``list`` (the result list), ``detail`` (the
-detail pane). Keys that do not survive SSH or tmux (ctrl+enter, shift+enter, ctrl+h) are not used.
+detail pane), and one scope per modal screen (``help``, ``facets``, ``confirm``, ``prompt``, ``picker``,
+``edit``, ``review``). The screens take their bindings from here (`bindings(scope)`), and the help screen,
+the command palette and the screens' key hints take their key names from here too (`label`, `labels`), so a
+remap shows everywhere. Keys that do not survive SSH or tmux (ctrl+enter, shift+enter, ctrl+h) are not used.
 """
 from __future__ import annotations
 
@@ -50,7 +53,7 @@ KEYS: tuple[Key, ...] = (
     Key("import_samples", "i", "import_samples", "Import the bundled samples (welcome screen)"),
     Key("quit", "q", "quit_if_idle", "Quit", show=True),
     Key("force_quit", "ctrl+q", "quit", "Quit (always)", priority=True),
-    # curation (tui.curation): on the record in the detail pane, or the list's row in the incidents view
+    # curation (tui/curate.py): on the record in the detail pane, or the list's row in the incidents view
     Key("edit", "e", "curate('edit')", "Edit the incident: title, type, dates, status, summary"),
     Key("mark", "m", "curate('mark')", "Mark or unmark the incident for a merge"),
     Key("merge", "M", "curate('merge')", "Merge the marked incidents (after a confirmation)"),
@@ -78,6 +81,27 @@ KEYS: tuple[Key, ...] = (
     Key("open", "enter", "open", "Open the linked actor, source or incident", "detail"),
     Key("split", "x", "app.curate('split')", "Split the source under the cursor out into a new incident", "detail"),
     Key("unlink", "d", "app.curate('unlink')", "Unlink the actor or source under the cursor", "detail"),
+    # the welcome screen of an empty database (tui/screens/welcome.py)
+    Key("import_samples", "i", "app.import_samples", "Import samples", "welcome", show=True),
+    Key("quit", "q,escape", "app.quit", "Quit", "welcome", show=True),
+    # modal screens (tui/screens/): the help, the facets, the curation forms and the review queue
+    Key("help_close", "escape,q,question_mark", "dismiss", "Close", "help", show=True),
+    Key("facets_close", "escape,q,f", "dismiss", "Close", "facets", show=True),
+    Key("confirm_yes", "y,enter", "answer(True)", "Yes", "confirm", show=True),
+    Key("confirm_no", "n,escape", "answer(False)", "No", "confirm", show=True),
+    Key("prompt_cancel", "escape", "cancel", "Cancel", "prompt", show=True),
+    Key("picker_cancel", "escape", "cancel", "Cancel", "picker", show=True),
+    Key("picker_down", "down,ctrl+n", "move(1)", "Down", "picker"),
+    Key("picker_up", "up,ctrl+p", "move(-1)", "Up", "picker"),
+    Key("edit_cancel", "escape", "cancel", "Cancel", "edit", show=True),
+    Key("edit_save", "ctrl+s", "save", "Save", "edit", show=True),
+    Key("edit_pick_type", "f2,ctrl+o", "pick_type", "Pick a type", "edit", show=True),
+    Key("review_accept", "a", "decide('same')", "Accept (same)", "review", show=True),
+    Key("review_reject", "r", "decide('not_same')", "Reject (not the same)", "review", show=True),
+    # the queue moves with the list's and the pane's ids: one remap of cursor_down moves all three
+    Key("cursor_down", "j", "move(1)", "Down", "review"),
+    Key("cursor_up", "k", "move(-1)", "Up", "review"),
+    Key("review_close", "escape,q", "close", "Close", "review", show=True),
 )
 
 IDS = frozenset(k.id for k in KEYS)
@@ -86,6 +110,43 @@ IDS = frozenset(k.id for k in KEYS)
 def bindings(scope: str) -> list[Binding]:
     return [Binding(k.keys, k.action, k.description, show=k.show, key_display=k.key_display,
                     priority=k.priority, id=k.id) for k in KEYS if k.scope == scope]
+
+
+def _key(ident: str, scope: str) -> Key:
+    return next(k for k in KEYS if k.id == ident and k.scope == scope)
+
+
+PLAIN_NAMES = {"escape": "esc", "enter": "enter", "up": "up", "down": "down", "left": "left", "right": "right",
+               "tab": "tab", "space": "space"}
+"""Key names as the screens' hint lines spell them ("enter", "up/down"), where Textual's `format_key` draws
+symbols."""
+
+
+def labels(ident: str, scope: str = "app", overrides: dict[str, str] | None = None,
+           plain: bool = True) -> list[str]:
+    """Every key of a binding as the hint lines name it (`plain`) or as Textual draws it, with the user's
+    remap applied."""
+    from textual.keys import format_key
+
+    overrides = user_keymap()[0] if overrides is None else overrides
+    keys = [x.strip() for x in overrides.get(ident, _key(ident, scope).keys).split(",") if x.strip()]
+    return [(PLAIN_NAMES.get(x) if plain else None) or format_key(x) for x in keys]
+
+
+def label(ident: str, scope: str = "app", overrides: dict[str, str] | None = None, plain: bool = False) -> str:
+    """The first key of a binding, as the key line, the palette and the hint lines show it (its
+    `key_display` unless the user remapped it)."""
+    overrides = user_keymap()[0] if overrides is None else overrides
+    k = _key(ident, scope)
+    if k.key_display and ident not in overrides:
+        return k.key_display
+    return labels(ident, scope, overrides, plain)[0]
+
+
+def spoken(ident: str, scope: str = "app") -> str:
+    """All keys of a binding as a phrase: "esc, q or ?"."""
+    names = labels(ident, scope)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def describe(scope: str) -> list[tuple[str, str]]:

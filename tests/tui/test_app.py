@@ -148,7 +148,7 @@ async def test_filter_is_live_highlights_matches_and_counts_honestly(fixture_db)
 
 async def test_a_capped_count_becomes_exact_once_the_typing_rests(fixture_db, monkeypatch):
     from db import search
-    from tui import app as app_module
+    from tui import lists as app_module
 
     # a keystroke's search ranks a 1-row window and stops counting at one row: "1+"
     monkeypatch.setattr(search, "WINDOW", 1)
@@ -349,7 +349,7 @@ async def test_tab_cycles_panes(fixture_db):
 
 
 async def test_help_is_for_the_focused_pane(fixture_db):
-    from tui.screens import HelpScreen
+    from tui.screens.help import HelpScreen
 
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -390,7 +390,7 @@ async def test_facets_count_exactly_once_every_match_was_read(fixture_db, monkey
 
 
 async def test_facets_add_a_qualifier(fixture_db):
-    from tui.screens import FacetScreen
+    from tui.screens.facets import FacetScreen
 
     app = make_app(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -509,7 +509,7 @@ async def test_live_refresh_when_another_process_writes(fixture_db, tmp_path):
 async def test_search_tables_are_read_ahead_per_view_and_again_after_another_process_writes(
         fixture_db, tmp_path, monkeypatch):
     from db.engine import connect
-    from tui import app as app_module
+    from tui import lists as app_module
 
     monkeypatch.setattr(app_module, "PRELOAD_QUIET", 0.2)
     app = make_app(fixture_db, poll=True)
@@ -672,7 +672,7 @@ async def test_theme_option(fixture_db):
 # --- empty database ----------------------------------------------------------------------------------
 
 async def test_empty_database_shows_welcome_and_imports_samples(empty_db):
-    from tui.screens import WelcomeScreen
+    from tui.screens.welcome import WelcomeScreen
 
     app = make_app(empty_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -15,7 +15,10 @@ from textual.widgets import Input, Select
 from db import queries
 from db.engine import connect
 from tests.tui.conftest import make_app, screen_text, settle
-from tui.curation import ConfirmScreen, EditScreen, LinkActorScreen, PickerScreen, PromptScreen, ReviewScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.edit import EditScreen
+from tui.screens.prompts import LinkActorScreen, PickerScreen, PromptScreen
+from tui.screens.review import ReviewScreen
 
 SIZE = (120, 36)
 

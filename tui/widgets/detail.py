@@ -6,11 +6,10 @@ from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui import keymap
+from tui import keymap, messages
 from tui.safe import Glyphs
 from tui.widgets.cursor import CursorKeys
 
@@ -26,11 +25,7 @@ class DetailPane(CursorKeys, ScrollView, can_focus=True):
     DetailPane > .detail--link { text-style: underline; }
     """
 
-    class OpenLink(Message):
-        def __init__(self, pane: DetailPane, link: Link) -> None:
-            super().__init__()
-            self.pane = pane
-            self.link = link
+    OpenLink = messages.OpenLink  # declared in tui/messages.py
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,8 +1,8 @@
 """The result list: a Line-API widget that draws only the visible rows.
 
-Rows arrive in pages (keyset pagination from `db.search`); when the view scrolls near the end of what is
-loaded, the list posts `NeedMore` and the screen fetches the next page in a worker. 1M rows cost what
-the visible 30 cost: nothing is built per row until it is on screen.
+Rows arrive in pages (keyset pagination from `db.search`, through tui/data.py); when the view scrolls near
+the end of what is loaded, the list posts `NeedMore` (tui/messages.py) and the app fetches the next page in a
+worker. 1M rows cost what the visible 30 cost: nothing is built per row until it is on screen.
 """
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
-from tui import keymap
+from tui import keymap, messages
 from tui.data import Row
 from tui.safe import Glyphs, safe_line
 from tui.widgets.cursor import CursorKeys
@@ -78,22 +77,10 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
     ResultList > .results--loading { color: $text-muted; text-style: italic; }
     """
 
-    class Highlighted(Message):
-        def __init__(self, results: ResultList, row: Row | None) -> None:
-            super().__init__()
-            self.results = results
-            self.row = row
-
-    class Opened(Message):
-        def __init__(self, results: ResultList, row: Row) -> None:
-            super().__init__()
-            self.results = results
-            self.row = row
-
-    class NeedMore(Message):
-        def __init__(self, results: ResultList) -> None:
-            super().__init__()
-            self.results = results
+    # its messages (declared in tui/messages.py)
+    Highlighted = messages.Highlighted
+    Opened = messages.Opened
+    NeedMore = messages.NeedMore
 
     def __init__(self, view: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
