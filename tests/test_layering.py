@@ -56,3 +56,34 @@ def test_import_command_does_not_load_textual(tmp_path):
             f"try:\n    app(['import', '--no-extract', '--db', {str(tmp_path / 'x.db')!r}, {str(art)!r}], standalone_mode=False)\n"
             f"except SystemExit:\n    pass")
     assert "textual" not in _modules_after(code)
+
+
+DATABASE_MODULES = {"db.engine", "db.curation", "db.queries", "db.search", "sqlite3"}
+
+
+def _dotted_imports(path: Path) -> set[str]:
+    """Every module a file imports, by its full dotted name (`from db import queries` is db.queries),
+    including the imports inside functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def test_the_browser_reaches_the_database_only_through_tui_data():
+    """tui/data.py is the browser's one door to the database: no other module of tui/ imports the engine,
+    the queries, the search, the curation or sqlite3 (so none opens a connection of its own)."""
+    checked = 0
+    for path in (ROOT / "tui").rglob("*.py"):
+        if path == ROOT / "tui" / "data.py":
+            continue
+        checked += 1
+        bad = {m for m in _dotted_imports(path) if any(m == d or m.startswith(d + ".") for d in DATABASE_MODULES)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}: go through tui/data.py"
+    assert checked > 10
+    assert DATABASE_MODULES & _dotted_imports(ROOT / "tui" / "data.py")  # the door itself does
