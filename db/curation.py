@@ -19,7 +19,7 @@ import uuid as _uuid
 from collections.abc import Iterable
 
 from db import search
-from db.models import utcnow
+from db.identity import utcnow
 from db.normalise import normalise
 from db.store import add_alias, add_tag, find_actors, live_actor, record_decision, transaction
 from db.taxonomy import DOMAINS, PRECISIONS, ROLES, STATUSES, normalise_type

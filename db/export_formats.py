@@ -9,15 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import re
-import uuid as _uuid
 from collections.abc import Sequence
 from typing import IO
 
 from db import queries
+from db.identity import new_uuid, uuid_of
 from db.text import dump, safe_line, strip_unsafe
 
-NAMESPACE = _uuid.UUID("5b0e1c1e-6c1d-4c55-9d8e-1f7a3c2b9e10")  # same as importers.readers.jsonutil
-PERPETRATOR_ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -131,13 +129,13 @@ def _ts(value: str | None) -> str:
 
 def _uuid_of(value: str | None, key: str) -> str:
     v = (value or "").lower()
-    return v if _UUID.match(v) else str(_uuid.uuid5(NAMESPACE, key))
+    return v if _UUID.match(v) else uuid_of(key)
 
 
 def _report_id(source: dict) -> str:
     uid = source.get("uid") or ""
     m = re.match(r"^stix:report--([0-9a-f-]{36})$", uid)
-    return f"report--{m.group(1)}" if m else f"report--{_uuid.uuid5(NAMESPACE, 'source:' + (uid or str(source['id'])))}"
+    return f"report--{m.group(1)}" if m else f"report--{uuid_of('source:' + (uid or str(source['id'])))}"
 
 
 def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
@@ -145,7 +143,7 @@ def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
     now = _ts(_dt.datetime.now(_dt.timezone.utc).isoformat())
     source_rows = {s["id"]: s for s in queries.sources_by_id(conn, [s["id"] for s in data["sources"]], with_body=False)}
     actors = {a["id"]: a for a in data["actors"]}
-    incidex = {"type": "identity", "spec_version": "2.1", "id": f"identity--{_uuid.uuid5(NAMESPACE, 'incidex')}",
+    incidex = {"type": "identity", "spec_version": "2.1", "id": f"identity--{uuid_of('incidex')}",
                "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "name": "incidex",
                "identity_class": "system"}
     objects: list[dict] = [incidex]
@@ -216,7 +214,7 @@ def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
             aref = actor_ref(a["id"], target)
             key = f"{iid}|{aref}|{a['role']}|{a.get('source_id')}|{a.get('attributed_by')}"
             rel = {"type": "relationship", "spec_version": "2.1",
-                   "id": f"relationship--{_uuid.uuid5(NAMESPACE, key)}", "created": now, "modified": now,
+                   "id": f"relationship--{uuid_of(key)}", "created": now, "modified": now,
                    "relationship_type": "targets" if target else "attributed-to", "source_ref": iid,
                    "target_ref": aref, "confidence": max(0, min(100, int(a.get("confidence") or 0))),
                    "x_incidex_role": a["role"]}
@@ -252,7 +250,7 @@ def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
         if s.get("tags"):
             rep["x_incidex_tags"] = s["tags"]
         objects.append(rep)
-    return {"type": "bundle", "id": f"bundle--{_uuid.uuid4()}", "objects": objects}
+    return {"type": "bundle", "id": f"bundle--{new_uuid()}", "objects": objects}
 
 
 def write_stix(conn, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
@@ -317,7 +315,7 @@ def misp_events(conn, incident_ids: Sequence[int] | None = None) -> list[dict]:
         attrs = []
 
         def attr(type_: str, category: str, value: str, comment: str = "", key: str = "", attrs=attrs, uid=uid) -> None:
-            attrs.append({"uuid": str(_uuid.uuid5(NAMESPACE, f"{uid}|{type_}|{key or value}")), "type": type_,
+            attrs.append({"uuid": uuid_of(f"{uid}|{type_}|{key or value}"), "type": type_,
                           "category": category, "value": value, "comment": comment, "to_ids": False,
                           "distribution": "5"})
 

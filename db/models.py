@@ -9,14 +9,10 @@ JSON-valued columns (countries, figures, edited_fields, evidence lists) are stor
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+from db.identity import utcnow
 
 
 class Source(SQLModel, table=True):

@@ -1,7 +1,6 @@
 """Normalised forms of names, used for identity (actors, aliases) and matching."""
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -31,8 +30,3 @@ def normalise(name: str) -> str:
 def normalise_cached(name: str) -> str:
     """normalise() memoised, for the short names (places, actors) that every report of a story repeats."""
     return normalise(name)
-
-
-def source_uid(body: str) -> str:
-    """Identity of an article: sha256 of its text with case, white space and punctuation folded."""
-    return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()

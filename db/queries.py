@@ -10,8 +10,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
+from db.records import follow
+from db.taxonomy import ROLES as ROLE_ORDER  # the order roles are listed in
+
 BATCH = 500
-ROLE_ORDER = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
 
 
 def _batches(ids: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
@@ -21,29 +23,6 @@ def _batches(ids: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
 
 def _marks(n: int) -> str:
     return ",".join("?" * n)
-
-
-def follow_incident(conn: sqlite3.Connection, incident_id: int) -> int | None:
-    """The live incident an id now stands for (merges leave tombstones), or None if there is none."""
-    for _ in range(64):
-        row = conn.execute("SELECT merged_into FROM incident WHERE id = ?", (incident_id,)).fetchone()
-        if row is None:
-            return None
-        if row[0] is None:
-            return incident_id
-        incident_id = row[0]
-    return None
-
-
-def follow_actor(conn: sqlite3.Connection, actor_id: int) -> int | None:
-    for _ in range(64):
-        row = conn.execute("SELECT merged_into FROM actor WHERE id = ?", (actor_id,)).fetchone()
-        if row is None:
-            return None
-        if row[0] is None:
-            return actor_id
-        actor_id = row[0]
-    return None
 
 
 # --- lists ---------------------------------------------------------------------------------------------
@@ -242,7 +221,7 @@ def sources_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_body: bool 
 
 def get_incident(conn: sqlite3.Connection, incident_id: int) -> dict | None:
     """An incident with everything the detail pane shows; a merged id resolves to its survivor."""
-    live = follow_incident(conn, incident_id)
+    live = follow(conn, "incident", incident_id)
     if live is None:
         return None
     rows = incidents_by_id(conn, [live])
@@ -256,7 +235,7 @@ def get_incident(conn: sqlite3.Connection, incident_id: int) -> dict | None:
 
 
 def get_actor(conn: sqlite3.Connection, actor_id: int) -> dict | None:
-    live = follow_actor(conn, actor_id)
+    live = follow(conn, "actor", actor_id)
     if live is None:
         return None
     a = actors_by_id(conn, [live])[0]

@@ -6,53 +6,22 @@ browser), with parameterised SQL on a ``sqlite3`` connection from `db.engine.con
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
-import uuid as _uuid
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from db import search
 from db.drafts import ActorMention, Document, IncidentDraft
-from db.models import utcnow
-from db.normalise import normalise, source_uid
+from db.identity import canonical_url, new_uuid, source_uid, utcnow
+from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
+from db.records import follow
 
 # A resolver decides whether a draft joins an existing incident: it returns (incident_id, reason) or None.
 Resolver = Callable[[sqlite3.Connection, IncidentDraft, int], "tuple[int, dict] | None"]
-
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|"
-                       r"ocid|smid|_ga|__twitter_impression|amp|outputtype)$", re.IGNORECASE)
-
-
-def canonical_url(url: str | None) -> str | None:
-    """Canonical form of an article URL: https, no www./amp., no tracking parameters, no fragment."""
-    if not url:
-        return None
-    url = url.strip().rstrip(":")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.lower()
-    for prefix in ("www.", "amp.", "m."):
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    path = re.sub(r"/(amp|amp\.html)/?$", "/", parts.path) or "/"
-    if path != "/" and path.endswith("/"):
-        path = path[:-1]
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                             if not _TRACKING.match(k)))
-    return urlunsplit(("https", host, path, query, ""))
-
 
 @dataclass
 class StoreResult:
@@ -354,16 +323,10 @@ def _refresh_fields(conn: sqlite3.Connection, incident_id: int, draft: IncidentD
 def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> tuple[int, bool]:
     """Insert a draft's incident; (id, True), or (id of the live incident, False) for a known uuid."""
     now = utcnow()
-    uid = draft.uuid or str(_uuid.uuid4())
+    uid = draft.uuid or new_uuid()
     row = conn.execute("SELECT id FROM incident WHERE uuid = ?", (uid,)).fetchone()
     if row:  # a structured input re-sending a known incident id (follow a merge to its survivor)
-        incident_id = row[0]
-        for _ in range(64):
-            nxt = conn.execute("SELECT merged_into FROM incident WHERE id = ?", (incident_id,)).fetchone()[0]
-            if nxt is None:
-                break
-            incident_id = nxt
-        return incident_id, False
+        return follow(conn, "incident", row[0]) or row[0], False
     cur = conn.execute(
         "INSERT INTO incident (uuid, title, summary, type, domain, status, date_start, date_end, date_precision,"
         " date_basis, countries, figures, review, edited_fields, created_at, updated_at)"
@@ -446,13 +409,8 @@ def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reaso
 
 
 def live_actor(conn: sqlite3.Connection, actor_id: int) -> int:
-    """Follow merge tombstones to the surviving actor."""
-    for _ in range(64):
-        row = conn.execute("SELECT merged_into FROM actor WHERE id = ?", (actor_id,)).fetchone()
-        if not row or row[0] is None:
-            return actor_id
-        actor_id = row[0]
-    return actor_id
+    """The surviving actor of a chain of merges (the id itself when the chain is broken)."""
+    return follow(conn, "actor", actor_id) or actor_id
 
 
 def find_actors(conn: sqlite3.Connection, name: str) -> list[int]:
@@ -495,7 +453,7 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
         cur = conn.execute(
             "INSERT INTO actor (uuid, name, normalised, kind, country, description, reference, created_at)"
             " VALUES (?,?,?,?,?,?,?,?)",
-            (str(_uuid.uuid4()), m.name, normalise(m.name), m.kind or "unknown", m.country, m.description,
+            (new_uuid(), m.name, normalise(m.name), m.kind or "unknown", m.country, m.description,
              m.reference, utcnow()),
         )
         actor_id = cur.lastrowid

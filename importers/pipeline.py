@@ -353,7 +353,7 @@ def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = 
     doc.published = doc.published or opts.published
     doc.publisher = doc.publisher or opts.publisher
     if doc.uid is None and doc.body is not None:
-        from db.normalise import source_uid
+        from db.identity import source_uid
 
         doc.uid = source_uid(doc.body)  # here, in the worker: hashing the normalised text is not cheap
     if doc.drafts is None and doc.extract and opts.extract and doc.body:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 import math
 import re
-import uuid as _uuid
 from functools import lru_cache
 
 from db.drafts import Document, Evidence, IncidentDraft
+from db.identity import uuid_of
 from importers.clean import safe_line, strip_unsafe
 from importers.readers.decode import ReadError, decode
 
 MAX_DEPTH = 64
-NAMESPACE = _uuid.UUID("5b0e1c1e-6c1d-4c55-9d8e-1f7a3c2b9e10")  # incidex: stable uuids from input ids
 
 
 # --- loading ---------------------------------------------------------------------------------------------
@@ -433,7 +432,7 @@ def stable_uuid(ident: str) -> str:
     m = _UUID_RE.search(ident or "")
     if m and len(ident) <= 80:
         return m.group(0).lower()
-    return str(_uuid.uuid5(NAMESPACE, ident))
+    return uuid_of(ident)
 
 
 def first_sentence(s: str, limit: int = 140) -> str:
@@ -485,7 +484,7 @@ def link_documents(origin: str, fmt: str, links: list[dict], draft: IncidentDraf
     The linked draft carries only the incident's uuid, title and type: no date or actors, so the
     resolver has nothing to join it elsewhere and the store links it to the incident by uuid.
     """
-    from db.store import canonical_url
+    from db.identity import canonical_url
 
     docs = []
     seen: set[str] = set()
