@@ -20,6 +20,10 @@ TYPES: tuple[str, ...] = tuple(f"{c}/{s}" for c, subs in TAXONOMY.items() for s 
 DOMAINS = ("cyber", "physical", "hybrid")
 STATUSES = ("confirmed", "claimed", "suspected", "disputed", "undetermined")
 ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
+"""Every role an actor can have on an incident, in the order they are listed."""
+PERPETRATOR_ROLES = ("perpetrator", "claimed", "attributed", "suspected")
+"""Roles that say an actor did it. "denied" is not one: a denial names who did not (the unused export copy
+of this list counted it, resolution did not; resolution's reading is the right one)."""
 ACTOR_KINDS = ("state", "state-linked group", "hacktivist group", "criminal group", "ideological movement",
                "organisation", "government body", "person", "unknown")
 PRECISIONS = ("day", "month", "year", "unknown")

@@ -8,18 +8,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from db.taxonomy import ROLES
 from importers.cli import DbOption, Entity, app, fail, open_db, print_json, safe
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-class Role(str, Enum):
-    perpetrator = "perpetrator"
-    claimed = "claimed"
-    attributed = "attributed"
-    suspected = "suspected"
-    denied = "denied"
-    target = "target"
+Role = Enum("Role", {r: r for r in ROLES}, type=str)  # the choices of --role: db.taxonomy.ROLES
 
 
 class Verdict(str, Enum):

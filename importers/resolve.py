@@ -27,17 +27,41 @@ from functools import lru_cache
 from db.drafts import IncidentDraft
 from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
-from db.taxonomy import TYPES
+from db.taxonomy import PERPETRATOR_ROLES, TYPES
 
 THRESHOLD = 0.55
 NAMES_WEIGHT = 0.15
+
+
+@dataclass(frozen=True)
+class Weights:
+    """What each kind of agreement adds to the score of a draft against a candidate incident, and what each
+    disagreement takes away: one table, read by `score` and by its bounds `ceiling` and `reach`."""
+    same_day: float = 0.25          # dates agree to the day
+    within_3_days: float = 0.18
+    same_coarse_date: float = 0.08  # the same year (or month) only
+    within_2_weeks: float = 0.05
+    type: float = 0.1
+    targets: float = 0.3            # an earlier report names the same victim
+    actors: float = 0.2             # ... the same group (also: nearly the same spelling)
+    figures: float = 0.2            # ... the same figure
+    figures_close: float = 0.1      # ... a figure within rounding of it
+    places_each: float = 0.05       # per shared place, plus one more, up to `places_most`
+    places_most: float = 0.15
+    country: float = 0.1
+    wording: float = 0.25           # at identical wording; none under a similarity of 0.6
+    other_targets: float = 0.3      # both name victims, none shared
+    other_claimant: float = 0.3     # another group claimed it, dates only coarse
+    other_claimant_dated: float = 0.1  # ... dates agreeing to the day or month (maybe an unlinked alias)
+
+
+W = Weights()
 NAMES_SOURCES = 50  # sources of a candidate whose evidence is read for shared names (the first ones)
 MAX_CANDIDATES = 120
 CACHE_ENTRIES = 35_000  # candidates a `Resolver` keeps between drafts: ~80 MB at 2.3 KB each (20k at 4.0 KB before)
 WINDOW_SCAN = 60  # incidents read per actor or place on each side of a draft's date (and per coarse date value)
 UNDATED_SCAN = 20  # newest undated incidents read per actor or place
 BUSY_LINKS = 400  # a target of this many live incidents is looked for through the date window, like an actor
-PERPETRATOR_ROLES = {"perpetrator", "claimed", "attributed", "suspected"}
 # Families of types that reports of one event mix up: a hacktivist wave is "DDoS" in one article and
 # "defacements" in another; a ransomware attack is a "breach" or an "outage" elsewhere.
 FAMILIES = (
@@ -605,8 +629,9 @@ class Probe:
 
 
 # (share of the score, targets, actors, figures) of the ways one report can agree, best first
-_AGREEMENTS = sorted(((round(0.3 * t + 0.2 * a + f, 2), t, a, fk) for t in (1, 0) for a in (1, 0)
-                      for fk, f in (("figures", 0.2), ("figures (close)", 0.1), (None, 0.0)) if t or a or fk),
+_AGREEMENTS = sorted(((round(W.targets * t + W.actors * a + f, 2), t, a, fk) for t in (1, 0) for a in (1, 0)
+                      for fk, f in (("figures", W.figures), ("figures (close)", W.figures_close), (None, 0.0))
+                      if t or a or fk),
                      key=lambda x: (-x[0], -(x[1] + x[2] + bool(x[3]))))
 
 
@@ -645,8 +670,8 @@ def _best_report(c: Candidate, p: Probe) -> tuple[float, list[str], bool, bool]:
             continue
         if reports - other:
             return part, chosen, False, union_conflict  # no report agrees on more without naming another claimant
-        if not best[1] or part - 0.3 > best_rank:
-            best, best_rank = (part, chosen, True, union_conflict), part - 0.3
+        if not best[1] or part - W.other_claimant > best_rank:
+            best, best_rank = (part, chosen, True, union_conflict), part - W.other_claimant
     return best
 
 
@@ -658,13 +683,13 @@ def _date_part(draft_date: DateRange | None, c: Candidate) -> tuple[float | None
     days = draft_date.distance(c.date)
     coarse = "year" in (draft_date.precision, c.date.precision)
     if days == 0 and not coarse:
-        return 0.25, "date", coarse, days
+        return W.same_day, "date", coarse, days
     if days <= 3 and not coarse:
-        return 0.18, "date (within 3 days)", coarse, days
+        return W.within_3_days, "date (within 3 days)", coarse, days
     if days == 0:
-        return 0.08, None, coarse, days
+        return W.same_coarse_date, None, coarse, days
     if days <= 14:
-        return 0.05, None, coarse, days
+        return W.within_2_weeks, None, coarse, days
     return None, None, coarse, days  # two dated reports weeks apart are two events
 
 
@@ -672,14 +697,14 @@ def _place_part(p: Probe, c: Candidate) -> tuple[float, str | None]:
     """What the places give: shared places, else a shared country ('Paris' in one report, 'France' in the other)."""
     shared = p.places & c.places
     if shared:
-        return min(0.15, 0.05 * len(shared) + 0.05), "places"
+        return min(W.places_most, W.places_each * len(shared) + W.places_each), "places"
     if c.countries.intersection(p.draft.countries):
-        return 0.1, "country"
+        return W.country, "country"
     return 0.0, None
 
 
 def _wording_part(sim: float) -> float:
-    return 0.25 * (sim - 0.4) / 0.6 if sim >= 0.6 else 0.0
+    return W.wording * (sim - 0.4) / 0.6 if sim >= 0.6 else 0.0
 
 
 MOST_WORDING = _wording_part(1.0)
@@ -692,14 +717,15 @@ def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
     s, _, coarse, _ = _date_part(p.date, c)
     if s is None:
         return None
-    s += 0.1 if p.draft.type == c.type else 0.0
+    s += W.type if p.draft.type == c.type else 0.0
     t = bool(p.targets & c.targets or p.target_ids & c.target_ids)
     named = p.named
     a = bool(named & c.actors or p.actor_ids & c.actor_ids)
-    f = 0.2 if p.figures & c.figures else 0.1 if any(c.figures_near(v) for v in p.figures if v >= 100) else 0.0
-    s += 0.3 * t + 0.2 * a + f
+    f = (W.figures if p.figures & c.figures
+         else W.figures_close if any(c.figures_near(v) for v in p.figures if v >= 100) else 0.0)
+    s += W.targets * t + W.actors * a + f
     if p.targets and c.targets and not t:
-        s -= 0.3
+        s -= W.other_targets
     s += _place_part(p, c)[0]
     return s, bool(not a and named and c.actors), coarse
 
@@ -711,10 +737,10 @@ def _near_actors(p: Probe, c: Candidate) -> bool:
 
 def _rest(p: Probe, c: Candidate, s: float, near_actors: bool, coarse: bool, sim: float) -> float:
     """`ceiling` from its sure part: near-spelled actors, another claimant, the wording, shared names."""
-    s += 0.2 if near_actors else 0.0
+    s += W.actors if near_actors else 0.0
     if p.claimed and c.claimed and not (p.claimed & c.claimed or p.claimed_ids & c.claimed_ids
                                         or _near(c.claimed, p.claimed)):
-        s -= 0.3 if coarse else 0.1  # another group claimed it
+        s -= W.other_claimant if coarse else W.other_claimant_dated  # another group claimed it
     s += _wording_part(sim)
     if p.names and s >= THRESHOLD - NAMES_WEIGHT - 1e-6:  # (1e-6 here and below: float sums in another order)
         s += NAMES_WEIGHT
@@ -746,10 +772,10 @@ def reach(p: Probe, c: Candidate) -> tuple[float, float]:
     s, maybe_near, coarse = sure
     # (under THRESHOLD by more than `ceiling`'s rounding: the ceiling is then under it as well)
     unreachable = THRESHOLD - 0.001 - MOST_WORDING - (NAMES_WEIGHT if p.names else 0.0)
-    if s + 0.2 * maybe_near < unreachable:
+    if s + W.actors * maybe_near < unreachable:
         return s, 0.0
     near = maybe_near and _near_actors(p, c)
-    if s + 0.2 * near < unreachable:
+    if s + W.actors * near < unreachable:
         return s, 0.0
     sim = similarity(p.draft, c)
     return _rest(p, c, s, near, coarse, sim), sim
@@ -766,7 +792,7 @@ def score(p: Probe, c: Candidate, sim: float) -> tuple[float, list[str], list[st
     if field:
         agree.append(field)
     if p.draft.type == c.type:
-        s += 0.1
+        s += W.type
         agree.append("type")
     # Agreement on who was hit, who did it and the figures must come from one earlier report. Agreement
     # with the union of all reports chains: A shares a victim with B, B a group and a count with C, and a
@@ -776,13 +802,13 @@ def score(p: Probe, c: Candidate, sim: float) -> tuple[float, list[str], list[st
     s += part
     agree += fields
     if "targets" not in fields and p.targets and c.targets:
-        s -= 0.3  # hacktivist waves hit a new target every day: different targets, different incidents
+        s -= W.other_targets  # hacktivist waves hit a new target every day: different targets, different incidents
         disagree.append("targets")
     if conflict or union_conflict:
         # Two groups rarely claim one attack; a report of another group's claim is another incident. Without
         # this, an incident that absorbed one wrong report matches ever more claimants and snowballs. When
         # the dates agree to the day or month, the other name may be an alias nobody has linked yet.
-        s -= 0.3 if coarse else 0.1
+        s -= W.other_claimant if coarse else W.other_claimant_dated
         disagree.append("claimed by")
     points, field = _place_part(p, c)
     s += points

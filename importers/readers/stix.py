@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
+from db.taxonomy import ROLES
 from importers.readers.decode import ReadError
 from importers.readers.jsonutil import (
     actor_kind,
@@ -40,7 +41,6 @@ from importers.readers.jsonutil import (
 
 ACTOR_TYPES = ("threat-actor", "intrusion-set", "campaign", "identity")
 INCIDENT_TYPES = ("incident",)
-ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
 
 
 def read_stix(data: bytes, origin: str) -> list[Document]:

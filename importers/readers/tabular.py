@@ -27,6 +27,7 @@ import json
 import re
 
 from db.drafts import ActorMention, Document, IncidentDraft, PlaceMention
+from db.taxonomy import ROLES
 from db.text import strip_unsafe
 from importers.readers.decode import ReadError, decode
 from importers.readers.jsonutil import (
@@ -78,7 +79,6 @@ AUTO = {
     "status": ("status",),
     "confidence": ("confidence",),
 }
-ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
 _GROUPS = {"actor": ("actor", "actor_aliases", "actor_kind", "actor_country", "actor_role", "actor_description"),
            "target": ("target", "target_kind", "target_country"),
            "url": ("url", "source_title", "source_publisher", "source_published")}
