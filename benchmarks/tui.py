@@ -167,7 +167,7 @@ def cold_start(db: Path, runs: int) -> list[float]:
 
 
 def hint_for(query: str) -> str:
-    from db.query_parser import parse
+    from db.search.parser import parse
 
     return f"matching: {parse(query).understood}"[:60]
 

@@ -1,10 +1,10 @@
-"""The query language parser (db/query_parser.py): pure, never raises."""
+"""The query language parser (db/search/parser.py): pure, never raises."""
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.query_parser import MAX_QUERY_CHARS, MAX_TERM_WORDS, MAX_TERMS, parse, parse_date_range
+from db.search.parser import MAX_QUERY_CHARS, MAX_TERM_WORDS, MAX_TERMS, parse, parse_date_range
 
 
 def kinds(q):

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from db import search
 from db.engine import connect
-from db.fuzzy import fold, tokens
-from db.query_parser import parse
+from db.search.fuzzy import fold, tokens
+from db.search.parser import parse
 from tests.db.test_search import ACTORS, insert_actor, insert_incident
 
 WORDS = ["ddos", "attack", "ransomware", "leak", "hospital", "mairie", "école", "réseau", "paris", "lyon",

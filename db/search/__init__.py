@@ -4,7 +4,7 @@ Public API (the browser, ``incidex list/export --query`` and the store use these
 ===============================================================================
 
 ``parse(query) -> ParsedQuery``
-    The query language, see `db.query_parser` for the syntax. Never raises. ``.groups`` (an AND of ORs
+    The query language, see `db.search.parser` for the syntax. Never raises. ``.groups`` (an AND of ORs
     of `Term`), ``.terms``, ``.qualifiers``, ``.ignored`` (human notes on what was dropped),
     ``.understood`` (a human description: ``("ddos" OR "ransomware") AND NOT "france"``).
 
@@ -136,9 +136,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from db.fuzzy import compact, fold, is_subsequence, needle_regex, score_term, tokens
-from db import query_parser as _qp
-from db.query_parser import ParsedQuery, Term, parse
+from db.search.fuzzy import compact, fold, is_subsequence, needle_regex, score_term, tokens
+from db.search import parser as _qp
+from db.search.parser import ParsedQuery, Term, parse
 
 __all__ = [
     "parse", "search", "matching_ids", "count", "ensure_schema", "reindex", "rebuild", "needs_rebuild", "Searcher",
