@@ -16,35 +16,15 @@ from datetime import date, timedelta
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
 
 from . import actors as actors_mod
+from . import cues, gazetteer
 from . import dates as dates_mod
 from . import figures as figures_mod
-from . import gazetteer
 from . import places as places_mod
 from . import types as types_mod
 from .sentences import Sentence, split
 from .text import fold_lower
 
 ATTACK_CLASSES = types_mod.ATTACK_CLASSES
-_EXPLOITED = re.compile(r"\bin\s+the\s+wild\b|\bactively\s+exploited\b|\b(?:were|was|been|have|has|had)\s+"
-                        r"exploited\b|\bexploited\s+by\b|\bused\s+(?:the\s+\w+\s+)?to\s+(?:hack|breach|steal)", re.I)
-_MONTHS_RE = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_PAST_MARKER = re.compile(rf"(?:[Ll]ast\s+(?:year|month|week|spring|summer|autumn|fall|winter|{_MONTHS_RE})|"
-                          r"[Ee]arlier\s+this\s+(?:month|year)|(?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|\d+)\s+"
-                          r"(?:months?|weeks?|years?)\s+(?:earlier|before|ago|prior)|(?:[Jj]ust\s+|[Oo]nly\s+)?"
-                          rf"(?:[Dd]ays|[Ww]eeks|[Mm]onths)\s+(?:after|before|earlier|later)|[Ii]n\s+{_MONTHS_RE}|"
-                          r"[Tt]he\s+previous\s+(?:month|year|week))")
-_NEGATED = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|rather\s+than|instead\s+of)\b(?:\s+[\w-]+){0,2}\s*$",
-                      re.I)
-# a date in "such as last month's attack", "after last week's breach" is the date of another event
-_DATE_REFERENCE = re.compile(r"\b(?:such\s+as|like|after|following|since|before|than|similar\s+to|reminiscent\s+of)"
-                             r"\s+(?:the\s+)?$", re.I)
-# "After the intrusion was discovered on 21 February, ...": the clause tells the event itself
-_DISCOVERED_AFTER = re.compile(r"\s+(?:was|were|had\s+been|has\s+been)\s+(?:first\s+)?(?:discovered|detected|spotted|"
-                               r"noticed|identified|uncovered)\s+(?:on|in|at|late|early|last|this)\b", re.I)
-# a trigger in "after the DDoS incident", "following this breach" refers to an event already told
-_REFERENCE = re.compile(r"\b(?:after|following|since|before|amid|like)\s+(?:the|this|that|these|those|last\s+\w+'s|"
-                        r"(?:last|this)\s+\w+'s)\s+(?:[\w“”\"-]+\s+){0,3}$", re.I)
-
 
 @dataclass
 class Info:
@@ -136,23 +116,22 @@ def _classify(info: Info) -> None:
     if not trigs:
         return
     info.vuln = any(t.type.startswith("vulnerable/") for t in trigs)
-    attack = [t for t in trigs if _cls(t.type) in ATTACK_CLASSES or t.type in (
-        "other/undetermined", "other/vandalism", "other/terrorism", "other/influence-operation")]
+    attack = [t for t in trigs if _cls(t.type) in ATTACK_CLASSES or t.type in cues.ATTACK_OTHER_TYPES]
     if any(_cls(t.type) in ATTACK_CLASSES or t.type == "other/undetermined" for t in attack):
         # a physical attack mentioned beside a cyber one is background for the cyber incident
         attack = [t for t in attack if t.type != "other/terrorism"]
     # negated: "payment details were not compromised", "no data was stolen"
-    attack = [t for t in attack if not _NEGATED.search(text[max(0, t.start - 30):t.start]) and " not " not in t.text]
+    attack = [t for t in attack if not cues.NEGATED.search(text[max(0, t.start - 30):t.start]) and " not " not in t.text]
     info.hypothetical = types_mod.hypothetical(text)
-    if info.vuln and not _EXPLOITED.search(text):
+    if info.vuln and not cues.EXPLOITED.search(text):
         # in a sentence about a flaw, attack words describe what the flaw allows, not an attack
         attack = [t for t in attack if t.strength >= 3 and not info.hypothetical]
     # "after the DDoS incident", "following a cyber attack": a reference to another event, not this one
-    attack = [t for t in attack if not _REFERENCE.search(text[max(0, t.start - 40):t.start])
-              or _DISCOVERED_AFTER.match(text, t.end)]
+    attack = [t for t in attack if not cues.REFERENCE.search(text[max(0, t.start - 40):t.start])
+              or cues.DISCOVERED_AFTER.match(text, t.end)]
     info.trigs = attack + [t for t in trigs if t.type.startswith("vulnerable/")]
     info.hypothetical = types_mod.hypothetical(text)
-    info.generic = types_mod.generic(text) or bool(_RECORD.search(text))
+    info.generic = types_mod.generic(text) or bool(cues.RECORD.search(text))
     strength = max((t.strength for t in attack), default=0)
     info.attack = bool(attack)
     info.weak = strength == 1
@@ -162,17 +141,16 @@ def _classify(info: Info) -> None:
 def _pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     hits = dates_mod.find(info.sent.text, pub, anchor)
     # "such as last month's attack", "after last week's breach": the date of another event
-    hits = [h for h in hits if not _DATE_REFERENCE.search(info.sent.text[max(0, h.start - 25):h.start])]
+    hits = [h for h in hits if not cues.DATE_REFERENCE.search(info.sent.text[max(0, h.start - 25):h.start])]
     hits = [_since_event(h, pub) if anchor is None else h for h in hits]
     # "a figure that had circulated since March": the start of a state, not the date of the event told
-    hits = [h for h in hits if not (h.start > 3 and re.match(r"(?i)since\b", h.text))]
+    hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))]
     info.dates = hits
     if not hits:
         return None
     if len(hits) > 1:
         # "overnight ... on Monday": the named day is the better date
-        specific = [h for h in hits if not re.match(r"(?i)(?:overnight|today|tonight|this\s|earlier\s+today|in\s+the\s+"
-                                                    r"(?:past|last)\s+24)", h.text)]
+        specific = [h for h in hits if not cues.VAGUE_DAY.match(h.text)]
         hits = specific or hits
     attack = [t for t in info.trigs if not t.type.startswith("vulnerable/")]
     if not attack:
@@ -189,18 +167,14 @@ def _pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     return min(hits, key=dist)
 
 
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "nine": 9, "ten": 10}
-
 
 def _since_event(h: dates_mod.DateHit, pub: date | None) -> dates_mod.DateHit:
     """ "Two months after a virus wiped ...": at the start of a lead sentence with nothing to anchor it, the event
     of the clause happened that long before the publication."""
-    m = re.fullmatch(r"(?i)(?:(?:just|only|some|barely)\s+)?(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|"
-                     r"ten)\s+(weeks?|months?|years?)\s+(?:after|since)", h.text)
+    m = cues.SINCE_EVENT.fullmatch(h.text)
     if h.when is not None or pub is None or h.start > 3 or not m:
         return h
-    n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1).lower()]
+    n = int(m.group(1)) if m.group(1).isdigit() else cues.NUMBER_WORDS[m.group(1).lower()]
     unit = m.group(2).lower().rstrip("s")
     if unit == "year":
         when, precision = date(pub.year - n, pub.month, min(pub.day, 28)), "year"
@@ -229,15 +203,14 @@ def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None) -> boo
     """Whether a dated attack sentence tells another incident than the current one."""
     initial = d.start < 4  # a sentence-initial time adverbial ("Last year, ...") governs the sentence
     cur_date = current.date if current.date is not None and current.date.when is not None else None
-    if initial and _PAST_MARKER.match(d.text) and any(i.event for i in current.infos):
+    if initial and cues.PAST_MARKER.match(d.text) and any(i.event for i in current.infos):
         return True
     if d.when is None:  # unresolved (no publication date): "Last year", or a calendar date like "March 11"
-        return bool(_PAST_MARKER.match(d.text)) and initial or (
-            cur_date is None and bool(re.search(r"\d", d.text)) and bool(re.search(r"[A-Z][a-z]+", d.text)))
+        return bool(cues.PAST_MARKER.match(d.text)) and initial or (
+            cur_date is None and bool(cues.DIGIT.search(d.text)) and bool(cues.CAPITALISED.search(d.text)))
     if cur_date is not None:
         return not _compatible(d, cur_date) or bool(
-            initial and _less_precise(d, cur_date) and re.match(
-                r"(?i)(?:earlier|last|a|one|two|three|just|only|some|in|the\s+previous)", d.text))
+            initial and _less_precise(d, cur_date) and cues.RELATIVE_OPENING.match(d.text))
     if pub is not None:  # an undated lead story is the one being reported: an older date is another incident
         return d.when < pub - timedelta(days=21) or d.kind == "anchored"
     return d.kind in ("absolute", "anchored")
@@ -262,7 +235,7 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
         if d is None and info.event and current is not None and prev is not None and prev.date is not None \
                 and prev not in current.infos and prev.date.when is not None and current.date is not None \
                 and current.date.when is not None and not _compatible(prev.date, current.date) \
-                and (prev.date.start < 4 or re.match(r",?\s+when\b", prev.sent.text[prev.date.end:prev.date.end + 8])):
+                and (prev.date.start < 4 or cues.WHEN_AFTER.match(prev.sent.text[prev.date.end:prev.date.end + 8])):
             # "X became known in June 2023, when ... . Microsoft later confirmed ...": the undated sentence goes
             # on with the time the previous one opened, not with the current story
             d = info.date = prev.date
@@ -310,12 +283,12 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
                     same = [g for g in groups if g is not current and g.date is not None and d.when is not None
                             and g.date.when is not None and _compatible(d, g.date)
                             and g.date.precision == d.precision
-                            and (_cls(_best_type(g)) == _cls(_info_type(info)) or _info_type(info) in _WILDCARD)]
+                            and (_cls(_best_type(g)) == _cls(_info_type(info)) or _info_type(info) in cues.WILDCARD_TYPES)]
                     target = same[-1] if same else None
                     lead = groups[0]
                     if target is None and lead is not current and (lead.date is None or lead.date.when is None) \
                             and d.when is not None and pub is not None and d.when >= pub - timedelta(days=14) \
-                            and not (initial and _PAST_MARKER.match(d.text)):
+                            and not (initial and cues.PAST_MARKER.match(d.text)):
                         # back to the undated lead story ("... says the attack began on Wednesday")
                         target = lead
                         lead.date, lead.date_info = d, info
@@ -331,7 +304,7 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
             current = target
             last_attach = info.sent.index
             continue
-        if current is None or info.hypothetical or _RECORD.search(info.sent.text):
+        if current is None or info.hypothetical or cues.RECORD.search(info.sent.text):
             continue
         if _other_time(info, current, pub):
             # "In December 2023 the FBI announced it had disrupted ALPHV's servers": another time, another story
@@ -342,34 +315,26 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
                 and not info.generic and (info.sent.index - last_attach <= 3):
             current.infos.append(info)
             last_attach = info.sent.index
-        elif info.sent.index - last_attach <= 2 and _CONTINUES.search(info.sent.text) and not info.generic:
+        elif info.sent.index - last_attach <= 2 and cues.CONTINUES.search(info.sent.text) and not info.generic:
             current.infos.append(info)
             last_attach = info.sent.index
-        elif (info.sent.index - last_attach <= 1 or info.sent.index - last_attach <= 2 and _CLAIM_CUE.search(
+        elif (info.sent.index - last_attach <= 1 or info.sent.index - last_attach <= 2 and cues.CLAIM_CUE.search(
                 info.sent.text)) and _has_role_cue(info.sent.text) and not info.generic:
             current.infos.append(info)
             last_attach = info.sent.index
     return groups
 
 
-_DESCRIPTOR_AFTER = re.compile(r"\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|extortion\s+)?(?:group|gang|"
-                               r"crew|operation|operators?|affiliates?|collective|cartel|actors?|outfit|syndicate)\b",
-                               re.I)
-
-
-_NAMED_EVENT = re.compile(r"\b(?:the\s+)((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+(?:attack|operation|hack|breach|incident|"
-                          r"intrusion|campaign|outage|leak)\b")
-
 
 def _named_earlier(info: Info, groups: list[Group], current: Group | None) -> Group | None:
     """An earlier incident that the sentence names ("the X attack") when the current one never mentions X."""
     if current is None or len(groups) < 2:
         return None
-    for m in _NAMED_EVENT.finditer(info.sent.text):
+    for m in cues.NAMED_EVENT.finditer(info.sent.text):
         name = m.group(1)
-        if name.lower() in ("same", "first", "second", "latest", "new") or len(name) < 3:
+        if name.lower() in cues.NOT_EVENT_NAMES or len(name) < 3:
             continue
-        pat = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        pat = re.compile(cues.standalone(name))
         if any(pat.search(i.sent.text) for i in current.infos):
             return None
         earlier = [g for g in groups if g is not current and any(pat.search(i.sent.text) for i in g.infos)]
@@ -382,7 +347,7 @@ def _descriptor_only(info: Info) -> bool:
     """Whether every event word of the sentence is part of a group's description ("the X ransomware gang")."""
     strong = [t for t in info.trigs if t.strength >= 2 and not t.type.startswith("vulnerable/")]
     text = info.sent.text
-    return bool(strong) and all(_DESCRIPTOR_AFTER.match(text, t.end) and " " not in t.text.strip()
+    return bool(strong) and all(cues.DESCRIPTOR_AFTER.match(text, t.end) and " " not in t.text.strip()
                                 for t in strong)
 
 
@@ -397,39 +362,24 @@ def _past_clause(info: Info) -> bool:
         clause = text[:end if end > 0 else len(text)]
         start = clause.rfind(",", 0, t.start) + 1
         clause = clause[start:]
-        if re.search(r"\b(?:after|when|since|as|once)\b", clause, re.I) and not types_mod.hypothetical(clause) \
-                and re.search(r"\b\w+(?:ed|oke|ole|uck|it)\b", clause[t.start - start:]):
+        if cues.CLAUSE_CONJUNCTION.search(clause) and not types_mod.hypothetical(clause) \
+                and cues.PAST_VERB.search(clause[t.start - start:]):
             return True
     return False
 
 
-_ROLE_CUE = re.compile(r"\b(?:claim\w*|took\s+credit|responsib\w+|behind|accus\w+|blam\w+|suspect\w*|implicat\w+|"
-                       r"attribut\w+|denie[sd]|deny|ties\s+to|linked\s+to|perpetrat\w+|statement)\b", re.I)
-
-
-_CLAIM_CUE = re.compile(r"\b(?:claimed\s+responsibility|took\s+credit|claimed\s+(?:the|this|these)\s+(?:\w+\s+)?"
-                        r"attacks?)\b", re.I)
-_CONTINUES = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|incident|breach|outage|hack|intrusion|sabotage|"
-                        r"assault|leak)\b|\baffected\b|\bimpacted\b|\bvictims?\b|\bthe\s+(?:hackers|attackers|"
-                        r"perpetrators|group|gang|extremists)\b", re.I)
-
 
 def _has_role_cue(text: str) -> bool:
-    return bool(_ROLE_CUE.search(text))
+    return bool(cues.ROLE_CUE.search(text))
 
 
-# "The group has also claimed attacks against ...": the group's record, other incidents told in passing
-_RECORD = re.compile(r"\b(?:has|have|had)\s+(?:also\s+|since\s+|previously\s+|already\s+|repeatedly\s+)+"
-                     r"(?:claimed|carried\s+out|launched|been\s+behind)\s+(?:\w+\s+){0,2}?attacks\b", re.I)
-_WILDCARD = {"other/undetermined", "availability/outage"}  # "the attack", "the outage": fits any incident
-_PHYSICAL_OTHER = {"other/vandalism", "other/terrorism"}
 
 
 def _family(info: Info) -> str:
     """cyber or physical-other: a shooting or graffiti reported beside a cyber attack is another incident."""
     trigs = [t for t in info.trigs if not t.type.startswith("vulnerable/") and t.strength >= 2] or \
         [t for t in info.trigs if not t.type.startswith("vulnerable/")]
-    if any(t.type not in _PHYSICAL_OTHER for t in trigs):
+    if any(t.type not in cues.PHYSICAL_OTHER_TYPES for t in trigs):
         return "attack"
     return "other"
 
@@ -446,12 +396,6 @@ def _info_type(info: Info) -> str:
     return max(strong, key=lambda t: (types_mod.PRIORITY.get(t.type, 0), t.strength)).type
 
 
-_DELIVERY = re.compile(r"\b(?:distributed|delivered|spread|sent|arriv\w+|propagat\w+|push\w*)\s+(?:\w+\s+){0,3}?"
-                       r"(?:through|via|by|in|using)\s+(?:\w+\s+){0,2}?(?:malspam|spam|e-?mails?|phishing|"
-                       r"attachments?|links?|messages?)\b", re.I)
-
-
-_HEDGE = re.compile(r"\b(?:may|might|could|possibly|probably|likely|believe[sd]?|suspect\w*|appears?)\b", re.I)
 
 
 def _best_type(g: Group) -> str:
@@ -461,7 +405,7 @@ def _best_type(g: Group) -> str:
     strong = [t for t in trigs if t.strength >= 2] or trigs
     best = max(strong, key=lambda t: (types_mod.PRIORITY.get(t.type, 0), t.strength))
     if best.type.startswith("malicious-code/") and any(t.type == "fraud/phishing" and t.strength >= 3 for t in trigs) \
-            and any(_DELIVERY.search(i.sent.text) and not _HEDGE.search(i.sent.text) for i in g.infos):
+            and any(cues.DELIVERY.search(i.sent.text) and not cues.HEDGE.search(i.sent.text) for i in g.infos):
         return "fraud/phishing"  # a malspam campaign that delivers the malware: the incident is the phishing
     return best.type
 
@@ -469,8 +413,7 @@ def _best_type(g: Group) -> str:
 def _domain(g: Group, type_: str) -> str:
     doms = {t.domain for i in g.infos for t in i.trigs if t.type == type_}
     if type_ == "availability/sabotage":
-        cyber = any(t.domain == "cyber" and t.strength >= 2 and t.type not in ("other/undetermined",
-                                                                               "availability/outage")
+        cyber = any(t.domain == "cyber" and t.strength >= 2 and t.type not in cues.WILDCARD_TYPES
                     for i in g.infos for t in i.trigs)
         if "physical" in doms and cyber:
             return "hybrid"
@@ -497,9 +440,7 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
             for p in _perps(i, gaz):
                 if p.ref is not None or p.kind in ("criminal group", "hacktivist group"):
                     surface = i.sent.text[p.start:p.end].lower()
-                    article_perps.update({p.name.lower(), surface, re.sub(
-                        r"\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+)?(?:group|gang|crew|team|operation)$",
-                        "", surface)})
+                    article_perps.update({p.name.lower(), surface, cues.GROUP_SUFFIX.sub("", surface)})
     article_perps = frozenset(article_perps)
     headline = _headline_targets(doc, sents, article_perps) if groups else []
     for n, g in enumerate(groups):
@@ -512,7 +453,7 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
         vuln = [i for i in infos if i.vuln and not i.hypothetical] or [i for i in infos if i.vuln]
         if len(vuln) >= 1:
             first = vuln[0]
-            cve = re.search(r"\bCVE-\d{4}-\d{4,}\b", " ".join(i.sent.text for i in vuln))
+            cve = cues.CVE.search(" ".join(i.sent.text for i in vuln))
             title = "Vulnerability disclosed" + (f": {cve.group(0)}" if cve else (f": {doc.title}" if doc.title else ""))
             drafts.append(IncidentDraft(
                 title=_shorten(title, 110), type="vulnerable/vulnerable-system",
@@ -547,8 +488,7 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
     if g.date is not None and g.date.value:
         date_start, precision, date_end = g.date.value, g.date.precision, g.date.end_value
         facts["date"] = _ev(g.date_info.sent)
-        if re.search(r"\b(?:disclos\w+|announc\w+|reveal\w+|confirm\w+|report\w+)\b", g.date_info.sent.text, re.I) \
-                and not re.search(r"\b(?:on|in)\b", g.date.text, re.I):
+        if cues.DISCLOSURE.search(g.date_info.sent.text) and not cues.ON_OR_IN.search(g.date.text):
             basis = "disclosed"
     elif pub is not None and lead:
         # nothing in the text dates the lead story: it is the one being reported
@@ -586,20 +526,20 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
     for info in ordered:
         resolved = places_mod.resolve(info.sent.text, info.hits, article_countries)
         place_spans[info.sent.index] = [(p.start, p.end) for p in resolved]
-        if not (info.attack or _CONTINUES.search(info.sent.text)):
+        if not (info.attack or cues.CONTINUES.search(info.sent.text)):
             continue
         spans = perp_spans.get(info.sent.index, []) + _actor_name_spans(info)
         for p in resolved:
             if any(p.start < e and p.end > s0 for s0, e in spans):
                 continue
-            if _in_actor_name(p.name, info.sent.text[p.start:p.end], actor_names) or _ACTOR_BASE.search(
-                    info.sent.text[max(0, p.start - 40):p.start]) or _DISCOURSE_PLACE.search(
+            if _in_actor_name(p.name, info.sent.text[p.start:p.end], actor_names) or cues.ACTOR_BASE.search(
+                    info.sent.text[max(0, p.start - 40):p.start]) or cues.DISCOURSE_PLACE.search(
                     info.sent.text[max(0, p.start - 60):p.start]):
                 continue  # "Anonymous Sudan ... based in Sudan": the group's name says nothing of where it struck
             if p.cue and info is g.founding and (title_place is None or (title_place[1] == "country" and
                                                                          p.level != "country")):
                 title_place = (p.name, p.level)
-            if re.search(r"(?:pro|anti)-$", info.sent.text[max(0, p.start - 5):p.start]):
+            if cues.PRO_ANTI.search(info.sent.text[max(0, p.start - 5):p.start]):
                 continue
             ev = Evidence(info.sent.text, info.sent.start, info.sent.end)
             if p.name not in place_rows:
@@ -608,7 +548,7 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
             if p.country and p.country not in countries:
                 countries.append(p.country)
     for info in g.infos:
-        if not (info.attack or _has_role_cue(info.sent.text) or _CONTINUES.search(info.sent.text)):
+        if not (info.attack or _has_role_cue(info.sent.text) or cues.CONTINUES.search(info.sent.text)):
             continue
         text = info.sent.text
         ev = _ev(info.sent)
@@ -620,25 +560,21 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
             name = np.text
             if name.lower() in perp_names or len(name) < 2:
                 continue
-            if _is_demonym_only(name) or name.lower().strip(".") in _GENERIC_BODY_WORDS:
+            if _is_demonym_only(name) or name.lower().strip(".") in cues.GENERIC_BODY_WORDS:
                 continue  # "Commerce", "Treasury", "Telecom" alone name no party ("Department of Commerce" does)
-            if re.match(r"\d", name) and _is_place(re.sub(r"^[\d\s,.]+", "", name)):
+            if cues.DIGIT.match(name) and _is_place(cues.LEADING_FIGURES.sub("", name)):
                 continue
             # a place is not a target ("links between Paris and Lyon"), unless worded as a body ("the city of X");
             # a small town that shares its name with a listed organisation ("such as A, B") stays a target
-            if (_is_place(name) and not (np.people and _PEOPLE_SUFFIX.search(name)) or not np.people and any(
+            if (_is_place(name) and not (np.people and cues.PEOPLE_SUFFIX.search(name)) or not np.people and any(
                     np.start >= s0 and np.end <= e for s0, e in place_spans.get(info.sent.index, ()))) \
-                    and not re.search(
-                    r"(?:\b(?:city|town|municipality|commune|county|village|council|agglomeration|government|state|"
-                    r"region|province)\s+of\s+(?:the\s+)?$)|municipalit|\bcities\b|\btowns\b|\bcommunes\b|"
-                    r"\bcouncils\b", text[max(0, np.start - 80):np.start], re.I):
+                    and not cues.PLACE_AS_BODY.search(text[max(0, np.start - 80):np.start]):
                 continue
             k = (name.lower(), "target")
             if k not in rows:
                 kind = "organisation"
                 low = name.lower()
-                if re.search(r"\b(?:city|town|county|municipal\w*|ministr\w*|department|government|council|agenc\w*|"
-                             r"authority|police|parliament)\b", low):
+                if cues.GOVERNMENT_BODY.search(low):
                     kind = "government body"
                 rows[k] = ActorMention(name=name, role="target", kind=kind, confidence=conf, evidence=ev,
                                        alias_origin="source")
@@ -669,7 +605,7 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
         status = "suspected"
     elif "denied" in roles:
         status = "disputed"
-    elif any(re.search(r"\bconfirm\w*\b", i.sent.text, re.I) for i in g.infos):
+    elif any(cues.CONFIRMED.search(i.sent.text) for i in g.infos):
         status = "confirmed"
     else:
         status = "undetermined"
@@ -683,14 +619,6 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
         actors=actors_list, figures=figs, evidence=evidence, relation=relation, facts=facts)
 
 
-# "denied any connection with Russia", "ties to Moscow", "insists it is based in Sudan": about the actor, not where
-# "is being described in Washington as", "in a speech in New York": where it was talked about, not where it happened
-_DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|spoke|speech|told|testif\w+|hearing|"
-                              r"conference|summit|interview|briefing|meeting|remarks|statement)(?:\s+[\w-]+){0,3}?\s+"
-                              r"in\s+(?:the\s+)?$", re.I)
-_ACTOR_BASE = re.compile(r"\b(?:connections?|ties|links?|linked|tied|alignment|affiliat\w*|loyal(?:ty)?|"
-                         r"(?:is|are|was|were|be|being)\s+based|operat\w+\s+from|headquartered)\s+"
-                         r"(?:with|to|in|from)\s+(?:the\s+)?$", re.I)
 
 
 def _dedupe_targets(rows: list[ActorMention]) -> list[ActorMention]:
@@ -700,7 +628,7 @@ def _dedupe_targets(rows: list[ActorMention]) -> list[ActorMention]:
     out = []
     for a in rows:
         if a.role == "target" and " " not in a.name.strip() and any(
-                n != a.name and re.search(rf"(?:^|\s){re.escape(a.name)}(?:\s|$)", n) for n in names):
+                n != a.name and re.search(cues.whole_words(a.name), n) for n in names):
             continue
         out.append(a)
     return out
@@ -713,8 +641,7 @@ def _actor_name_spans(info: Info) -> list[tuple[int, int]]:
            and not any(e[0] in ("country", "city", "region", "demonym") for e in h[3])]
     for m in actors_mod.GENERIC_RE.finditer(info.sent.text):
         noun = m.group("n").lower()
-        if re.match(r"(?:hack|attack|cyber|criminal|threat|operatives|spies|agents|militants|terrorists|"
-                    r"saboteurs|extremists|anarchists|jihadists|separatists|activists|nationals)", noun):
+        if cues.ACTOR_NOUN.match(noun):
             out.append((m.start("q"), m.end()))
     return out
 
@@ -729,24 +656,10 @@ def _in_actor_name(place: str, surface: str, actor_names: list[str]) -> bool:
         if not nk or nk in pk:
             continue
         for k in pk:
-            if re.search(rf"(?:^|\s){re.escape(k)}(?:\s|$)", nk):
+            if re.search(cues.whole_words(k), nk):
                 return True
     return False
 
-
-# a sector, a ministry portfolio or a kind of system: alone, not the name of a party
-_GENERIC_BODY_WORDS = frozenset("""commerce treasury telecom telecoms telecommunications energy finance finances health
-healthcare justice defence defense interior education transport transportation infrastructure industry banking
-media government state customs agriculture labour labor security internet cloud email e-mail network networks
-data it tech technology foreign home treasuries trade economy culture tourism aviation""".split())
-
-
-_PEOPLE_SUFFIX = re.compile(r"\s(?:customers|users|clients|subscribers|members|employees|staff|patients|residents|"
-                            r"students|voters|citizens|shoppers|players|account holders|government\b.*|ministr\w+|"
-                            r"agencies|banks|hospitals|municipalities|media.*|newspapers|companies|firms|airports|"
-                            r"universities|schools|councils|authorities|institutions|websites|sites|outlets|operators|"
-                            r"providers|utilities|infrastructure|businesses|organi[sz]ations|retailers|telecoms?|"
-                            r"carriers|ports|railways|campaign|team|party|staff|offices?|firm|company)$", re.I)
 
 
 def _is_place(name: str) -> bool:
@@ -764,34 +677,29 @@ def _is_demonym_only(name: str) -> bool:
     return any(e[0] in ("demonym", "country") for e in entries) and not any(e[0] == "actor" for e in entries)
 
 
-_HEADLINE_VICTIM = re.compile(
-    r"^(?:[\w'’-]+\s+){0,2}?(?P<name>(?:[A-Z][\w&.'’-]*\s+){0,3}[A-Z][\w&.'’-]*)(?:'s|’s)?\s+(?:chief\s+executive|chief|"
-    r"CEO|boss|head|executives?|bosses)\b")
-_HEADLINE_ATTACK = re.compile(r"\b(?:ransom\w*|attack\w*|breach\w*|hack\w*|cyber\w*|leak\w*|outages?|intrusion|"
-                              r"extortion|wiper|malware|DDoS)\b", re.I)
 
 
 def _headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[tuple[str, Evidence]]:
     """Organisations the headline presents as hit ("X confirms data breach", "X chief defends ransom payment",
     "... in the X attack"), each with the first body sentence that names it (evidence stays in the body)."""
     title = (doc.title or "").strip()
-    if not title or not _HEADLINE_ATTACK.search(title):
+    if not title or not cues.HEADLINE_ATTACK.search(title):
         return []
     names = [np.text for np, _ in actors_mod.targets(title, True, [])]
-    m = _HEADLINE_VICTIM.match(title)
+    m = cues.HEADLINE_VICTIM.match(title)
     if m:
         names.append(m.group("name"))
     out: list[tuple[str, Evidence]] = []
     for name in names:
-        name = re.sub(r"^(?:The|A|An)\s+", "", name.strip())
+        name = cues.LEADING_ARTICLE.sub("", name.strip())
         low = name.lower()
-        if len(name) < 3 or low in article_perps or low in _GENERIC_BODY_WORDS or _is_demonym_only(name) \
+        if len(name) < 3 or low in article_perps or low in cues.GENERIC_BODY_WORDS or _is_demonym_only(name) \
                 or _is_place(name) or any(low == o.lower() for o, _ in out):
             continue
         for snt in sents:
             k = snt.text.find(name)
-            if k >= 0 and not re.match(r"[\w-]", snt.text[k + len(name):k + len(name) + 1]) and \
-                    not re.search(r"[\w-]$", snt.text[:k]):
+            if k >= 0 and not cues.WORD_CHAR.match(snt.text[k + len(name):k + len(name) + 1]) and \
+                    not cues.WORD_CHAR_END.search(snt.text[:k]):
                 out.append((name, _ev(snt)))
                 break
     return out[:2]
@@ -831,13 +739,12 @@ def _title(type_: str, domain: str, actors_list: list[ActorMention], places: lis
     label = types_mod.LABELS.get(type_, "Incident")
     if type_ == "availability/sabotage" and domain == "physical":
         text = " ".join(i.sent.text for i in g.infos).lower()
-        m = re.search(r"(fib(?:re|er)[- ]optic (?:cables?|lines?|links?)|power ?lines?|cables?|pylons?|"
-                      r"(?:communications? )?towers?|antennas?|masts?)", text)
+        m = cues.SABOTAGED_THING.search(text)
         if m:
             what = m.group(1)
             what = what if what.endswith("s") else what + "s"
-            verb = "set on fire" if re.search(r"set on fire|set alight|torched|burn", text) and \
-                "cut" not in text else "cut" if re.search(r"\bcut|sever", text) else "sabotaged"
+            verb = "set on fire" if cues.SET_ON_FIRE.search(text) and \
+                "cut" not in text else "cut" if cues.CUT.search(text) else "sabotaged"
             label = f"{what[0].upper()}{what[1:]} {verb}"
     tgts = [a.name for a in actors_list if a.role == "target"][:3]
     tkeys = {t.lower() for t in tgts}
