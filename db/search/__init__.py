@@ -139,6 +139,7 @@ from dataclasses import dataclass, field
 from db.search.fuzzy import compact, fold, is_subsequence, needle_regex, score_term, tokens
 from db.search import parser as _qp
 from db.search.parser import ParsedQuery, Term, parse
+from db.taxonomy import ROLES
 
 __all__ = [
     "parse", "search", "matching_ids", "count", "ensure_schema", "reindex", "rebuild", "needs_rebuild", "Searcher",
@@ -171,7 +172,6 @@ LAYOUT = "4"
 """Version of the index layout; `needs_rebuild` compares it with the one recorded by `rebuild`."""
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
-ROLES = _qp.ROLES
 REVIEWS = _qp.REVIEWS
 KEY_MARK = "zqk"
 """Every key token is written behind this mark. FTS5 adds each token's first 2 and 3 letters to its

@@ -37,10 +37,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from db.taxonomy import ROLES
+
 FIELDS = {
     "type": "incident type (class/subtype), e.g. type:ddos",
     "actor": "an actor in any non-target role, by name or alias, e.g. actor:killnet",
-    "role": "perpetrator|claimed|attributed|suspected|denied|target",
+    "role": "|".join(ROLES),
     "target": "a targeted actor, e.g. target:sfr",
     "country": "ISO code or name, e.g. country:FR",
     "place": "a place name, e.g. place:paris",
@@ -64,7 +66,6 @@ MAX_TERM_WORDS = 16
 MAX_QUERY_WORDS = 64
 """Words all the terms of a query may have together; more: refused as too long. The engine's work grows
 with the words (an FTS phrase each, a typo-correction pass each for a word that matches nothing)."""
-ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied", "target")
 REVIEWS = ("auto", "reviewed")
 _FIELD_RE = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 _HAS_WORD = re.compile(r"[^\W_]")
