@@ -18,7 +18,11 @@ Modules:
     types       triggers(text), hypothetical(text), generic(text); PRIORITY, LABELS
     actors      perpetrators(sentence, hits, gaz) -> [Party]; targets(sentence, has_trigger, exclude)
     figures     find(text) -> [FigureHit(value, unit, text, start, end)]
-    incidents   build_drafts(doc): sentence grouping into incidents, titles, summaries, evidence
+    cues        the named cue regexes and word lists of grouping and drafting, each with its why
+    analysis    analyse(doc) -> sentences with their hits, attack words and classification; pick_date
+    grouping    group(infos, pub) -> [Group]: the lead incident and each other incident the article recounts
+    titles      title(...), summary(...): the short texts of a draft
+    drafting    build_drafts(doc): each group becomes an IncidentDraft, every fact with its evidence
 """
 from __future__ import annotations
 
@@ -44,6 +48,6 @@ def extract(doc: Document) -> list[IncidentDraft]:
     Returns an empty list for empty bodies and for articles that report no incident; an article that only
     reports a vulnerability or a patch yields at most one draft typed ``vulnerable/vulnerable-system``.
     """
-    from .incidents import build_drafts
+    from .drafting import build_drafts
 
     return build_drafts(doc)

@@ -1,0 +1,147 @@
+"""One article, sentence by sentence: gazetteer hits, attack words and what they say, the date a sentence tells.
+
+:func:`analyse` splits the body into sentences, scans the reference dictionary once over the whole body (hits
+bucketed by sentence) and finds each sentence's attack words; :func:`classify` reads what those words say
+(an event, only attack words, a hypothesis, a general statement, a flaw); :func:`pick_date` chooses the date
+a sentence gives its event.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from db.drafts import Document
+
+from . import cues, gazetteer
+from . import dates as dates_mod
+from . import types as types_mod
+from .sentences import Sentence, split
+from .text import fold_lower
+
+
+@dataclass
+class Info:
+    sent: Sentence
+    hits: list
+    trigs: list
+    event: bool = False
+    attack: bool = False
+    weak: bool = False
+    hypothetical: bool = False
+    generic: bool = False
+    vuln: bool = False
+    date: dates_mod.DateHit | None = None
+    dates: list = field(default_factory=list)
+    perps: list | None = None
+
+
+def type_class(t: str) -> str:
+    return t.split("/", 1)[0]
+
+
+def analyse(doc: Document) -> tuple[list[Sentence], list[Info], set[str], date | None]:
+    body = doc.body or ""
+    gaz = gazetteer.get()
+    sents = split(body)
+    folded = fold_lower(body)
+    infos: list[Info] = []
+    countries: set[str] = set()
+    # one pass of the reference dictionary over the whole body, hits bucketed by sentence
+    buckets: list[list] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    for start, end, surface, entries in gaz.scan(body, folded):
+        k = bisect.bisect_right(starts, start) - 1
+        if k < 0 or end > sents[k].end:
+            continue
+        sk = sents[k].start
+        buckets[k].append((start - sk, end - sk, surface, entries))
+    for s, hits in zip(sents, buckets, strict=True):
+        for h in hits:
+            for e in h[3]:
+                if e[0] in ("country", "demonym"):
+                    countries.add(e[1])
+                    break
+        trigs = types_mod.triggers(s.text)
+        infos.append(Info(sent=s, hits=hits, trigs=trigs))
+    if doc.title:
+        for h in gaz.scan(doc.title):
+            for e in h[3]:
+                if e[0] in ("country", "demonym"):
+                    countries.add(e[1])
+    return sents, infos, countries, dates_mod.parse_published(doc.published)
+
+
+def classify(info: Info) -> None:
+    text = info.sent.text
+    trigs = info.trigs
+    if not trigs:
+        return
+    info.vuln = any(t.type.startswith("vulnerable/") for t in trigs)
+    attack = [t for t in trigs if type_class(t.type) in types_mod.ATTACK_CLASSES or t.type in cues.ATTACK_OTHER_TYPES]
+    if any(type_class(t.type) in types_mod.ATTACK_CLASSES or t.type == "other/undetermined" for t in attack):
+        # a physical attack mentioned beside a cyber one is background for the cyber incident
+        attack = [t for t in attack if t.type != "other/terrorism"]
+    # negated: "payment details were not compromised", "no data was stolen"
+    attack = [t for t in attack if not cues.NEGATED.search(text[max(0, t.start - 30):t.start]) and " not " not in t.text]
+    info.hypothetical = types_mod.hypothetical(text)
+    if info.vuln and not cues.EXPLOITED.search(text):
+        # in a sentence about a flaw, attack words describe what the flaw allows, not an attack
+        attack = [t for t in attack if t.strength >= 3 and not info.hypothetical]
+    # "after the DDoS incident", "following a cyber attack": a reference to another event, not this one
+    attack = [t for t in attack if not cues.REFERENCE.search(text[max(0, t.start - 40):t.start])
+              or cues.DISCOVERED_AFTER.match(text, t.end)]
+    info.trigs = attack + [t for t in trigs if t.type.startswith("vulnerable/")]
+    info.hypothetical = types_mod.hypothetical(text)
+    info.generic = types_mod.generic(text) or bool(cues.RECORD.search(text))
+    strength = max((t.strength for t in attack), default=0)
+    info.attack = bool(attack)
+    info.weak = strength == 1
+    info.event = strength >= 2 and not info.hypothetical
+
+
+def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
+    hits = dates_mod.find(info.sent.text, pub, anchor)
+    # "such as last month's attack", "after last week's breach": the date of another event
+    hits = [h for h in hits if not cues.DATE_REFERENCE.search(info.sent.text[max(0, h.start - 25):h.start])]
+    hits = [_since_event(h, pub) if anchor is None else h for h in hits]
+    # "a figure that had circulated since March": the start of a state, not the date of the event told
+    hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))]
+    info.dates = hits
+    if not hits:
+        return None
+    if len(hits) > 1:
+        # "overnight ... on Monday": the named day is the better date
+        specific = [h for h in hits if not cues.VAGUE_DAY.match(h.text)]
+        hits = specific or hits
+    attack = [t for t in info.trigs if not t.type.startswith("vulnerable/")]
+    if not attack:
+        return hits[0]
+    best = max(attack, key=lambda t: (t.strength, types_mod.PRIORITY.get(t.type, 0)))
+    centre = (best.start + best.end) / 2
+
+    def dist(h):
+        d = abs((h.start + h.end) / 2 - centre)
+        if h.start < 4:
+            d -= 1000  # a sentence-initial time adverbial governs the sentence
+        return d
+
+    return min(hits, key=dist)
+
+
+def _since_event(h: dates_mod.DateHit, pub: date | None) -> dates_mod.DateHit:
+    """ "Two months after a virus wiped ...": at the start of a lead sentence with nothing to anchor it, the event
+    of the clause happened that long before the publication."""
+    m = cues.SINCE_EVENT.fullmatch(h.text)
+    if h.when is not None or pub is None or h.start > 3 or not m:
+        return h
+    n = int(m.group(1)) if m.group(1).isdigit() else cues.NUMBER_WORDS[m.group(1).lower()]
+    unit = m.group(2).lower().rstrip("s")
+    if unit == "year":
+        when, precision = date(pub.year - n, pub.month, min(pub.day, 28)), "year"
+    else:
+        when = pub - timedelta(days=7 * n if unit == "week" else 30 * n)
+        precision = "month"
+    value = str(when.year) if precision == "year" else when.isoformat()[:7]
+    return dates_mod.DateHit(value=value, precision=precision, start=h.start, end=h.end, text=h.text,
+                             kind="relative", when=when)

@@ -1,0 +1,273 @@
+"""Group the sentences of an article into incidents.
+
+The lead incident starts at the first sentence that reports an attack. A later attack sentence starts a new
+incident when its date does not fit the current one (an older date, "In May of 2020", "Last year", "A month
+earlier", "Just days after ..."), or returns to an earlier incident whose date it fits. Sentences without an
+event of their own (quotes, "Names ... were compromised", "X claimed to be behind ...") attach to the current
+incident. Warnings, forecasts, general statements and vulnerability-only reports start no attack incident.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from . import cues
+from . import dates as dates_mod
+from . import types as types_mod
+from .analysis import Info, classify, pick_date, type_class
+
+
+@dataclass
+class Group:
+    infos: list[Info] = field(default_factory=list)
+    founding: Info | None = None
+    date: dates_mod.DateHit | None = None
+    date_info: Info | None = None
+
+    @property
+    def when(self) -> tuple[date, str] | None:
+        if self.date is None or self.date.when is None:
+            return None
+        return self.date.when, self.date.precision
+
+
+def _compatible(a: dates_mod.DateHit, b: dates_mod.DateHit) -> bool:
+    """Whether two dates can denote the same event (compared at the coarser precision, 2 days slack)."""
+    if a.when is None or b.when is None:
+        return True
+    order = {"day": 0, "month": 1, "year": 2}
+    p = max(order.get(a.precision, 2), order.get(b.precision, 2))
+    if p == 2:
+        return a.when.year == b.when.year
+    if p == 1:
+        return (a.when.year, a.when.month) == (b.when.year, b.when.month)
+    return abs((a.when - b.when).days) <= 3  # Friday's attack, Monday's ransom balances: one event
+
+
+def _less_precise(a: dates_mod.DateHit, b: dates_mod.DateHit) -> bool:
+    order = {"day": 0, "month": 1, "year": 2}
+    return order.get(a.precision, 2) > order.get(b.precision, 2)
+
+
+def _other_time(info: Info, current: Group, pub: date | None) -> bool:
+    """A sentence without an event of its own dated before the current incident: background ("In December 2023
+    the FBI announced it had disrupted the gang's servers"), not a later development of the story."""
+    if current.date is None or current.date.when is None:
+        return False
+    if info.attack:  # attack words without an event: the date told beside them ("became known in June 2023, when")
+        hits = [info.date] if info.date is not None and info.date.kind == "absolute" else []
+    else:
+        hits = [h for h in dates_mod.find(info.sent.text, pub, current.when) if h.start < 4 and h.kind == "absolute"]
+    return bool(hits) and hits[0].when is not None and not _compatible(hits[0], current.date) \
+        and hits[0].when < current.date.when
+
+
+def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None) -> bool:
+    """Whether a dated attack sentence tells another incident than the current one."""
+    initial = d.start < 4  # a sentence-initial time adverbial ("Last year, ...") governs the sentence
+    cur_date = current.date if current.date is not None and current.date.when is not None else None
+    if initial and cues.PAST_MARKER.match(d.text) and any(i.event for i in current.infos):
+        return True
+    if d.when is None:  # unresolved (no publication date): "Last year", or a calendar date like "March 11"
+        return bool(cues.PAST_MARKER.match(d.text)) and initial or (
+            cur_date is None and bool(cues.DIGIT.search(d.text)) and bool(cues.CAPITALISED.search(d.text)))
+    if cur_date is not None:
+        return not _compatible(d, cur_date) or bool(
+            initial and _less_precise(d, cur_date) and cues.RELATIVE_OPENING.match(d.text))
+    if pub is not None:  # an undated lead story is the one being reported: an older date is another incident
+        return d.when < pub - timedelta(days=21) or d.kind == "anchored"
+    return d.kind in ("absolute", "anchored")
+
+
+def group(infos: list[Info], pub: date | None) -> list[Group]:
+    """Sentences → incident groups: the lead story, then each incident the article recounts."""
+    groups: list[Group] = []
+    current: Group | None = None
+    last_attach = -10
+    for info in infos:
+        classify(info)
+        if current is not None and info.event and _descriptor_only(info):
+            # "In late November the Rhysida ransomware group claimed responsibility": the attack word describes
+            # the group; the sentence is a claim about the story already told, not a new incident
+            info.event = False
+        anchor = current.when if current else None
+        info.date = pick_date(info, anchor, pub) if info.attack else None
+        d = info.date
+        k = info.sent.index
+        prev = infos[k - 1] if 0 < k <= len(infos) and infos[k - 1] is not info else None
+        if d is None and info.event and current is not None and prev is not None and prev.date is not None \
+                and prev not in current.infos and prev.date.when is not None and current.date is not None \
+                and current.date.when is not None and not _compatible(prev.date, current.date) \
+                and (prev.date.start < 4 or cues.WHEN_AFTER.match(prev.sent.text[prev.date.end:prev.date.end + 8])):
+            # "X became known in June 2023, when ... . Microsoft later confirmed ...": the undated sentence goes
+            # on with the time the previous one opened, not with the current story
+            d = info.date = prev.date
+        back = _named_earlier(info, groups, current) if info.attack and d is None else None
+        if back is not None:
+            # "the TV5Monde operation went beyond propaganda": back to the incident of that name
+            back.infos.append(info)
+            current = back
+            last_attach = info.sent.index
+            continue
+        if info.event and (not info.generic or (d is not None and d.precision != "year" and
+                                                 d.kind != "anchored" and current is not None)):
+            if current is None:
+                current = Group(founding=info)
+                groups.append(current)
+                # weak attack sentences just before the first event belong to it ("X forced customers to reset
+                # passwords after an attempt to hack into its systems")
+                k = infos.index(info)
+                for prev in infos[max(0, k - 4):k]:
+                    if prev.attack and not prev.generic and (not prev.hypothetical or _past_clause(prev)):
+                        current.infos.append(prev)
+                if d is not None:
+                    current.date, current.date_info = d, info
+                current.infos.append(info)
+                last_attach = info.sent.index
+                continue
+            target = current
+            fam = _family(info)
+            if fam != _group_family(current) and not (d is not None and current.date is not None
+                                                      and not _compatible(d, current.date)):
+                same = [g for g in groups if _group_family(g) == fam and (d is None or g.date is None or
+                                                                          _compatible(d, g.date))]
+                target = same[-1] if same else None
+                if target is None:
+                    target = Group(founding=info, date=d, date_info=info if d else None)
+                    groups.append(target)
+                target.infos.append(info)
+                current = target
+                last_attach = info.sent.index
+                continue
+            if d is not None:
+                initial = d.start < 4
+                differs = _date_differs(d, current, pub)
+                if differs:
+                    same = [g for g in groups if g is not current and g.date is not None and d.when is not None
+                            and g.date.when is not None and _compatible(d, g.date)
+                            and g.date.precision == d.precision
+                            and (type_class(best_type(g)) == type_class(_info_type(info)) or _info_type(info) in cues.WILDCARD_TYPES)]
+                    target = same[-1] if same else None
+                    lead = groups[0]
+                    if target is None and lead is not current and (lead.date is None or lead.date.when is None) \
+                            and d.when is not None and pub is not None and d.when >= pub - timedelta(days=14) \
+                            and not (initial and cues.PAST_MARKER.match(d.text)):
+                        # back to the undated lead story ("... says the attack began on Wednesday")
+                        target = lead
+                        lead.date, lead.date_info = d, info
+                elif d.when is None:
+                    pass
+                elif current.date is None or current.date.when is None or (
+                        _less_precise(current.date, d) and _compatible(d, current.date)):
+                    current.date, current.date_info = d, info
+            if target is None:
+                target = Group(founding=info, date=d, date_info=info if d else None)
+                groups.append(target)
+            target.infos.append(info)
+            current = target
+            last_attach = info.sent.index
+            continue
+        if current is None or info.hypothetical or cues.RECORD.search(info.sent.text):
+            continue
+        if _other_time(info, current, pub):
+            # "In December 2023 the FBI announced it had disrupted ALPHV's servers": another time, another story
+            last_attach = -10
+            continue
+        # continuation: attack words without an event of their own, or a party's role, right after the story
+        if any(type_class(t.type) in types_mod.ATTACK_CLASSES or t.type == "other/undetermined" for t in info.trigs) \
+                and not info.generic and (info.sent.index - last_attach <= 3):
+            current.infos.append(info)
+            last_attach = info.sent.index
+        elif info.sent.index - last_attach <= 2 and cues.CONTINUES.search(info.sent.text) and not info.generic:
+            current.infos.append(info)
+            last_attach = info.sent.index
+        elif (info.sent.index - last_attach <= 1 or info.sent.index - last_attach <= 2 and cues.CLAIM_CUE.search(
+                info.sent.text)) and has_role_cue(info.sent.text) and not info.generic:
+            current.infos.append(info)
+            last_attach = info.sent.index
+    return groups
+
+
+def _named_earlier(info: Info, groups: list[Group], current: Group | None) -> Group | None:
+    """An earlier incident that the sentence names ("the X attack") when the current one never mentions X."""
+    if current is None or len(groups) < 2:
+        return None
+    for m in cues.NAMED_EVENT.finditer(info.sent.text):
+        name = m.group(1)
+        if name.lower() in cues.NOT_EVENT_NAMES or len(name) < 3:
+            continue
+        pat = re.compile(cues.standalone(name))
+        if any(pat.search(i.sent.text) for i in current.infos):
+            return None
+        earlier = [g for g in groups if g is not current and any(pat.search(i.sent.text) for i in g.infos)]
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def _descriptor_only(info: Info) -> bool:
+    """Whether every event word of the sentence is part of a group's description ("the X ransomware gang")."""
+    strong = [t for t in info.trigs if t.strength >= 2 and not t.type.startswith("vulnerable/")]
+    text = info.sent.text
+    return bool(strong) and all(cues.DESCRIPTOR_AFTER.match(text, t.end) and " " not in t.text.strip()
+                                for t in strong)
+
+
+def _past_clause(info: Info) -> bool:
+    """A sentence flagged hypothetical whose attack word sits in a past-tense clause of its own: "After criminals
+    broke into its network, the library says rebuilding will take months"."""
+    text = info.sent.text
+    for t in info.trigs:
+        if t.type.startswith("vulnerable/") or t.strength < 3:
+            continue
+        end = text.find(",", t.end)
+        clause = text[:end if end > 0 else len(text)]
+        start = clause.rfind(",", 0, t.start) + 1
+        clause = clause[start:]
+        if cues.CLAUSE_CONJUNCTION.search(clause) and not types_mod.hypothetical(clause) \
+                and cues.PAST_VERB.search(clause[t.start - start:]):
+            return True
+    return False
+
+
+
+def has_role_cue(text: str) -> bool:
+    return bool(cues.ROLE_CUE.search(text))
+
+
+
+
+def _family(info: Info) -> str:
+    """cyber or physical-other: a shooting or graffiti reported beside a cyber attack is another incident."""
+    trigs = [t for t in info.trigs if not t.type.startswith("vulnerable/") and t.strength >= 2] or \
+        [t for t in info.trigs if not t.type.startswith("vulnerable/")]
+    if any(t.type not in cues.PHYSICAL_OTHER_TYPES for t in trigs):
+        return "attack"
+    return "other"
+
+
+def _group_family(g: Group) -> str:
+    return _family(g.founding) if g.founding else "attack"
+
+
+def _info_type(info: Info) -> str:
+    trigs = [t for t in info.trigs if not t.type.startswith("vulnerable/")]
+    if not trigs:
+        return "other/undetermined"
+    strong = [t for t in trigs if t.strength >= 2] or trigs
+    return max(strong, key=lambda t: (types_mod.PRIORITY.get(t.type, 0), t.strength)).type
+
+
+
+
+def best_type(g: Group) -> str:
+    trigs = [t for i in g.infos for t in i.trigs if not t.type.startswith("vulnerable/")]
+    if not trigs:
+        return "other/undetermined"
+    strong = [t for t in trigs if t.strength >= 2] or trigs
+    best = max(strong, key=lambda t: (types_mod.PRIORITY.get(t.type, 0), t.strength))
+    if best.type.startswith("malicious-code/") and any(t.type == "fraud/phishing" and t.strength >= 3 for t in trigs) \
+            and any(cues.DELIVERY.search(i.sent.text) and not cues.HEDGE.search(i.sent.text) for i in g.infos):
+        return "fraud/phishing"  # a malspam campaign that delivers the malware: the incident is the phishing
+    return best.type
