@@ -1057,9 +1057,10 @@ class Searcher:
         return self.conn.execute(
             f"SELECT 1 FROM {view.table} WHERE {view.table} MATCH ? LIMIT 1", (expr,)).fetchone() is not None
 
-    def resolve_actor(self, value: str, *, loose: bool = True) -> tuple[list[int], list[str]]:
-        """Actor ids (survivors) for a qualifier value: exact name/alias, then word prefix, then (loose)
-        in-order subsequence, then typo distance. Returns (ids, display names)."""
+    def resolve_actor(self, value: str) -> tuple[list[int], list[str]]:
+        """Actor ids (survivors) for a qualifier value: exact name/alias, then word prefix, then in-order
+        subsequence, then typo distance. Returns (ids, display names). Qualifier values are resolved this
+        tolerantly in every mode: ``forgiving=False`` (`matching_ids`) only stops the widening of plain words."""
         entries = self._actors()
         v = compact(value)
         vt = " ".join(tokens(value))
@@ -1075,7 +1076,7 @@ class Searcher:
         if not found:
             rx = _token_prefix_regex(vt)
             found = [e for e in entries if e[2].startswith(v) or rx.search(e[3])]
-        if not found and loose and len(v) >= 2:
+        if not found and len(v) >= 2:
             scored = []
             for e in entries:
                 if is_subsequence(v, e[2]):
@@ -1084,7 +1085,7 @@ class Searcher:
             scored.sort(key=lambda x: (x[0], x[1]))
             best = scored[:1] and scored[0][0]
             found = [e for s, _, e in scored[:20] if s <= best + 8]
-        if not found and loose and len(v) >= 3:
+        if not found and len(v) >= 3:
             from rapidfuzz import fuzz, process
 
             hits = process.extract(v, [e[2] for e in entries], scorer=fuzz.ratio, score_cutoff=75, limit=5)
@@ -1166,7 +1167,7 @@ class Searcher:
 
     def _compile_positive(self, view, R, t, forgiving, corrections, notes, role_set) -> _Compiled:
         if t.field is not None:
-            return self._compile_qualifier(view, R, t, notes, role_set, forgiving)
+            return self._compile_qualifier(view, R, t, notes, role_set)
         text_cols = _cols(view.text_columns)
         cs = t.case_sensitive
         needle = fold(t.text, keep_case=cs)
@@ -1267,28 +1268,23 @@ class Searcher:
             ids, names = self.resolve_actor(t.text)
             if ids:
                 ids = ids[:50]
-                if view.name == "incidents":
-                    named = [k for i in ids for k in (f"a{i}", f"t{i}")]
-                    ktoks = set(named)
-                    alts.append(_keys_expr(named))
-                else:
-                    alts.append("rowid_in")  # placeholder replaced below
                 shown.extend(names[:5])
                 score.append((fold(t.text), False))
                 if view.name == "actors":
+                    corrections[t.text] = _shown(shown)
                     idset = set(ids)
-                    alts.remove("rowid_in")
                     pred = lambda row: (row[0] in idset)  # noqa: E731
                     if alts:
-                        corrections[t.text] = _shown(shown)
                         # FTS cannot express "rowid in": verify in Python over the union.
                         rxs = [needle_regex(s, word_start=True) for s, _ in score[:-1]]
                         return _Compiled(None, False,
                                          lambda row: pred(row) or any(r.search(R.text(row)) for r in rxs),
                                          score=score)
-                    corrections[t.text] = _shown(shown)
                     return _Compiled(None, False, pred, sql=(f"rowid IN ({_marks(len(ids))})", tuple(ids)),
                                      score=score)
+                named = [k for i in ids for k in (f"a{i}", f"t{i}")]
+                ktoks = set(named)
+                alts.append(_keys_expr(named))
         if not alts:
             notes.append(f"nothing matches '{t.text}'")
             return _Compiled(None, True, _NEVER, empty=True, score=[])
@@ -1298,7 +1294,7 @@ class Searcher:
         return _Compiled(expr, True, lambda row: bool(R.keys(row) & ktoks) or any(
             r.search(R.text(row)) for r in rxs), score=score)
 
-    def _compile_qualifier(self, view, R, t, notes, role_set, forgiving) -> _Compiled:
+    def _compile_qualifier(self, view, R, t, notes, role_set) -> _Compiled:
         f = t.field
         if f not in view.qualifiers:
             notes.append(f"{t.raw}: {f}: does not apply to the {view.name} view (ignored)")
@@ -1336,7 +1332,7 @@ class Searcher:
                 kinds = [k for k in self._vocab("kind") if compact(value) in compact(k)]
                 return keys_any([f"k{compact(k)}" for k in kinds], "actor kind")
             if f == "actor":
-                ids, names = self.resolve_actor(value, loose=forgiving or True)
+                ids, names = self.resolve_actor(value)
                 if ids:
                     notes.append(f"{t.raw} → {', '.join(names[:5])}")
                     idset = set(ids)
