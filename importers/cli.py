@@ -302,7 +302,7 @@ def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
         print_json(rows)
         return
     if fmt is ListFormat.csv:
-        from db.export_formats import csv_cell
+        from db.export.csv import csv_cell
 
         buf = io.StringIO()
         if flat:
@@ -355,7 +355,8 @@ def export_cmd(
 ) -> None:
     """Export incidents with their actors and sources (JSON contract: incidex/1; also CSV, STIX 2.1, MISP, Markdown)."""
     from db import export
-    from db.export_formats import ExportError, parse_columns
+    from db.export import ExportError
+    from db.export.csv import parse_columns
 
     if columns is not None and fmt is not ExportFormat.csv:
         raise fail("--columns applies to --format csv only")

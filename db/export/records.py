@@ -1,4 +1,5 @@
-"""Exports. JSON follows the `incidex/1` contract of DESIGN.md section 8 (extend it, never break it)."""
+"""The incidex/1 JSON export: the contract of docs/ARCHITECTURE.md "Export contract" (extend it, never break
+it). Every other format reads these records (`db.export.common.records`)."""
 from __future__ import annotations
 
 import sqlite3
@@ -46,27 +47,3 @@ def write_json(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[in
     dump(data, out, indent=1)  # dangerous characters as \uXXXX (db.text): harmless on a terminal, round-trips
     out.write("\n")
     return len(data["incidents"])
-
-
-FORMATS = ("json", "csv", "stix", "misp", "markdown")
-
-
-def write(conn: sqlite3.Connection, out: IO[str], fmt: str = "json", incident_ids: Sequence[int] | None = None,
-          columns: str | None = None, query: str | None = None) -> int:
-    """Write an export in one of FORMATS; returns the number of incidents written.
-
-    Raises `db.export_formats.ExportError` for a bad request (e.g. an unknown CSV column).
-    """
-    from db import export_formats as ef
-
-    if fmt == "json":
-        return write_json(conn, out, incident_ids)
-    if fmt == "csv":
-        return ef.write_csv(conn, out, incident_ids, columns)
-    if fmt == "stix":
-        return ef.write_stix(conn, out, incident_ids)
-    if fmt == "misp":
-        return ef.write_misp(conn, out, incident_ids)
-    if fmt == "markdown":
-        return ef.write_markdown(conn, out, incident_ids, query)
-    raise ef.ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -1,0 +1,41 @@
+"""What every export format shares: the records it reads, how text is made safe, stable ids, the error."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from db.identity import uuid_of
+from db.text import safe_line, strip_unsafe
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class ExportError(ValueError):
+    """A bad export request (unknown column...); the message is one line for the user."""
+
+
+def clean(value) -> str:
+    """Text for a text format (CSV, Markdown): escape sequences and dangerous characters removed (db.text)."""
+    return strip_unsafe("" if value is None else str(value))
+
+
+def one_line(value) -> str:
+    return safe_line(value)
+
+
+def number_text(v) -> str:
+    """A figure as text: 12.0 as "12", 1.5 as "1.5"."""
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def records(conn, incident_ids: Sequence[int] | None) -> dict:
+    """The incidex/1 records of these incidents (all live ones for None): every format reads these."""
+    from db.export.records import export_dict
+
+    return export_dict(conn, incident_ids)
+
+
+def uuid_or_stable(value: str | None, key: str) -> str:
+    """The record's own uuid, else a stable one made from `key`."""
+    v = (value or "").lower()
+    return v if UUID.match(v) else uuid_of(key)

@@ -1,0 +1,120 @@
+"""MISP event JSON: one event per incident, RSIT and threat-actor galaxy tags, incidex's type as an
+`incidex:type` tag."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import IO
+
+from db.export.common import UUID, number_text, one_line, records, uuid_or_stable
+from db.identity import uuid_of
+from db.text import dump
+
+_RSIT = {
+    "information-content-security/unauthorised-access": ("information-content-security", "unauthorised-information-access"),
+    "information-content-security/unauthorised-modification": ("information-content-security", "unauthorised-information-modification"),
+    "intrusions/account-compromise": ("intrusions", "unprivileged-account-compromise"),
+    "intrusions/defacement": ("intrusions", "system-compromise"),
+    "malicious-code/ransomware": ("malicious-code", "infected-system"),
+    "malicious-code/malware": ("malicious-code", "infected-system"),
+    "intrusion-attempts/login-attempts": ("intrusion-attempts", "brute-force"),
+    "information-gathering/scanning": ("information-gathering", "scanner"),
+    "fraud/financial-theft": ("fraud", "unauthorised-use-of-resources"),
+    "other/influence-operation": ("other", "other"), "other/vandalism": ("other", "other"),
+    "other/terrorism": ("other", "other"),
+}
+_RSIT_NATIVE = {"abusive-content": {"spam", "harmful-speech"}, "availability": {"dos", "ddos", "sabotage", "outage"},
+                "intrusions": {"application-compromise", "system-compromise"},
+                "information-content-security": {"data-loss", "data-leak"},
+                "fraud": {"masquerade", "phishing"}, "information-gathering": {"social-engineering"},
+                "intrusion-attempts": {"exploit"}, "vulnerable": {"vulnerable-system"},
+                "other": {"other", "undetermined"}}
+
+
+def rsit_tag(type_: str | None) -> str:
+    type_ = type_ or "other/undetermined"
+    cls, _, sub = type_.partition("/")
+    if sub in _RSIT_NATIVE.get(cls, ()):
+        return f'rsit:{cls}="{sub}"'
+    cls, sub = _RSIT.get(type_, ("other", "undetermined"))
+    return f'rsit:{cls}="{sub}"'
+
+
+def _misp_date(value: str | None, fallback: str | None) -> str:
+    v = value or (fallback or "")[:10] or "1970-01-01"
+    if re.fullmatch(r"\d{4}", v):
+        v += "-01-01"
+    elif re.fullmatch(r"\d{4}-\d{2}", v):
+        v += "-01"
+    return v[:10]
+
+
+def misp_events(conn, incident_ids: Sequence[int] | None = None) -> list[dict]:
+    data = records(conn, incident_ids)
+    actors = {a["id"]: a for a in data["actors"]}
+    sources = {s["id"]: s for s in data["sources"]}
+    events = []
+    for inc in data["incidents"]:
+        uid = uuid_or_stable(inc["uuid"], "incident:" + str(inc["id"]))
+        tags = [{"name": rsit_tag(inc["type"])}, {"name": f'incidex:type="{inc["type"]}"'},
+                {"name": f'incidex:status="{inc["status"]}"'}, {"name": f'incidex:domain="{inc["domain"]}"'}]
+        tags += [{"name": f'incidex:tag="{one_line(t)}"'} for t in inc.get("tags") or []]
+        clusters = []
+        attrs = []
+
+        def attr(type_: str, category: str, value: str, comment: str = "", key: str = "", attrs=attrs, uid=uid) -> None:
+            attrs.append({"uuid": uuid_of(f"{uid}|{type_}|{key or value}"), "type": type_,
+                          "category": category, "value": value, "comment": comment, "to_ids": False,
+                          "distribution": "5"})
+
+        seen_actor = set()
+        for a in inc["actors"]:
+            actor = actors.get(a["id"], {})
+            if a["role"] == "target":
+                if ("t", a["id"]) not in seen_actor:
+                    seen_actor.add(("t", a["id"]))
+                    attr("target-org", "Targeting data", a["name"])
+                continue
+            if ("a", a["id"]) in seen_actor:
+                continue
+            seen_actor.add(("a", a["id"]))
+            tags.append({"name": f'misp-galaxy:threat-actor="{one_line(a["name"])}"'})
+            ref = (actor.get("reference") or "").lower()
+            clusters.append({
+                "uuid": ref if UUID.match(ref) else uuid_or_stable(actor.get("uuid"), f"actor:{a['id']}"),
+                "type": "threat-actor", "value": a["name"], "tag_name": f'misp-galaxy:threat-actor="{one_line(a["name"])}"',
+                "description": actor.get("description") or "", "source": "incidex",
+                "meta": {k: v for k, v in (("synonyms", actor.get("aliases") or []),
+                                           ("country", [actor["country"]] if actor.get("country") else []),
+                                           ("incidex-role", [a["role"]])) if v},
+            })
+        for cc in inc["countries"]:
+            attr("target-location", "Targeting data", cc)
+        if inc.get("summary"):
+            attr("text", "Other", inc["summary"], "summary")
+        for f in inc.get("figures") or []:
+            attr("text", "Other", f"{number_text(f['value'])} {f['unit']}".strip(), "figure: " + one_line(f.get("text"))[:200])
+        for s in inc["sources"]:
+            src = sources.get(s["id"], s)
+            if src.get("url"):
+                attr("link", "External analysis", src["url"], one_line(src.get("title"))[:250], key=f"src{s['id']}")
+            else:
+                attr("text", "External analysis", f"{src.get('title') or ''} ({src.get('origin') or 'source'})".strip(),
+                     "source", key=f"src{s['id']}")
+        event = {"uuid": uid, "info": inc["title"] or f"Incident {inc['id']}",
+                 "date": _misp_date(inc.get("date"), inc.get("created_at")), "threat_level_id": "4",
+                 "analysis": "2" if inc.get("review") == "reviewed" else "0", "distribution": "0", "published": False,
+                 "Tag": tags, "Attribute": attrs}
+        if clusters:
+            event["Galaxy"] = [{"uuid": "698774c7-8022-42c4-917f-8d6e4f06ada3", "type": "threat-actor",
+                                "name": "Threat Actor", "namespace": "misp", "description": "Threat actors",
+                                "GalaxyCluster": clusters}]
+        events.append({"Event": event})
+    return events
+
+
+def write_misp(conn, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
+    events = misp_events(conn, incident_ids)
+    dump({"response": events}, out, indent=1)
+    out.write("\n")
+    return len(events)
