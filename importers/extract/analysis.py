@@ -8,7 +8,7 @@ a sentence gives its event.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from db.drafts import Document
@@ -20,20 +20,20 @@ from .sentences import Sentence, split
 from .text import fold_lower
 
 
-@dataclass
+@dataclass(frozen=True)
 class Info:
+    """A sentence as extraction reads it. Frozen: grouping gives a sentence its place (``event``, ``date``) in a
+    new Info (``dataclasses.replace``), never by changing the ones it iterates over."""
+
     sent: Sentence
-    hits: list
-    trigs: list
-    event: bool = False
-    attack: bool = False
-    weak: bool = False
+    hits: list  # gazetteer hits (start, end, surface, entries), offsets in the sentence
+    trigs: list  # attack words that tell an attack here, then the vulnerability words
+    event: bool = False  # a strong attack word, not hypothetical: the sentence reports an attack
+    attack: bool = False  # any attack word that tells an attack here
     hypothetical: bool = False
     generic: bool = False
     vuln: bool = False
-    date: dates_mod.DateHit | None = None
-    dates: list = field(default_factory=list)
-    perps: list | None = None
+    date: dates_mod.DateHit | None = None  # set by grouping: the date the sentence gives its event
 
 
 def type_class(t: str) -> str:
@@ -62,8 +62,7 @@ def analyse(doc: Document) -> tuple[list[Sentence], list[Info], set[str], date |
                 if e[0] in ("country", "demonym"):
                     countries.add(e[1])
                     break
-        trigs = types_mod.triggers(s.text)
-        infos.append(Info(sent=s, hits=hits, trigs=trigs))
+        infos.append(classify(s, hits, types_mod.triggers(s.text)))
     if doc.title:
         for h in gaz.scan(doc.title):
             for e in h[3]:
@@ -72,42 +71,40 @@ def analyse(doc: Document) -> tuple[list[Sentence], list[Info], set[str], date |
     return sents, infos, countries, dates_mod.parse_published(doc.published)
 
 
-def classify(info: Info) -> None:
-    text = info.sent.text
-    trigs = info.trigs
+def classify(sent: Sentence, hits: list, trigs: list) -> Info:
+    """What the attack words of a sentence say: an event, attack words only, a hypothesis, a flaw."""
+    text = sent.text
     if not trigs:
-        return
-    info.vuln = any(t.type.startswith("vulnerable/") for t in trigs)
+        return Info(sent=sent, hits=hits, trigs=trigs)
+    vuln = any(t.type.startswith("vulnerable/") for t in trigs)
     attack = [t for t in trigs if type_class(t.type) in types_mod.ATTACK_CLASSES or t.type in cues.ATTACK_OTHER_TYPES]
     if any(type_class(t.type) in types_mod.ATTACK_CLASSES or t.type == "other/undetermined" for t in attack):
         # a physical attack mentioned beside a cyber one is background for the cyber incident
         attack = [t for t in attack if t.type != "other/terrorism"]
     # negated: "payment details were not compromised", "no data was stolen"
     attack = [t for t in attack if not cues.NEGATED.search(text[max(0, t.start - 30):t.start]) and " not " not in t.text]
-    info.hypothetical = types_mod.hypothetical(text)
-    if info.vuln and not cues.EXPLOITED.search(text):
+    hypothetical = types_mod.hypothetical(text)
+    if vuln and not cues.EXPLOITED.search(text):
         # in a sentence about a flaw, attack words describe what the flaw allows, not an attack
-        attack = [t for t in attack if t.strength >= 3 and not info.hypothetical]
+        attack = [t for t in attack if t.strength >= 3 and not hypothetical]
     # "after the DDoS incident", "following a cyber attack": a reference to another event, not this one
     attack = [t for t in attack if not cues.REFERENCE.search(text[max(0, t.start - 40):t.start])
               or cues.DISCOVERED_AFTER.match(text, t.end)]
-    info.trigs = attack + [t for t in trigs if t.type.startswith("vulnerable/")]
-    info.hypothetical = types_mod.hypothetical(text)
-    info.generic = types_mod.generic(text) or bool(cues.RECORD.search(text))
     strength = max((t.strength for t in attack), default=0)
-    info.attack = bool(attack)
-    info.weak = strength == 1
-    info.event = strength >= 2 and not info.hypothetical
+    return Info(sent=sent, hits=hits, trigs=attack + [t for t in trigs if t.type.startswith("vulnerable/")],
+                event=strength >= 2 and not hypothetical, attack=bool(attack), hypothetical=hypothetical,
+                generic=types_mod.generic(text) or bool(cues.RECORD.search(text)), vuln=vuln)
 
 
 def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
+    """The date the sentence gives its event: the one nearest its strongest attack word (``anchor``: the date of
+    the incident being told, for relative dates)."""
     hits = dates_mod.find(info.sent.text, pub, anchor)
     # "such as last month's attack", "after last week's breach": the date of another event
     hits = [h for h in hits if not cues.DATE_REFERENCE.search(info.sent.text[max(0, h.start - 25):h.start])]
     hits = [_since_event(h, pub) if anchor is None else h for h in hits]
     # "a figure that had circulated since March": the start of a state, not the date of the event told
     hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))]
-    info.dates = hits
     if not hits:
         return None
     if len(hits) > 1:

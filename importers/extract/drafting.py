@@ -41,18 +41,19 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     groups = group(infos, pub)
     gaz = gazetteer.get()
     drafts: list[IncidentDraft] = []
+    perps = _perpetrators(groups, gaz)
     # a group named as perpetrator anywhere in the article is never a target of it ("disrupted ALPHV's servers")
     article_perps = set()
     for g in groups:
         for i in g.infos:
-            for p in _perps(i, gaz):
+            for p in perps[i.sent.index]:
                 if p.ref is not None or p.kind in ("criminal group", "hacktivist group"):
                     surface = i.sent.text[p.start:p.end].lower()
                     article_perps.update({p.name.lower(), surface, cues.GROUP_SUFFIX.sub("", surface)})
     article_perps = frozenset(article_perps)
     headline = _headline_targets(doc, sents, article_perps) if groups else []
     for n, g in enumerate(groups):
-        d = _draft(g, gaz, countries, pub, lead=n == 0, article_perps=article_perps,
+        d = _draft(g, perps, countries, pub, lead=n == 0, article_perps=article_perps,
                    headline=headline if n == 0 else ())
         if d is not None:
             drafts.append(d)
@@ -73,13 +74,17 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     return drafts
 
 
-def _perps(info: Info, gaz) -> list:
-    if info.perps is None:
-        info.perps = actors_mod.perpetrators(info.sent.text, info.hits, gaz)
-    return info.perps
+def _perpetrators(groups: list[Group], gaz) -> dict[int, list[actors_mod.Party]]:
+    """The perpetrator-side parties of each grouped sentence, by sentence index (read once per sentence)."""
+    out: dict[int, list[actors_mod.Party]] = {}
+    for g in groups:
+        for info in g.infos:
+            if info.sent.index not in out:
+                out[info.sent.index] = actors_mod.perpetrators(info.sent.text, info.hits, gaz)
+    return out
 
 
-def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: bool = False,
+def _draft(g: Group, perps: dict[int, list[actors_mod.Party]], article_countries: set[str], pub: date | None, lead: bool = False,
            article_perps: frozenset = frozenset(), headline=()) -> IncidentDraft | None:
     type_ = best_type(g)
     if type_.startswith("vulnerable/"):
@@ -107,7 +112,7 @@ def _draft(g: Group, gaz, article_countries: set[str], pub: date | None, lead: b
     for info in g.infos:
         text = info.sent.text
         ev = evidence_of(info.sent)
-        for p in _perps(info, gaz):
+        for p in perps[info.sent.index]:
             perp_spans.setdefault(info.sent.index, []).append((p.start, p.end))
             ref = p.ref
             row = ActorMention(

@@ -9,13 +9,13 @@ incident. Warnings, forecasts, general statements and vulnerability-only reports
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from . import cues
 from . import dates as dates_mod
 from . import types as types_mod
-from .analysis import Info, classify, pick_date, type_class
+from .analysis import Info, pick_date, type_class
 
 
 @dataclass
@@ -80,29 +80,39 @@ def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None) -> boo
     return d.kind in ("absolute", "anchored")
 
 
+def _placed(info: Info, current: Group | None, told: list[Info], pub: date | None) -> Info:
+    """The sentence where it stands in the story: whether it tells an event of its own, and its date.
+
+    ``told``: the sentences before it, as placed. Returns a new Info; the analysed one is left as it is."""
+    # "In late November the Rhysida ransomware group claimed responsibility": the attack word describes
+    # the group; the sentence is a claim about the story already told, not a new incident
+    event = info.event and not (current is not None and _descriptor_only(info))
+    anchor = current.when if current else None
+    d = pick_date(info, anchor, pub) if info.attack else None
+    k = info.sent.index
+    prev = told[k - 1] if 0 < k <= len(told) else None
+    if d is None and event and current is not None and prev is not None and prev.date is not None \
+            and prev not in current.infos and prev.date.when is not None and current.date is not None \
+            and current.date.when is not None and not _compatible(prev.date, current.date) \
+            and (prev.date.start < 4 or cues.WHEN_AFTER.match(prev.sent.text[prev.date.end:prev.date.end + 8])):
+        # "X became known in June 2023, when ... . Microsoft later confirmed ...": the undated sentence goes
+        # on with the time the previous one opened, not with the current story
+        d = prev.date
+    return replace(info, event=event, date=d)
+
+
 def group(infos: list[Info], pub: date | None) -> list[Group]:
-    """Sentences → incident groups: the lead story, then each incident the article recounts."""
+    """Sentences → incident groups: the lead story, then each incident the article recounts.
+
+    ``infos`` is read, never changed: the groups hold the sentences as placed (:func:`_placed`)."""
     groups: list[Group] = []
     current: Group | None = None
     last_attach = -10
-    for info in infos:
-        classify(info)
-        if current is not None and info.event and _descriptor_only(info):
-            # "In late November the Rhysida ransomware group claimed responsibility": the attack word describes
-            # the group; the sentence is a claim about the story already told, not a new incident
-            info.event = False
-        anchor = current.when if current else None
-        info.date = pick_date(info, anchor, pub) if info.attack else None
+    told: list[Info] = []
+    for analysed in infos:
+        info = _placed(analysed, current, told, pub)
+        told.append(info)
         d = info.date
-        k = info.sent.index
-        prev = infos[k - 1] if 0 < k <= len(infos) and infos[k - 1] is not info else None
-        if d is None and info.event and current is not None and prev is not None and prev.date is not None \
-                and prev not in current.infos and prev.date.when is not None and current.date is not None \
-                and current.date.when is not None and not _compatible(prev.date, current.date) \
-                and (prev.date.start < 4 or cues.WHEN_AFTER.match(prev.sent.text[prev.date.end:prev.date.end + 8])):
-            # "X became known in June 2023, when ... . Microsoft later confirmed ...": the undated sentence goes
-            # on with the time the previous one opened, not with the current story
-            d = info.date = prev.date
         back = _named_earlier(info, groups, current) if info.attack and d is None else None
         if back is not None:
             # "the TV5Monde operation went beyond propaganda": back to the incident of that name
@@ -117,8 +127,8 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
                 groups.append(current)
                 # weak attack sentences just before the first event belong to it ("X forced customers to reset
                 # passwords after an attempt to hack into its systems")
-                k = infos.index(info)
-                for prev in infos[max(0, k - 4):k]:
+                k = len(told) - 1
+                for prev in told[max(0, k - 4):k]:
                     if prev.attack and not prev.generic and (not prev.hypothetical or _past_clause(prev)):
                         current.infos.append(prev)
                 if d is not None:
