@@ -175,7 +175,10 @@ async def test_filter_hint_shows_what_was_not_understood(fixture_db):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_query(pilot, "year:abc")
-        assert "year:abc' ignored" in screen_text(app)
+        screen = screen_text(app)
+        # a qualifier that cannot be understood matches nothing and says why (it used to match everything)
+        assert "'year:abc': not a date range" in screen and "matching: nothing" in screen
+        assert titles(app) == []
 
 
 async def test_filter_with_qualifier_and_no_match(fixture_db):
