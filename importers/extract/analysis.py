@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from db.drafts import Document
+from db.drafts import Document, Evidence
 
 from . import cues, gazetteer
 from . import dates as dates_mod
@@ -34,6 +34,11 @@ class Info:
     generic: bool = False
     vuln: bool = False
     date: dates_mod.DateHit | None = None  # set by grouping: the date the sentence gives its event
+
+
+def evidence_of(s: Sentence) -> Evidence:
+    """The sentence as the evidence of a fact (offsets into the body)."""
+    return Evidence(text=s.text, start=s.start, end=s.end)
 
 
 def type_class(t: str) -> str:

@@ -1,0 +1,140 @@
+"""The targets of a draft: the parties its sentences (or, failing them, its headline) present as hit.
+
+A candidate from :func:`.actors.targets` is kept unless it names a perpetrator of the article, a people or a
+country alone, a sector ("Treasury", "Telecom") or a place ("links between Paris and Lyon") -- a place worded as
+a body ("the city of X", "Paris customers") stays a target.
+"""
+from __future__ import annotations
+
+import re
+
+from db.drafts import ActorMention, Document, Evidence
+
+from . import actors as actors_mod
+from . import cues, gazetteer
+from .analysis import Info, evidence_of
+from .grouping import Group, has_role_cue
+from .sentences import Sentence
+from .text import key
+
+
+def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans: dict[int, list[tuple[int, int]]],
+            place_spans: dict[int, list[tuple[int, int]]], perp_names: set[str] | frozenset,
+            headline: list[tuple[str, Evidence]] | tuple = ()) -> tuple[dict[tuple[str, str], ActorMention],
+                                                                      Evidence | None]:
+    """The target rows of a group by (lowercased name, "target"), in the order told, and the first evidence.
+
+    ``perp_rows``: the perpetrator-side rows already drafted (a key there is not added again); ``perp_spans`` and
+    ``place_spans``: by sentence index, where perpetrators and places are named; ``perp_names``: lowercased
+    names that are perpetrators of the article; ``headline``: the headline's targets, used when the sentences
+    name none."""
+    out: dict[tuple[str, str], ActorMention] = {}
+    first: Evidence | None = None
+    for info in g.infos:
+        if not (info.attack or has_role_cue(info.sent.text) or cues.CONTINUES.search(info.sent.text)):
+            continue
+        ev = evidence_of(info.sent)
+        for np, conf in actors_mod.targets(info.sent.text, info.attack, _not_targets(info, perp_spans)):
+            name = np.text
+            if not _is_target(np, info, perp_names, place_spans):
+                continue
+            k = (name.lower(), "target")
+            if k not in perp_rows and k not in out:
+                out[k] = ActorMention(name=name, role="target", kind=_target_kind(name), confidence=conf, evidence=ev,
+                                      alias_origin="source")
+                first = ev if first is None else first
+    if headline and not any(r.role == "target" for r in (*perp_rows.values(), *out.values())):
+        # the lead story names no party as hit, the headline does ("X chief defends ransom payment")
+        for name, ev in headline:
+            k = (name.lower(), "target")
+            if name.lower() not in perp_names and k not in perp_rows and k not in out:
+                out[k] = ActorMention(name=name, role="target", kind="organisation", confidence=40, evidence=ev,
+                                      alias_origin="source")
+                first = ev if first is None else first
+    return out, first
+
+
+def _not_targets(info: Info, perp_spans: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Spans of the sentence that cannot be a target: its perpetrators, generic actors ("Russia-based hackers")
+    and galaxy groups that are not also places."""
+    text = info.sent.text
+    exclude = list(perp_spans.get(info.sent.index, []))
+    exclude += [(m.start(), m.end()) for m in actors_mod.GENERIC_RE.finditer(text)]
+    exclude += [(h[0], h[1]) for h in info.hits if any(e[0] == "actor" for e in h[3])
+                and not any(e[0] in ("country", "city", "region") for e in h[3])]
+    return exclude
+
+
+def _is_target(np, info: Info, perp_names: set[str] | frozenset, place_spans: dict[int, list[tuple[int, int]]]) -> bool:
+    """Whether a candidate noun phrase of the sentence names a party hit (see the module docstring)."""
+    name = np.text
+    text = info.sent.text
+    if name.lower() in perp_names or len(name) < 2:
+        return False
+    if is_demonym_only(name) or name.lower().strip(".") in cues.GENERIC_BODY_WORDS:
+        return False  # "Commerce", "Treasury", "Telecom" alone name no party ("Department of Commerce" does)
+    if cues.DIGIT.match(name) and is_place(cues.LEADING_FIGURES.sub("", name)):
+        return False
+    # a place is not a target ("links between Paris and Lyon"), unless worded as a body ("the city of X");
+    # a small town that shares its name with a listed organisation ("such as A, B") stays a target
+    if (is_place(name) and not (np.people and cues.PEOPLE_SUFFIX.search(name)) or not np.people and any(
+            np.start >= s0 and np.end <= e for s0, e in place_spans.get(info.sent.index, ()))) \
+            and not cues.PLACE_AS_BODY.search(text[max(0, np.start - 80):np.start]):
+        return False
+    return True
+
+
+def _target_kind(name: str) -> str:
+    return "government body" if cues.GOVERNMENT_BODY.search(name.lower()) else "organisation"
+
+
+def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[tuple[str, Evidence]]:
+    """Organisations the headline presents as hit ("X confirms data breach", "X chief defends ransom payment",
+    "... in the X attack"), each with the first body sentence that names it (evidence stays in the body)."""
+    title = (doc.title or "").strip()
+    if not title or not cues.HEADLINE_ATTACK.search(title):
+        return []
+    names = [np.text for np, _ in actors_mod.targets(title, True, [])]
+    m = cues.HEADLINE_VICTIM.match(title)
+    if m:
+        names.append(m.group("name"))
+    out: list[tuple[str, Evidence]] = []
+    for name in names:
+        name = cues.LEADING_ARTICLE.sub("", name.strip())
+        low = name.lower()
+        if len(name) < 3 or low in article_perps or low in cues.GENERIC_BODY_WORDS or is_demonym_only(name) \
+                or is_place(name) or any(low == o.lower() for o, _ in out):
+            continue
+        for snt in sents:
+            k = snt.text.find(name)
+            if k >= 0 and not cues.WORD_CHAR.match(snt.text[k + len(name):k + len(name) + 1]) and \
+                    not cues.WORD_CHAR_END.search(snt.text[:k]):
+                out.append((name, evidence_of(snt)))
+                break
+    return out[:2]
+
+
+def dedupe(rows: list[ActorMention]) -> list[ActorMention]:
+    """Drop a target that is the short form of another target of the same incident ("Aramco" beside
+    "Saudi Aramco", "Change Healthcare" beside "Change Healthcare's systems" is not made)."""
+    names = [a.name for a in rows if a.role == "target"]
+    out = []
+    for a in rows:
+        if a.role == "target" and " " not in a.name.strip() and any(
+                n != a.name and re.search(cues.whole_words(a.name), n) for n in names):
+            continue
+        out.append(a)
+    return out
+
+
+def is_place(name: str) -> bool:
+    """A country, region, demonym or city of 100,000 people or more."""
+    entries = gazetteer.get().entries.get(key(name), ())
+    return any(e[0] in ("country", "region", "demonym") or (e[0] == "city" and e[3] >= 100_000) for e in entries)
+
+
+def is_demonym_only(name: str) -> bool:
+    """A people or a country that is not also the name of an actor."""
+    gaz = gazetteer.get()
+    entries = gaz.entries.get(key(name), ())
+    return any(e[0] in ("demonym", "country") for e in entries) and not any(e[0] == "actor" for e in entries)
