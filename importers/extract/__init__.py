@@ -22,6 +22,7 @@ Modules:
     analysis    analyse(doc) -> sentences with their hits, attack words and classification; pick_date
     grouping    group(infos, pub) -> [Group]: the lead incident and each other incident the article recounts
     titles      title(...), summary(...): the short texts of a draft
+    targets     targets(group, ...), headline_targets(doc, ...): the parties a draft presents as hit
     drafting    build_drafts(doc): each group becomes an IncidentDraft, every fact with its evidence
 """
 from __future__ import annotations

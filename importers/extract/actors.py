@@ -218,8 +218,10 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         if any(s0 <= h[0] < e0 and any(e[0] == "actor" for e in h[3]) for h in gaz_hits):
             continue  # a galaxy group: handled below with its reference data
         role, by = _role_for(sentence, s0, e0)
-        out.append(Party(name=name, role=role if role in ("claimed", "suspected", "attributed", "denied") else
-                         "perpetrator", kind="unknown", start=s0, end=e0, attributed_by=by, confidence=50))
+        # no role cue: a handle told beside the attack is its perpetrator (_role_for gives a role of db.taxonomy.ROLES
+        # other than "target", or None)
+        out.append(Party(name=name, role=role or "perpetrator", kind="unknown", start=s0, end=e0, attributed_by=by,
+                         confidence=50))
         taken.append((s0, e0))
     for m in _NAMED_GROUP.finditer(sentence):
         name = m.group("name")
