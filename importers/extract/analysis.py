@@ -45,6 +45,11 @@ def type_class(t: str) -> str:
     return t.split("/", 1)[0]
 
 
+def is_attack_word(t: types_mod.Trigger) -> bool:
+    """A word of an attack class, or "the attack" of no known class (not vandalism, terrorism, influence)."""
+    return type_class(t.type) in types_mod.ATTACK_CLASSES or t.type == "other/undetermined"
+
+
 def analyse(doc: Document) -> tuple[list[Sentence], list[Info], set[str], date | None]:
     body = doc.body or ""
     gaz = gazetteer.get()
@@ -83,7 +88,7 @@ def classify(sent: Sentence, hits: list, trigs: list) -> Info:
         return Info(sent=sent, hits=hits, trigs=trigs)
     vuln = any(t.type.startswith("vulnerable/") for t in trigs)
     attack = [t for t in trigs if type_class(t.type) in types_mod.ATTACK_CLASSES or t.type in cues.ATTACK_OTHER_TYPES]
-    if any(type_class(t.type) in types_mod.ATTACK_CLASSES or t.type == "other/undetermined" for t in attack):
+    if any(is_attack_word(t) for t in attack):
         # a physical attack mentioned beside a cyber one is background for the cyber incident
         attack = [t for t in attack if t.type != "other/terrorism"]
     # negated: "payment details were not compromised", "no data was stolen"

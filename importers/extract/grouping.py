@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from . import cues
 from . import dates as dates_mod
 from . import types as types_mod
-from .analysis import Info, pick_date, type_class
+from .analysis import Info, is_attack_word, pick_date, type_class
 
 
 @dataclass
@@ -112,91 +112,110 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
     for analysed in infos:
         info = _placed(analysed, current, told, pub)
         told.append(info)
-        d = info.date
-        back = _named_earlier(info, groups, current) if info.attack and d is None else None
+        back = _named_earlier(info, groups, current) if info.attack and info.date is None else None
         if back is not None:
             # "the TV5Monde operation went beyond propaganda": back to the incident of that name
-            back.infos.append(info)
-            current = back
-            last_attach = info.sent.index
+            target = back
+        elif _tells_event(info, current):
+            target = _event_group(info, groups, current, told, pub)
+        elif current is None or info.hypothetical or cues.RECORD.search(info.sent.text):
             continue
-        if info.event and (not info.generic or (d is not None and d.precision != "year" and
-                                                 d.kind != "anchored" and current is not None)):
-            if current is None:
-                current = Group(founding=info)
-                groups.append(current)
-                # weak attack sentences just before the first event belong to it ("X forced customers to reset
-                # passwords after an attempt to hack into its systems")
-                k = len(told) - 1
-                for prev in told[max(0, k - 4):k]:
-                    if prev.attack and not prev.generic and (not prev.hypothetical or _past_clause(prev)):
-                        current.infos.append(prev)
-                if d is not None:
-                    current.date, current.date_info = d, info
-                current.infos.append(info)
-                last_attach = info.sent.index
-                continue
-            target = current
-            fam = _family(info)
-            if fam != _group_family(current) and not (d is not None and current.date is not None
-                                                      and not _compatible(d, current.date)):
-                same = [g for g in groups if _group_family(g) == fam and (d is None or g.date is None or
-                                                                          _compatible(d, g.date))]
-                target = same[-1] if same else None
-                if target is None:
-                    target = Group(founding=info, date=d, date_info=info if d else None)
-                    groups.append(target)
-                target.infos.append(info)
-                current = target
-                last_attach = info.sent.index
-                continue
-            if d is not None:
-                initial = d.start < 4
-                differs = _date_differs(d, current, pub)
-                if differs:
-                    same = [g for g in groups if g is not current and g.date is not None and d.when is not None
-                            and g.date.when is not None and _compatible(d, g.date)
-                            and g.date.precision == d.precision
-                            and (type_class(best_type(g)) == type_class(_info_type(info)) or _info_type(info) in cues.WILDCARD_TYPES)]
-                    target = same[-1] if same else None
-                    lead = groups[0]
-                    if target is None and lead is not current and (lead.date is None or lead.date.when is None) \
-                            and d.when is not None and pub is not None and d.when >= pub - timedelta(days=14) \
-                            and not (initial and cues.PAST_MARKER.match(d.text)):
-                        # back to the undated lead story ("... says the attack began on Wednesday")
-                        target = lead
-                        lead.date, lead.date_info = d, info
-                elif d.when is None:
-                    pass
-                elif current.date is None or current.date.when is None or (
-                        _less_precise(current.date, d) and _compatible(d, current.date)):
-                    current.date, current.date_info = d, info
-            if target is None:
-                target = Group(founding=info, date=d, date_info=info if d else None)
-                groups.append(target)
-            target.infos.append(info)
-            current = target
-            last_attach = info.sent.index
-            continue
-        if current is None or info.hypothetical or cues.RECORD.search(info.sent.text):
-            continue
-        if _other_time(info, current, pub):
+        elif _other_time(info, current, pub):
             # "In December 2023 the FBI announced it had disrupted ALPHV's servers": another time, another story
             last_attach = -10
             continue
-        # continuation: attack words without an event of their own, or a party's role, right after the story
-        if any(type_class(t.type) in types_mod.ATTACK_CLASSES or t.type == "other/undetermined" for t in info.trigs) \
-                and not info.generic and (info.sent.index - last_attach <= 3):
-            current.infos.append(info)
-            last_attach = info.sent.index
-        elif info.sent.index - last_attach <= 2 and cues.CONTINUES.search(info.sent.text) and not info.generic:
-            current.infos.append(info)
-            last_attach = info.sent.index
-        elif (info.sent.index - last_attach <= 1 or info.sent.index - last_attach <= 2 and cues.CLAIM_CUE.search(
-                info.sent.text)) and has_role_cue(info.sent.text) and not info.generic:
-            current.infos.append(info)
-            last_attach = info.sent.index
+        elif _continues(info, info.sent.index - last_attach):
+            target = current
+        else:
+            continue
+        target.infos.append(info)
+        current = target
+        last_attach = info.sent.index
     return groups
+
+
+def _tells_event(info: Info, current: Group | None) -> bool:
+    """An event of its own; a general statement only with a day or month date, once a story is told."""
+    d = info.date
+    return info.event and (not info.generic or (d is not None and d.precision != "year" and
+                                                d.kind != "anchored" and current is not None))
+
+
+def _event_group(info: Info, groups: list[Group], current: Group | None, told: list[Info],
+                 pub: date | None) -> Group:
+    """The group an event sentence joins: the lead (started here), the current one, an earlier one, or a new one
+    (appended to ``groups``). May date the group it joins."""
+    if current is None:
+        return _lead(info, groups, told)
+    d = info.date
+    fam = _family(info)
+    if fam != _group_family(current) and not (d is not None and current.date is not None
+                                              and not _compatible(d, current.date)):
+        same = [g for g in groups if _group_family(g) == fam and (d is None or g.date is None or
+                                                                  _compatible(d, g.date))]
+        target = same[-1] if same else None
+    elif d is not None:
+        target = _by_date(info, d, groups, current, pub)
+    else:
+        target = current
+    if target is None:
+        target = Group(founding=info, date=d, date_info=info if d else None)
+        groups.append(target)
+    return target
+
+
+def _lead(info: Info, groups: list[Group], told: list[Info]) -> Group:
+    """The lead story starts at the first event sentence."""
+    lead = Group(founding=info)
+    groups.append(lead)
+    # weak attack sentences just before the first event belong to it ("X forced customers to reset
+    # passwords after an attempt to hack into its systems")
+    k = len(told) - 1
+    for prev in told[max(0, k - 4):k]:
+        if prev.attack and not prev.generic and (not prev.hypothetical or _past_clause(prev)):
+            lead.infos.append(prev)
+    if info.date is not None:
+        lead.date, lead.date_info = info.date, info
+    return lead
+
+
+def _by_date(info: Info, d: dates_mod.DateHit, groups: list[Group], current: Group,
+             pub: date | None) -> Group | None:
+    """A dated event sentence: the current group (whose date it may make more precise), an earlier group its date
+    fits, the undated lead story, or None for a new incident."""
+    if _date_differs(d, current, pub):
+        same = [g for g in groups if g is not current and g.date is not None and d.when is not None
+                and g.date.when is not None and _compatible(d, g.date)
+                and g.date.precision == d.precision
+                and (type_class(best_type(g)) == type_class(_info_type(info)) or _info_type(info) in cues.WILDCARD_TYPES)]
+        if same:
+            return same[-1]
+        lead = groups[0]
+        initial = d.start < 4
+        if lead is not current and (lead.date is None or lead.date.when is None) \
+                and d.when is not None and pub is not None and d.when >= pub - timedelta(days=14) \
+                and not (initial and cues.PAST_MARKER.match(d.text)):
+            # back to the undated lead story ("... says the attack began on Wednesday")
+            lead.date, lead.date_info = d, info
+            return lead
+        return None
+    if d.when is not None and (current.date is None or current.date.when is None or (
+            _less_precise(current.date, d) and _compatible(d, current.date))):
+        current.date, current.date_info = d, info
+    return current
+
+
+def _continues(info: Info, gap: int) -> bool:
+    """A sentence without an event of its own goes on with the story told ``gap`` sentences before: attack words
+    (within three sentences), "the attack", "victims" (within two), a party's role (the next sentence; a claim
+    within two). General statements never do."""
+    if info.generic:
+        return False
+    if any(is_attack_word(t) for t in info.trigs) and gap <= 3:
+        return True
+    if gap <= 2 and cues.CONTINUES.search(info.sent.text):
+        return True
+    return bool((gap <= 1 or gap <= 2 and cues.CLAIM_CUE.search(info.sent.text)) and has_role_cue(info.sent.text))
 
 
 def _named_earlier(info: Info, groups: list[Group], current: Group | None) -> Group | None:
