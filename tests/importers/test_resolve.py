@@ -129,8 +129,9 @@ def test_the_ceiling_that_lets_resolution_skip_candidates_is_never_under_their_s
     # victims, claimants (one misspelt), places, countries, figures (some 5% apart), dates and types.
     import random
 
+    from db.candidates import load_candidates as _load
     from db.drafts import Evidence
-    from importers.resolve import THRESHOLD, Probe, _load, ceiling, reach, score, similarity
+    from importers.resolve import THRESHOLD, Probe, ceiling, reach, score, similarity
 
     rnd = random.Random(5)
     victims = ["Harbor Bank", "Orion Airlines", "City of Brookfield", "Meridian University"]
@@ -178,7 +179,7 @@ def test_the_ceiling_that_lets_resolution_skip_candidates_is_never_under_their_s
 def test_who_named_what_is_the_same_whether_read_before_or_after_the_links_arrive():
     # A candidate's index of which report named which victim, group and figure is built on first use;
     # links that arrive later (an import's cache keeps candidates between drafts) go straight into it.
-    from importers.resolve import Candidate
+    from db.candidates import Candidate
 
     links = [("target", 7, "harbor bank", 1), ("claimed", 9, "crimson ladder", 2), ("suspected", 9, "crimson ladder", 3),
              ("target", 7, "harbor bank", 3)]
@@ -209,7 +210,7 @@ def test_a_victim_of_many_incidents_is_still_matched_by_its_group_and_date(db_pa
     """A target with BUSY_LINKS incidents or more is looked for like a group (the incidents nearest the
     draft's date), not by reading all of them: the right one is still found, and a wave of the same group
     against it in another month stays apart."""
-    from importers import resolve as R
+    from db import candidates as R
 
     monkeypatch.setattr(R, "BUSY_LINKS", 4)
     conn = connect(db_path)
@@ -244,7 +245,8 @@ def test_a_loaded_candidate_reads_who_named_what_only_when_scored_and_misses_no_
     # `_load` reads each actor once per role; which report named it is read on first use. The result
     # must be what reading every link gives, including a link that arrived in between (an import's
     # cache passes new links on as they are stored).
-    from importers.resolve import Candidate, _load
+    from db.candidates import Candidate
+    from db.candidates import load_candidates as _load
 
     conn = connect(db_path)
     for n, (actor, role) in enumerate([("NoName057(16)", "claimed"), ("NoName057(16)", "claimed"),
