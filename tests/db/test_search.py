@@ -1,4 +1,4 @@
-"""Search engine examples (db/search.py): real SQLite files in tmp_path, rows inserted with plain SQL."""
+"""Search engine examples (db/search/): real SQLite files in tmp_path, rows inserted with plain SQL."""
 from __future__ import annotations
 
 import json
