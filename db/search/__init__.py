@@ -113,8 +113,9 @@ Index layout and DDL in `index` (the tables, sort keys, key tokens; SQLite speci
 `parser`, text folding and scoring in `fuzzy`, what the index knows in `resolve` (vocabulary, actor names,
 typo correction), terms to conditions in `compile` (with `QUALIFIERS`, the table of qualifiers per view),
 conditions to a plan that reads and ranks in `plan`, the answers in `results`, and the `Searcher` with the
-package-level functions in `searcher`. Imports point one way (parser, fuzzy <- index <- documents <- resolve
-<- compile <- plan <- searcher); `documents` reaches back to `searcher` only to drop its caches after a write.
+package-level functions in `searcher`. Imports point one way, index <- documents <- resolve <- compile <- plan
+<- searcher (parser, fuzzy and results sit beside them); `documents` reaches back to `searcher` only to
+drop its caches after a write (an import inside the function).
 """
 from __future__ import annotations
 
