@@ -113,6 +113,8 @@ def _with(s: set | frozenset, item) -> set:
 
 @dataclass(slots=True)
 class Candidate:
+    """An incident as scoring compares it: its own fields, the names, ids and places of its actors, and
+    which report named what (`index`), read lazily."""
     id: int
     title: str
     summary: str
@@ -429,6 +431,7 @@ class CandidateCache:
         self.marks: tuple[int, int, int] | None = None  # incident_actor, incident_place, incident_source ids read
 
     def _sync(self, conn: sqlite3.Connection) -> None:
+        """Empty the cache after another connection's commit; else catch up with what this one stored."""
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self.version:
             self.clear()

@@ -365,15 +365,31 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
     place_names = sorted({pl.name for pl in draft.places if pl.name})
     ids = candidates.candidate_ids(conn, p.date, draft.type, _compatible(draft.type), p.target_ids, p.actor_ids,
                                    place_names)
+    loaded = cache.load(conn, ids) if cache is not None else candidates.load_candidates(conn, ids)
+    best = _best(p, _reachable(p, loaded, blocked))
+    if best is None:
+        return None
+    s, c, agree = best
+    return c.id, {"score": s, "agree": agree, "threshold": THRESHOLD}
+
+
+def _reachable(p: Probe, loaded: list[Candidate], blocked: set[int]) -> list[tuple[float, Candidate, float]]:
+    """(ceiling, candidate, wording similarity) of the candidates that may join and can reach THRESHOLD,
+    best ceiling first (ties: the oldest incident)."""
     block = []
-    for c in (cache.load(conn, ids) if cache is not None else candidates.load_candidates(conn, ids)):
-        if c.id in blocked or not compatible_types(draft.type, c.type):
+    for c in loaded:
+        if c.id in blocked or not compatible_types(p.draft.type, c.type):
             continue
         top, sim = reach(p, c)
         if top >= THRESHOLD:
             block.append((top, c, sim))
     # Best ceiling first: most of a block falls under the best score found and is never fully scored.
     block.sort(key=lambda x: (-x[0], x[1].id))
+    return block
+
+
+def _best(p: Probe, block: list[tuple[float, Candidate, float]]) -> tuple[float, Candidate, list[str]] | None:
+    """The best-scoring candidate of the block, with its score and agreeing fields, if one joins."""
     best: tuple[float, Candidate, list[str]] | None = None
     for top, c, sim in block:
         if best is not None and top < best[0]:
@@ -383,10 +399,7 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
         # Equal scores go to the oldest incident.
         if s >= THRESHOLD and len(agree) >= 3 and (best is None or (s, -c.id) > (best[0], -best[1].id)):
             best = (s, c, agree)
-    if best is None:
-        return None
-    s, c, agree = best
-    return c.id, {"score": s, "agree": agree, "threshold": THRESHOLD}
+    return best
 
 
 class Resolver(CandidateCache):
