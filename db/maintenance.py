@@ -2,8 +2,19 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TypedDict
 
 from db import blocking, search
+
+
+class CheckReport(TypedDict):
+    """What `check` returns: the verdict, the problems found, the row counts, and the lines to print."""
+
+    ok: bool
+    problems: list[str]
+    counts: dict[str, int]
+    lines: list[str]
+
 
 # (description, SQL counting offending rows)
 ORPHANS = [
@@ -21,7 +32,7 @@ ORPHANS = [
 ]
 
 
-def check(conn: sqlite3.Connection, rebuild: bool = False) -> dict:
+def check(conn: sqlite3.Connection, rebuild: bool = False) -> CheckReport:
     lines: list[str] = []
     problems: list[str] = []
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -47,7 +58,7 @@ def check(conn: sqlite3.Connection, rebuild: bool = False) -> dict:
     stale = blocking.out_of_step(conn)
     if stale:
         problems.append(f"{stale} rows of the resolution index out of step with the links (fix: --rebuild)")
-    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("source", "incident", "actor")}
+    counts: dict[str, int] = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("source", "incident", "actor")}
     lines.append(f"{counts['source']:,} sources, {counts['incident']:,} incidents, {counts['actor']:,} actors")
     lines.extend(problems or ["ok: integrity, foreign keys and links are consistent"])
     return {"ok": not problems, "problems": problems, "counts": counts, "lines": lines}

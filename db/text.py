@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import IO, Any
 
 UNSAFE_CHARS = (
     "\x00-\x08\x0b-\x1f"  # C0 controls but tab and newline (a carriage return moves the cursor back)
@@ -46,14 +47,14 @@ def strip_unsafe(text: str) -> str:
     return UNSAFE.sub("", text)
 
 
-def safe_line(text) -> str:
+def safe_line(text: object) -> str:
     """One-line, control-free form of a metadata value (titles, names) for storage and display."""
     if text is None or text == "":
         return ""
     return _SPACE.sub(" ", strip_unsafe(str(text))).strip()
 
 
-def _u(m: re.Match) -> str:
+def _u(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group(0)):04x}"
 
 
@@ -66,13 +67,13 @@ def escape_json(text: str) -> str:
     return UNSAFE.sub(_u, text)
 
 
-def dumps(data, **kw) -> str:
+def dumps(data: Any, **kw: Any) -> str:
     """`json.dumps` (UTF-8 text, not ASCII-escaped) that is safe to print on a terminal."""
     kw.setdefault("ensure_ascii", False)
     return escape_json(json.dumps(data, **kw))
 
 
-def dump(data, out, **kw) -> None:
+def dump(data: Any, out: IO[str], **kw: Any) -> None:
     """`json.dump` to a text stream, as `dumps` writes it, chunk by chunk (an export need not be held twice).
     Each chunk the encoder yields holds whole strings, so escaping chunk by chunk is the same as escaping all."""
     kw.setdefault("ensure_ascii", False)

@@ -20,10 +20,10 @@ def _fold_char(ch: str) -> str:
     return " " if unicodedata.combining(ch) else ch
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """str.translate table computed on demand: one character in, one character out."""
 
-    def __init__(self, lower: bool):
+    def __init__(self, lower: bool) -> None:
         super().__init__()
         self.lower = lower
 
@@ -147,7 +147,7 @@ def _variants_table() -> dict[tuple[str, bool], str]:
     return _VARIANTS
 
 
-def needle_regex(needle: str, *, case_sensitive: bool = False, word_start: bool = False) -> re.Pattern:
+def needle_regex(needle: str, *, case_sensitive: bool = False, word_start: bool = False) -> re.Pattern[str]:
     """A regex finding `needle` (folded) in *unfolded* text, accent-insensitive and case-insensitive
     unless case_sensitive: no need to fold every candidate row before testing it."""
     table = _variants_table()
