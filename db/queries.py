@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypedDict
 
 from db.records import follow
 from db.taxonomy import ROLES as ROLE_ORDER  # the order roles are listed in
@@ -37,7 +38,7 @@ def incident_ids(conn: sqlite3.Connection, limit: int | None = None) -> list[int
     return [r[0] for r in conn.execute(sql)]
 
 
-def list_incidents(conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = 50) -> list[dict]:
+def list_incidents(conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = 50) -> list[dict[str, Any]]:
     """Rows for tables: id, date, type, title, actors (with roles), countries, number of sources."""
     if ids is None:
         ids = incident_ids(conn, limit)
@@ -47,7 +48,7 @@ def list_incidents(conn: sqlite3.Connection, ids: Sequence[int] | None = None, l
     return [incidents[i] for i in ids if i in incidents]
 
 
-def list_actors(conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = 50) -> list[dict]:
+def list_actors(conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = 50) -> list[dict[str, Any]]:
     if ids is None:
         sql = ("SELECT a.id FROM actor a LEFT JOIN incident_actor ia ON ia.actor_id = a.id"
                " WHERE a.merged_into IS NULL GROUP BY a.id ORDER BY count(ia.id) DESC, a.name COLLATE NOCASE")
@@ -59,7 +60,7 @@ def list_actors(conn: sqlite3.Connection, ids: Sequence[int] | None = None, limi
 
 
 def list_sources(conn: sqlite3.Connection, ids: Sequence[int] | None = None, limit: int | None = 50,
-                 with_body: bool = False) -> list[dict]:
+                 with_body: bool = False) -> list[dict[str, Any]]:
     if ids is None:
         sql = "SELECT id FROM source ORDER BY published IS NULL, published DESC, id DESC"
         ids = [r[0] for r in conn.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())]
@@ -75,11 +76,11 @@ INCIDENT_COLS = ("id, uuid, title, summary, type, domain, status, date_start, da
                  " countries, figures, review, edited_fields, merged_into, join_reason, created_at, updated_at")
 
 
-def row_extras(conn: sqlite3.Connection, view: str, ids: Sequence[int]) -> dict[int, dict]:
+def row_extras(conn: sqlite3.Connection, view: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """What a list row shows beside the title, for one page of ids: incidents get their type, countries and
     the names of their non-target actors (in link order), sources their publisher. Two light queries; the
     full records of `incidents_by_id` cost several times more and are not needed for a row."""
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for chunk in _batches(list(ids)):
         marks = _marks(len(chunk))
         if view == "incidents":
@@ -98,10 +99,10 @@ def row_extras(conn: sqlite3.Connection, view: str, ids: Sequence[int]) -> dict[
     return out
 
 
-def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence: bool = True) -> list[dict]:
+def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence: bool = True) -> list[dict[str, Any]]:
     """Full incident dicts in the export contract's shape (DESIGN.md section 8), in the order of `ids`."""
     ids = list(ids)
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for chunk in _batches(ids):
         marks = _marks(len(chunk))
         for r in conn.execute(f"SELECT {INCIDENT_COLS} FROM incident WHERE id IN ({marks})", chunk):
@@ -155,9 +156,9 @@ def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence:
     return [out[i] for i in ids if i in out]
 
 
-def actors_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict]:
+def actors_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     ids = list(ids)
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for chunk in _batches(ids):
         marks = _marks(len(chunk))
         for r in conn.execute(
@@ -188,9 +189,9 @@ def actors_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict]:
 SOURCE_COLS = "id, uid, url, title, publisher, author, published, language, kind, origin, format, reliability, tags, imported_at"
 
 
-def sources_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_body: bool = True) -> list[dict]:
+def sources_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_body: bool = True) -> list[dict[str, Any]]:
     ids = list(ids)
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     cols = SOURCE_COLS + (", body" if with_body else ", length(body)")
     for chunk in _batches(ids):
         marks = _marks(len(chunk))
@@ -219,7 +220,7 @@ def sources_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_body: bool 
 
 # --- details -------------------------------------------------------------------------------------------
 
-def get_incident(conn: sqlite3.Connection, incident_id: int) -> dict | None:
+def get_incident(conn: sqlite3.Connection, incident_id: int) -> dict[str, Any] | None:
     """An incident with everything the detail pane shows; a merged id resolves to its survivor."""
     live = follow(conn, "incident", incident_id)
     if live is None:
@@ -234,7 +235,7 @@ def get_incident(conn: sqlite3.Connection, incident_id: int) -> dict | None:
     return inc
 
 
-def get_actor(conn: sqlite3.Connection, actor_id: int) -> dict | None:
+def get_actor(conn: sqlite3.Connection, actor_id: int) -> dict[str, Any] | None:
     live = follow(conn, "actor", actor_id)
     if live is None:
         return None
@@ -252,7 +253,7 @@ def get_actor(conn: sqlite3.Connection, actor_id: int) -> dict | None:
     return a
 
 
-def get_source(conn: sqlite3.Connection, source_id: int) -> dict | None:
+def get_source(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:
     rows = sources_by_id(conn, [source_id])
     if not rows:
         return None
@@ -268,9 +269,9 @@ def get_source(conn: sqlite3.Connection, source_id: int) -> dict | None:
     return s
 
 
-def source_spans(conn: sqlite3.Connection, source_id: int) -> list[dict]:
+def source_spans(conn: sqlite3.Connection, source_id: int) -> list[dict[str, Any]]:
     """Extracted spans of a source body, by kind (actor role, place, figure, evidence), for highlighting."""
-    spans = []
+    spans: list[dict[str, Any]] = []
     for r in conn.execute('SELECT ia.role, a.name, ia.start, ia."end" FROM incident_actor ia JOIN actor a'
                           " ON a.id = ia.actor_id WHERE ia.source_id = ? AND ia.start IS NOT NULL", (source_id,)):
         spans.append({"kind": "target" if r[0] == "target" else "actor", "label": f"{r[1]} ({r[0]})",
@@ -287,16 +288,38 @@ def source_spans(conn: sqlite3.Connection, source_id: int) -> list[dict]:
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
 
 
-def notes(conn: sqlite3.Connection, entity: str, entity_id: int) -> list[dict]:
+def notes(conn: sqlite3.Connection, entity: str, entity_id: int) -> list[dict[str, Any]]:
     return [{"id": r[0], "text": r[1], "created_at": r[2]} for r in conn.execute(
         "SELECT id, text, created_at FROM note WHERE entity = ? AND entity_id = ? ORDER BY id", (entity, entity_id))]
 
 
 # --- statistics -----------------------------------------------------------------------------------------
 
-def stats(conn: sqlite3.Connection) -> dict:
-    one = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
-    by = lambda sql: [{"value": r[0], "count": r[1]} for r in conn.execute(sql)]  # noqa: E731
+class ValueCount(TypedDict):
+    value: str | None  # a type, a year, a role or an actor's name (None when unknown)
+    count: int
+
+
+class Stats(TypedDict):
+    """What `stats` returns (`incidex stats`)."""
+
+    sources: int
+    incidents: int
+    merged_incidents: int
+    actors: int
+    actor_links: int
+    reviewed: int
+    pending_decisions: int
+    by_type: list[ValueCount]
+    by_year: list[ValueCount]
+    by_role: list[ValueCount]
+    top_actors: list[ValueCount]
+    date_range: list[str | None]  # [earliest, latest] start date of live incidents
+
+
+def stats(conn: sqlite3.Connection) -> Stats:
+    one: Callable[..., int] = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
+    by: Callable[[str], list[ValueCount]] = lambda sql: [{"value": r[0], "count": r[1]} for r in conn.execute(sql)]  # noqa: E731
     return {
         "sources": one("SELECT count(*) FROM source"),
         "incidents": one("SELECT count(*) FROM incident WHERE merged_into IS NULL"),

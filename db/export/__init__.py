@@ -34,7 +34,8 @@ class Format:
     extension: str
 
     def writer(self) -> Callable[..., int]:
-        return getattr(importlib.import_module(f"db.export.{self.module}"), self.function)
+        fn: Callable[..., int] = getattr(importlib.import_module(f"db.export.{self.module}"), self.function)
+        return fn
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -55,5 +56,5 @@ def write(conn: sqlite3.Connection, out: IO[str], fmt: str = "json", incident_id
     spec = FORMATS.get(fmt)
     if spec is None:
         raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    kwargs = {"columns": columns} if fmt == "csv" else {"query": query} if fmt == "markdown" else {}
+    kwargs: dict[str, str | None] = {"columns": columns} if fmt == "csv" else {"query": query} if fmt == "markdown" else {}
     return spec.writer()(conn, out, incident_ids, **kwargs)

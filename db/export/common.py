@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from db.identity import uuid_of
 from db.text import safe_line, strip_unsafe
+
+if TYPE_CHECKING:
+    from db.export.records import Export
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -14,21 +19,21 @@ class ExportError(ValueError):
     """A bad export request (unknown column...); the message is one line for the user."""
 
 
-def clean(value) -> str:
+def clean(value: object) -> str:
     """Text for a text format (CSV, Markdown): escape sequences and dangerous characters removed (db.text)."""
     return strip_unsafe("" if value is None else str(value))
 
 
-def one_line(value) -> str:
+def one_line(value: object) -> str:
     return safe_line(value)
 
 
-def number_text(v) -> str:
+def number_text(v: object) -> str:
     """A figure as text: 12.0 as "12", 1.5 as "1.5"."""
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def records(conn, incident_ids: Sequence[int] | None) -> dict:
+def records(conn: sqlite3.Connection, incident_ids: Sequence[int] | None) -> Export:
     """The incidex/1 records of these incidents (all live ones for None): every format reads these."""
     from db.export.records import export_dict
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
-from typing import IO
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import IO, Any
 
 from db.export.common import ExportError, clean, number_text, records
 
-CSV_COLUMNS = {
+CSV_COLUMNS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
     "id": lambda i, ctx: i["id"],
     "uuid": lambda i, ctx: i["uuid"],
     "date": lambda i, ctx: i["date"] or "",
@@ -44,14 +45,14 @@ def parse_columns(spec: str | None) -> list[str]:
     return cols or list(DEFAULT_CSV_COLUMNS)
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     s = clean(value)
     if s[:1] in ("=", "+", "@", "\t", "\r"):  # never a formula when opened in a spreadsheet
         s = "'" + s
     return s
 
 
-def write_csv(conn, out: IO[str], incident_ids: Sequence[int] | None = None, columns: str | None = None) -> int:
+def write_csv(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None, columns: str | None = None) -> int:
     cols = parse_columns(columns)
     data = records(conn, incident_ids)
     ctx = {"aliases": {a["id"]: a["aliases"] for a in data["actors"]}}

@@ -3,27 +3,28 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sqlite3
 from collections.abc import Sequence
 from typing import IO
 
-from db import queries
 from db.export.common import number_text, one_line, records
+from db.taxonomy import ROLES as ROLE_ORDER  # the order roles are listed in (as db.queries)
 
 
-def _md(value) -> str:
+def _md(value: object) -> str:
     """Inline Markdown text: one line, HTML and Markdown syntax characters escaped."""
     s = one_line(value)
     s = s.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([`*_\[\]|#])", r"\\\1", s)
 
 
-def write_markdown(conn, out: IO[str], incident_ids: Sequence[int] | None = None, query: str | None = None) -> int:
+def write_markdown(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None, query: str | None = None) -> int:
     data = records(conn, incident_ids)
     incidents = data["incidents"]
     sources = {s["id"]: s for s in data["sources"]}
     numbers: dict[int, int] = {}
 
-    def cite(source_id) -> str:
+    def cite(source_id: int | None) -> str:
         if source_id is None:
             return ""
         if source_id not in numbers:
@@ -58,7 +59,7 @@ def write_markdown(conn, out: IO[str], incident_ids: Sequence[int] | None = None
             c = cite(a.get("source_id"))
             if c and c not in cites_:
                 cites_.append(c)
-        for role in queries.ROLE_ORDER:
+        for role in ROLE_ORDER:
             if by_role.get(role):
                 name = "Targets" if role == "target" else role.capitalize()
                 lines.append(f"- **{name}:** " + "; ".join(f"{label} {''.join(c)}".rstrip()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from db.export.common import UUID, number_text, one_line, records, uuid_or_stable
 from db.identity import uuid_of
@@ -49,25 +50,26 @@ def _misp_date(value: str | None, fallback: str | None) -> str:
     return v[:10]
 
 
-def misp_events(conn, incident_ids: Sequence[int] | None = None) -> list[dict]:
+def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
     data = records(conn, incident_ids)
     actors = {a["id"]: a for a in data["actors"]}
     sources = {s["id"]: s for s in data["sources"]}
-    events = []
+    events: list[dict[str, Any]] = []
     for inc in data["incidents"]:
         uid = uuid_or_stable(inc["uuid"], "incident:" + str(inc["id"]))
         tags = [{"name": rsit_tag(inc["type"])}, {"name": f'incidex:type="{inc["type"]}"'},
                 {"name": f'incidex:status="{inc["status"]}"'}, {"name": f'incidex:domain="{inc["domain"]}"'}]
         tags += [{"name": f'incidex:tag="{one_line(t)}"'} for t in inc.get("tags") or []]
-        clusters = []
-        attrs = []
+        clusters: list[dict[str, Any]] = []
+        attrs: list[dict[str, Any]] = []
 
-        def attr(type_: str, category: str, value: str, comment: str = "", key: str = "", attrs=attrs, uid=uid) -> None:
+        def attr(type_: str, category: str, value: str, comment: str = "", key: str = "",
+                 attrs: list[dict[str, Any]] = attrs, uid: str = uid) -> None:
             attrs.append({"uuid": uuid_of(f"{uid}|{type_}|{key or value}"), "type": type_,
                           "category": category, "value": value, "comment": comment, "to_ids": False,
                           "distribution": "5"})
 
-        seen_actor = set()
+        seen_actor: set[tuple[str, int]] = set()
         for a in inc["actors"]:
             actor = actors.get(a["id"], {})
             if a["role"] == "target":
@@ -113,7 +115,7 @@ def misp_events(conn, incident_ids: Sequence[int] | None = None) -> list[dict]:
     return events
 
 
-def write_misp(conn, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
+def write_misp(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
     events = misp_events(conn, incident_ids)
     dump({"response": events}, out, indent=1)
     out.write("\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any, TypedDict
 
 from db import queries
 from db.text import dump
@@ -12,14 +12,23 @@ from db.text import dump
 SCHEMA = "incidex/1"
 
 
-def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> dict:
+class Export(TypedDict):
+    """An incidex/1 document: the records are JSON-shaped dicts as `db.queries` reads them."""
+
+    schema: str
+    incidents: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+
+
+def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> Export:
     """Incidents (all live ones, or the given ids) with the actors and sources they reference.
 
     With no selection, every actor and source is included, so an export of a database whose incidents
     are not extracted yet still carries its sources.
     """
     selected = incident_ids is not None
-    ids = list(incident_ids) if selected else queries.incident_ids(conn)
+    ids = list(incident_ids) if incident_ids is not None else queries.incident_ids(conn)  # (= selected, spelled out for mypy)
     incidents = queries.incidents_by_id(conn, ids)
     for inc in incidents:
         for a in inc["actors"]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sqlite3
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from db import queries
 from db.export.common import records, uuid_or_stable
@@ -39,13 +40,13 @@ def _ts(value: str | None) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
-def _report_id(source: dict) -> str:
+def _report_id(source: dict[str, Any]) -> str:
     uid = source.get("uid") or ""
     m = re.match(r"^stix:report--([0-9a-f-]{36})$", uid)
     return f"report--{m.group(1)}" if m else f"report--{uuid_of('source:' + (uid or str(source['id'])))}"
 
 
-def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
+def stix_bundle(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> dict[str, Any]:
     data = records(conn, incident_ids)
     now = _ts(_dt.datetime.now(_dt.timezone.utc).isoformat())
     source_rows = {s["id"]: s for s in queries.sources_by_id(conn, [s["id"] for s in data["sources"]], with_body=False)}
@@ -53,10 +54,10 @@ def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
     incidex = {"type": "identity", "spec_version": "2.1", "id": f"identity--{uuid_of('incidex')}",
                "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "name": "incidex",
                "identity_class": "system"}
-    objects: list[dict] = [incidex]
+    objects: list[dict[str, Any]] = [incidex]
     report_ids = {sid: _report_id({"uid": row.get("uid"), "id": sid}) for sid, row in source_rows.items()}
     report_refs: dict[int, list[str]] = {sid: [] for sid in report_ids}
-    actor_objs: dict[str, dict] = {}
+    actor_objs: dict[str, dict[str, Any]] = {}
 
     def actor_ref(actor_id: int, target: bool) -> str:
         a = actors.get(actor_id) or {"id": actor_id, "uuid": None, "name": f"actor {actor_id}", "kind": "unknown",
@@ -160,7 +161,7 @@ def stix_bundle(conn, incident_ids: Sequence[int] | None = None) -> dict:
     return {"type": "bundle", "id": f"bundle--{new_uuid()}", "objects": objects}
 
 
-def write_stix(conn, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
+def write_stix(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
     bundle = stix_bundle(conn, incident_ids)
     dump(bundle, out, indent=1)
     out.write("\n")
