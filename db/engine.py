@@ -14,6 +14,11 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the ORM is imported only where it is used (see above)
+    from sqlalchemy import Table
+    from sqlalchemy.engine import Engine
 
 SCHEMA_VERSION = 9
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
@@ -30,7 +35,7 @@ def default_path() -> Path:
     return Path(user_data_dir("incidex", appauthor=False)) / "incidex.db"
 
 
-def resolve_path(db: str | os.PathLike | None = None) -> Path:
+def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
     """`--db` wins, then `INCIDEX_DB`, then the user data directory.
 
     A value with a URL scheme (`postgresql://...`) is refused: taken as a path it silently made a local
@@ -78,7 +83,7 @@ def _identify(conn: sqlite3.Connection, path: Path) -> int:
     with the file left byte for byte as it was: nothing here writes, and the switch to WAL (which rewrites
     header bytes 18-19) comes only after it."""
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
     except sqlite3.DatabaseError as exc:
@@ -101,7 +106,8 @@ def _identify(conn: sqlite3.Connection, path: Path) -> int:
 
 def _has_header(conn: sqlite3.Connection) -> bool:
     """Has the file been written by SQLite at all (a new file has no pages until its first commit)?"""
-    return conn.execute("PRAGMA page_count").fetchone()[0] > 0
+    pages: int = conn.execute("PRAGMA page_count").fetchone()[0]
+    return pages > 0
 
 
 def writable(path: Path) -> bool:
@@ -113,7 +119,7 @@ def writable(path: Path) -> bool:
     return os.access(probe, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids)
 
 
-def connect(db: str | os.PathLike | None = None, *, readonly: bool | None = False,
+def connect(db: str | os.PathLike[str] | None = None, *, readonly: bool | None = False,
             migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the database and bring its schema up to date.
 
@@ -165,7 +171,7 @@ def connect(db: str | os.PathLike | None = None, *, readonly: bool | None = Fals
 SIDECARS = ("-wal", "-shm", "-journal")
 
 
-def database_files(db: str | os.PathLike | None) -> set[tuple[int, int] | str]:
+def database_files(db: str | os.PathLike[str] | None) -> set[tuple[int, int] | str]:
     """The database file and its -wal, -shm and -journal, as (device, inode) of those that exist and as
     resolved paths, so `is_database_file` can recognise them by any name (a link, a relative path).
 
@@ -184,7 +190,7 @@ def database_files(db: str | os.PathLike | None) -> set[tuple[int, int] | str]:
     return out
 
 
-def is_database_file(candidate: str | os.PathLike, files: set[tuple[int, int] | str]) -> bool:
+def is_database_file(candidate: str | os.PathLike[str], files: set[tuple[int, int] | str]) -> bool:
     if os.path.realpath(candidate) in files:
         return True
     try:
@@ -194,7 +200,7 @@ def is_database_file(candidate: str | os.PathLike, files: set[tuple[int, int] | 
     return (st.st_dev, st.st_ino) in files
 
 
-def remove(db: str | os.PathLike | None) -> None:
+def remove(db: str | os.PathLike[str] | None) -> None:
     """Delete an incidex database with its -wal and -shm files, refusing while any process has it open.
 
     Deleting the files under an open connection loses that process's writes and can corrupt the file it
@@ -260,7 +266,8 @@ def for_import(conn: sqlite3.Connection) -> None:
 
 def data_version(conn: sqlite3.Connection) -> int:
     """Changes when another connection commits to the file (the browser polls it to refresh live)."""
-    return conn.execute("PRAGMA data_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA data_version").fetchone()[0]
+    return version
 
 
 def schema_ddl() -> list[str]:
@@ -271,9 +278,10 @@ def schema_ddl() -> list[str]:
     from db.models import TABLES
 
     dialect = sqlite_dialect.dialect()
-    out = []
+    out: list[str] = []
     for model in TABLES:
-        table = model.__table__
+        # SQLModel sets __table__ on every table=True model when the class is made; its types do not declare it
+        table: Table = model.__table__  # type: ignore[attr-defined]
         out.append(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             out.append(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)).strip())
@@ -290,7 +298,7 @@ def _create_current(conn: sqlite3.Connection) -> None:
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
     """Schema 2 adds source tags, the reason an incident was joined, and the origin of links."""
-    cols = lambda table: {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}  # noqa: E731
+    cols: Callable[[str], set[str]] = lambda table: {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}  # noqa: E731
     if "tags" not in cols("source"):
         conn.execute("ALTER TABLE source ADD COLUMN tags VARCHAR NOT NULL DEFAULT '[]'")
     if "join_reason" not in cols("incident"):
@@ -385,7 +393,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         raise
 
 
-def sqlmodel_engine(db: str | os.PathLike | None = None):
+def sqlmodel_engine(db: str | os.PathLike[str] | None = None) -> Engine:
     """A SQLAlchemy engine on the same file, for the Python API (`Session(engine)`)."""
     from sqlalchemy import event
     from sqlmodel import create_engine
@@ -395,7 +403,7 @@ def sqlmodel_engine(db: str | os.PathLike | None = None):
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:  # pragma: no cover - trivial
         dbapi_conn.execute("PRAGMA foreign_keys = ON")
         dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 

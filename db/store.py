@@ -12,6 +12,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 from db import search
 from db.drafts import ActorMention, Document, IncidentDraft
@@ -21,7 +22,7 @@ from db.normalise import normalise_cached as _norm
 from db.records import follow
 
 # A resolver decides whether a draft joins an existing incident: it returns (incident_id, reason) or None.
-Resolver = Callable[[sqlite3.Connection, IncidentDraft, int], "tuple[int, dict] | None"]
+Resolver = Callable[[sqlite3.Connection, IncidentDraft, int], "tuple[int, dict[str, Any]] | None"]
 
 @dataclass
 class StoreResult:
@@ -104,7 +105,7 @@ class GroupCommit:
     def __enter__(self) -> GroupCommit:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -189,7 +190,7 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
             (uid, url, doc.title, doc.publisher, doc.author, doc.published, doc.language, doc.kind, doc.origin,
              doc.format, body, None, json.dumps(doc.tags, ensure_ascii=False), utcnow()),
         )
-        source_id = cur.lastrowid
+        source_id: int = cur.lastrowid  # type: ignore[assignment]  # set by the INSERT above (typeshed: int | None)
         result = StoreResult("imported", source_id)
         changed_actors: set[int] = set()
         for draft in doc.drafts or []:
@@ -211,7 +212,7 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
 
 
 def _link_known_source(conn: sqlite3.Connection, source_id: int, drafts: list[IncidentDraft],
-                       result: StoreResult, index: Callable = search.reindex) -> None:
+                       result: StoreResult, index: Callable[..., None] = search.reindex) -> None:
     changed: set[int] = set()
     for draft in drafts:
         incident_id, created = insert_incident(conn, draft)
@@ -226,7 +227,7 @@ def _link_known_source(conn: sqlite3.Connection, source_id: int, drafts: list[In
         index(conn, incidents=result.incidents, actors=changed)
 
 
-def _same_story(draft: IncidentDraft, row: tuple) -> float:
+def _same_story(draft: IncidentDraft, row: tuple[int, str | None, str | None, str | None]) -> float:
     """How well a fresh draft fits an incident the same source produced before (for stable ids)."""
     from rapidfuzz import fuzz
 
@@ -237,8 +238,18 @@ def _same_story(draft: IncidentDraft, row: tuple) -> float:
     return s
 
 
+class Reextracted(TypedDict):
+    """What `reextract_source` did: the incidents of the source kept, created, joined and removed."""
+
+    source: int
+    kept: list[int]
+    created: list[int]
+    joined: list[int]
+    removed: list[int]
+
+
 def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[IncidentDraft],
-                     resolver: Resolver | None = None) -> dict:
+                     resolver: Resolver | None = None) -> Reextracted:
     """Replace what automatic extraction said about one source, keeping every analyst decision.
 
     The source's automatic actor links, places and figures are removed and the new drafts attached: to
@@ -262,7 +273,9 @@ def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[Inci
             conn.execute("UPDATE incident SET figures = ? WHERE id = ?", (json.dumps(kept, ensure_ascii=False), iid))
         free = list(rows)
         used: set[int] = set()
-        created, joined, kept_ids = [], [], []
+        created: list[int] = []
+        joined: list[int] = []
+        kept_ids: list[int] = []
         actors: set[int] = set()
         for draft in drafts:
             best = max(free, key=lambda r: _same_story(draft, r), default=None)
@@ -334,7 +347,7 @@ def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> tuple[int
         (uid, draft.title, draft.summary, draft.type, draft.domain, draft.status, draft.date_start, draft.date_end,
          draft.date_precision, draft.date_basis, json.dumps(sorted(set(draft.countries))), "[]", "auto", "[]", now, now),
     )
-    return cur.lastrowid, True
+    return cur.lastrowid, True  # type: ignore[return-value]  # set by the INSERT above (typeshed: int | None)
 
 
 def _evidence_json(draft: IncidentDraft) -> str:
@@ -382,7 +395,7 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
     if draft.figures or draft.countries:
         # The figures list grows with every report of a story: SQLite's JSON functions read and append
         # to it, instead of a Python round trip of the whole list per report.
-        have: set[tuple] = set()
+        have: set[tuple[float, str]] = set()
         new = []
         for fig in draft.figures:
             if (fig.value, fig.unit) not in have and not conn.execute(
@@ -401,7 +414,7 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
     return actors
 
 
-def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reason: dict) -> None:
+def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reason: dict[str, Any]) -> None:
     """Append why a source joined an incident to its list of reasons (in SQL: the list grows with every
     report of a story)."""
     conn.execute("UPDATE incident SET join_reason = json_insert(coalesce(join_reason, '[]'), '$[#]', json(?))"
@@ -431,7 +444,7 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
     """The actor a mention names, created if new. Ids whose name, aliases or facts changed are added to
     `changed` (their search documents, and their incidents', need refreshing)."""
     changed = changed if changed is not None else set()
-    actor_id = None
+    actor_id: int | None = None
     if m.reference:
         row = conn.execute("SELECT id FROM actor WHERE reference = ? ORDER BY id LIMIT 1", (m.reference,)).fetchone()
         if row:
@@ -456,7 +469,8 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
             (new_uuid(), m.name, normalise(m.name), m.kind or "unknown", m.country, m.description,
              m.reference, utcnow()),
         )
-        actor_id = cur.lastrowid
+        new_id: int = cur.lastrowid  # type: ignore[assignment]  # set by the INSERT above (typeshed: int | None)
+        actor_id = new_id
         changed.add(actor_id)
     else:
         # Fill what the existing record lacks; never overwrite an analyst's values.
