@@ -17,6 +17,7 @@ import re
 import sqlite3
 import uuid as _uuid
 from collections.abc import Iterable
+from typing import Any, TypedDict
 
 from db import search
 from db.identity import utcnow
@@ -38,13 +39,13 @@ class Journal:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.before: dict[str, dict[int, dict]] = {}
+        self.before: dict[str, dict[int, dict[str, Any]]] = {}
         self.inserted: dict[str, list[int]] = {}
         self.incidents: set[int] = set()
         self.actors: set[int] = set()
         self.sources: set[int] = set()
 
-    def keep(self, table: str, where: str, params: Iterable = ()) -> None:
+    def keep(self, table: str, where: str, params: Iterable[Any] = ()) -> None:
         cur = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", tuple(params))
         cols = [d[0] for d in cur.description]
         rows = self.before.setdefault(table, {})
@@ -64,7 +65,7 @@ def _record(conn: sqlite3.Connection, j: Journal, action: str, summary: str) -> 
     search.reindex(conn, incidents=j.incidents, actors=j.actors, sources=j.sources)
     cur = conn.execute("INSERT INTO change (action, summary, undo, undone, created_at) VALUES (?,?,?,0,?)",
                        (action, summary, j.payload(), utcnow()))
-    return cur.lastrowid
+    return cur.lastrowid  # type: ignore[return-value]  # set by the INSERT above (typeshed: int | None)
 
 
 def _live_incident(conn: sqlite3.Connection, incident_id: int) -> int:
@@ -85,7 +86,7 @@ def _mark_edited(conn: sqlite3.Connection, incident_id: int, fields: Iterable[st
 
 # --- incidents ---------------------------------------------------------------------------------------
 
-def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict:
+def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, Any]:
     """Merge incidents into the one with the smallest id; the others become tombstones pointing at it."""
     ids = sorted(set(ids))
     if len(ids) < 2:
@@ -137,7 +138,7 @@ def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict:
     return {"survivor": survivor, "merged": others, "moved_sources": moved_sources, "change": change}
 
 
-def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> dict:
+def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> dict[str, Any]:
     """Move one source, with the actor links, places and figures it brought, to a new incident."""
     with transaction(conn):
         _live_incident(conn, incident_id)
@@ -164,7 +165,7 @@ def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> 
             f"INSERT INTO incident (uuid, {cols}, figures, review, edited_fields, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (str(_uuid.uuid4()), title, row[1], *row[2:10], json.dumps(mine, ensure_ascii=False), "auto", "[]", now, now))
-        new_id = cur.lastrowid
+        new_id: int = cur.lastrowid  # type: ignore[assignment]  # set by the INSERT above (typeshed: int | None)
         j.added("incident", new_id)
         for table in ("incident_source", "incident_actor", "incident_place"):
             conn.execute(f"UPDATE {table} SET incident_id = ? WHERE incident_id = ? AND source_id = ?",
@@ -179,9 +180,9 @@ def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> 
     return {"incident": incident_id, "new_incident": new_id, "source": source_id, "change": change}
 
 
-def validate_fields(fields: dict) -> dict:
+def validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise edited values; raise CurationError naming the first bad one."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in fields.items():
         if value is None:
             continue
@@ -227,7 +228,7 @@ def _check_calendar(value: str) -> None:
             raise CurationError(f"no such day: {value}") from None
 
 
-def edit_incident(conn: sqlite3.Connection, incident_id: int, **fields) -> dict:
+def edit_incident(conn: sqlite3.Connection, incident_id: int, **fields: Any) -> dict[str, Any]:
     values = validate_fields(fields)
     if not values:
         raise CurationError("nothing to change: give at least one field")
@@ -243,7 +244,7 @@ def edit_incident(conn: sqlite3.Connection, incident_id: int, **fields) -> dict:
     return {"incident": incident_id, "changed": values, "change": change}
 
 
-def review(conn: sqlite3.Connection, incident_id: int, reviewed: bool = True) -> dict:
+def review(conn: sqlite3.Connection, incident_id: int, reviewed: bool = True) -> dict[str, Any]:
     with transaction(conn):
         _live_incident(conn, incident_id)
         j = Journal(conn)
@@ -279,12 +280,12 @@ def resolve_actor(conn: sqlite3.Connection, ref: str | int, create: bool = False
         raise CurationError("the actor name is empty")
     cur = conn.execute("INSERT INTO actor (uuid, name, normalised, kind, created_at) VALUES (?,?,?,?,?)",
                        (str(_uuid.uuid4()), name, normalise(name), "unknown", utcnow()))
-    add_alias(conn, cur.lastrowid, name, "analyst")
-    return cur.lastrowid
+    add_alias(conn, cur.lastrowid, name, "analyst")  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
+    return cur.lastrowid  # type: ignore[return-value]  # set by the INSERT above (typeshed: int | None)
 
 
 def link_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, role: str, confidence: int = 80,
-               attributed_by: str | None = None) -> dict:
+               attributed_by: str | None = None) -> dict[str, Any]:
     if role not in ROLES:
         raise CurationError(f"unknown role {role!r} (choose from {', '.join(ROLES)})")
     if not 0 <= int(confidence) <= 100:
@@ -305,7 +306,7 @@ def link_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, rol
         cur = conn.execute(
             "INSERT INTO incident_actor (incident_id, actor_id, role, attributed_by, confidence, origin)"
             " VALUES (?,?,?,?,?,'analyst')", (incident_id, actor_id, role, attributed_by, int(confidence)))
-        j.added("incident_actor", cur.lastrowid)
+        j.added("incident_actor", cur.lastrowid)  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
         j.keep("incident", "id = ?", (incident_id,))
         _mark_edited(conn, incident_id, ["actors"])
         j.incidents.add(incident_id)
@@ -314,10 +315,11 @@ def link_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, rol
     return {"incident": incident_id, "actor": actor_id, "role": role, "change": change}
 
 
-def unlink_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, role: str | None = None) -> dict:
+def unlink_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, role: str | None = None) -> dict[str, Any]:
     with transaction(conn):
         _live_incident(conn, incident_id)
         actor_id = resolve_actor(conn, actor)
+        params: list[int | str]
         where, params = "incident_id = ? AND actor_id = ?", [incident_id, actor_id]
         if role:
             where += " AND role = ?"
@@ -335,7 +337,7 @@ def unlink_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, r
     return {"incident": incident_id, "actor": actor_id, "removed": n, "change": change}
 
 
-def link_source(conn: sqlite3.Connection, incident_id: int, source_id: int, relation: str = "report") -> dict:
+def link_source(conn: sqlite3.Connection, incident_id: int, source_id: int, relation: str = "report") -> dict[str, Any]:
     with transaction(conn):
         _live_incident(conn, incident_id)
         if not conn.execute("SELECT 1 FROM source WHERE id = ?", (source_id,)).fetchone():
@@ -346,7 +348,7 @@ def link_source(conn: sqlite3.Connection, incident_id: int, source_id: int, rela
         j = Journal(conn)
         cur = conn.execute("INSERT INTO incident_source (incident_id, source_id, relation, evidence, facts, origin)"
                            " VALUES (?,?,?,'[]','{}','analyst')", (incident_id, source_id, relation))
-        j.added("incident_source", cur.lastrowid)
+        j.added("incident_source", cur.lastrowid)  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
         j.keep("incident", "id = ?", (incident_id,))
         _mark_edited(conn, incident_id, ["sources"])
         j.incidents.add(incident_id)
@@ -354,7 +356,7 @@ def link_source(conn: sqlite3.Connection, incident_id: int, source_id: int, rela
     return {"incident": incident_id, "source": source_id, "change": change}
 
 
-def unlink_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> dict:
+def unlink_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> dict[str, Any]:
     with transaction(conn):
         _live_incident(conn, incident_id)
         n = conn.execute("SELECT count(*) FROM incident_source WHERE incident_id = ?", (incident_id,)).fetchone()[0]
@@ -375,7 +377,7 @@ def unlink_source(conn: sqlite3.Connection, incident_id: int, source_id: int) ->
     return {"incident": incident_id, "source": source_id, "change": change}
 
 
-def merge_actors(conn: sqlite3.Connection, ids: Iterable[int]) -> dict:
+def merge_actors(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, Any]:
     ids = sorted(set(int(i) for i in ids))
     if len(ids) < 2:
         raise CurationError("merging needs at least two different actors")
@@ -435,7 +437,7 @@ def _check_entity(conn: sqlite3.Connection, entity: str, entity_id: int) -> None
         raise CurationError(f"no {entity} with id {entity_id}")
 
 
-def tag(conn: sqlite3.Connection, entity: str, entity_id: int, names: Iterable[str], remove: bool = False) -> dict:
+def tag(conn: sqlite3.Connection, entity: str, entity_id: int, names: Iterable[str], remove: bool = False) -> dict[str, Any]:
     names = list(dict.fromkeys(n for n in (safe_line(n) for n in names) if n))
     if not names:
         raise CurationError("give at least one tag")
@@ -460,7 +462,7 @@ def tag(conn: sqlite3.Connection, entity: str, entity_id: int, names: Iterable[s
     return {entity: entity_id, "tags": tags, "change": change}
 
 
-def note(conn: sqlite3.Connection, entity: str, entity_id: int, text: str) -> dict:
+def note(conn: sqlite3.Connection, entity: str, entity_id: int, text: str) -> dict[str, Any]:
     text = strip_unsafe(text or "").strip()
     if not text:
         raise CurationError("the note is empty")
@@ -469,12 +471,12 @@ def note(conn: sqlite3.Connection, entity: str, entity_id: int, text: str) -> di
         j = Journal(conn)
         cur = conn.execute("INSERT INTO note (entity, entity_id, text, created_at) VALUES (?,?,?,?)",
                            (entity, entity_id, text, utcnow()))
-        j.added("note", cur.lastrowid)
+        j.added("note", cur.lastrowid)  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
         change = _record(conn, j, "note", f"note on {entity} {entity_id}")
     return {entity: entity_id, "note": cur.lastrowid, "change": change}
 
 
-def decide(conn: sqlite3.Connection, entity: str, left: int, right: int, verdict: str, reason: str | None = None) -> dict:
+def decide(conn: sqlite3.Connection, entity: str, left: int, right: int, verdict: str, reason: str | None = None) -> dict[str, Any]:
     if verdict not in ("same", "not_same"):
         raise CurationError("a decision is 'same' or 'not_same'")
     if entity not in ("incident", "actor"):
@@ -494,19 +496,37 @@ def decide(conn: sqlite3.Connection, entity: str, left: int, right: int, verdict
     return {"entity": entity, "left": lo, "right": hi, "verdict": verdict, "change": change}
 
 
-def pending_decisions(conn: sqlite3.Connection) -> list[dict]:
+class PendingDecision(TypedDict):
+    id: int
+    entity: str  # incident or actor
+    left: int
+    right: int
+    reason: str | None
+
+
+def pending_decisions(conn: sqlite3.Connection) -> list[PendingDecision]:
     return [{"id": r[0], "entity": r[1], "left": r[2], "right": r[3], "reason": r[4]} for r in conn.execute(
         "SELECT id, entity, left_id, right_id, reason FROM decision WHERE verdict = 'pending' ORDER BY id")]
 
 
 # --- undo ------------------------------------------------------------------------------------------------
 
-def changes(conn: sqlite3.Connection, limit: int = 20) -> list[dict]:
+class Change(TypedDict):
+    """A row of the curation journal, as `incidex changes` lists it."""
+
+    id: int
+    action: str
+    summary: str
+    undone: bool
+    created_at: str
+
+
+def changes(conn: sqlite3.Connection, limit: int = 20) -> list[Change]:
     return [{"id": r[0], "action": r[1], "summary": r[2], "undone": bool(r[3]), "created_at": r[4]} for r in conn.execute(
         "SELECT id, action, summary, undone, created_at FROM change ORDER BY id DESC LIMIT ?", (limit,))]
 
 
-def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict:
+def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, Any]:
     """Undo a change (the latest one not undone yet, by default), restoring the rows it modified."""
     with transaction(conn):
         if change_id is None:
