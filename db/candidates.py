@@ -17,6 +17,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
@@ -26,6 +27,8 @@ MAX_CANDIDATES = 120
 WINDOW_SCAN = 60  # incidents read per actor or place on each side of a draft's date (and per coarse date value)
 UNDATED_SCAN = 20  # newest undated incidents read per actor or place
 BUSY_LINKS = 400  # a target of this many live incidents is looked for through the date window, like an actor
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +101,13 @@ def distinctive(text: str) -> set[str]:
     return words - _COMMON
 
 
-NONE: frozenset = frozenset()
+NONE: set[Any] = frozenset()  # type: ignore[assignment]  # typed as the sets it stands in for; never added to (`_with`)
 """A candidate's empty set until something is added to it: an empty set takes 216 bytes, and most
 candidates have no claimant, figure or country. Without them and without their links held until they
 are scored (`links_later`), a cached candidate takes 2.3 KB instead of 4.0 KB (at 100k drafts)."""
 
 
-def _with(s: set | frozenset, item) -> set:
+def _with(s: set[_T], item: _T) -> set[_T]:
     """The set with the item added (a new set in place of NONE)."""
     s = set() if s is NONE else s
     s.add(item)
@@ -140,12 +143,12 @@ class Candidate:
     # first use: most candidates fall under the ceiling and are never scored, so their figures wait in
     # `_pending` (('f', value, source)), and so do their links ((role, actor id, name, source)), unless
     # the links are read from `conn` then (`links_later`: how `load_candidates` makes them).
-    _index: dict[tuple, set[int | None]] | None = None
-    _pending: list[tuple] = field(default_factory=list)
+    _index: dict[tuple[str, str | float], set[int | None]] | None = None
+    _pending: list[tuple[Any, ...]] = field(default_factory=list)  # the entries of `_note`
     links_later: bool = False
 
     @property
-    def index(self) -> dict[tuple, set[int | None]]:
+    def index(self) -> dict[tuple[str, str | float], set[int | None]]:
         if self._index is None:
             self._index = {}
             if self.links_later and self.conn is not None:
@@ -163,7 +166,7 @@ class Candidate:
         """The reports that name a claimant."""
         return {s for k, v in self.index.items() if k[0] == "C" for s in v}
 
-    def _add(self, entry: tuple) -> None:
+    def _add(self, entry: tuple[Any, ...]) -> None:
         """Note who named what now if the index exists, else when it is first read (a link read from the
         database then is not kept)."""
         if self._index is not None:
@@ -171,8 +174,9 @@ class Candidate:
         elif not (self.links_later and entry[0] != "f"):
             self._pending.append(entry)
 
-    def _note(self, entry: tuple) -> None:
-        index = self._index
+    def _note(self, entry: tuple[Any, ...]) -> None:
+        # ('f', value, source id) or (role, actor id, name, source id); only called once the index exists
+        index: dict[tuple[str, str | float], set[int | None]] = self._index  # type: ignore[assignment]
         if entry[0] == "f":
             _, value, source_id = entry
             index.setdefault(("f", value), set()).add(source_id)
@@ -224,7 +228,7 @@ class Candidate:
         hi = bisect.bisect_right(self._sorted, value / 0.9)
         return [b for b in self._sorted[lo:hi] if abs(value - b) <= 0.1 * max(value, b)]
 
-    def reporting(self, *keys: tuple) -> set[int | None] | frozenset:
+    def reporting(self, *keys: tuple[str, str | float]) -> set[int | None] | frozenset[int | None]:
         """The reports that named any of these (not to be changed: it may be the index's own set)."""
         found = [r for r in map(self.index.get, keys) if r]
         if len(found) <= 1:
@@ -242,7 +246,7 @@ class Candidate:
         return self._names
 
 
-def _by_actor_ids(conn: sqlite3.Connection, actor_ids: set[int], where: str, args: tuple, limit: int) -> list[int]:
+def _by_actor_ids(conn: sqlite3.Connection, actor_ids: set[int], where: str, args: tuple[object, ...], limit: int) -> list[int]:
     """Live incidents linked (in any role) to one of these actors and matching `where`, off the actor index."""
     if not actor_ids:
         return []
@@ -286,7 +290,7 @@ def _keys(actor_ids: set[int], places: list[str]) -> list[str]:
     return [*(f"a{a}" for a in sorted(actor_ids)), *(f"p{p}" for p in places)]
 
 
-def _near_keys(keys: list[str], rng: DateRange, types: list[str] | None, slack_days: int | None) -> tuple[str, tuple]:
+def _near_keys(keys: list[str], rng: DateRange, types: list[str] | None, slack_days: int | None) -> tuple[str, tuple[object, ...]]:
     """SQL for the ids of the live incidents carrying one of these keys, of these types (None: any), dated
     nearest to a range: for each key at most WINDOW_SCAN on each side of its middle within the window,
     WINDOW_SCAN per coarse value ('2024', '2024-03') of the window and the UNDATED_SCAN newest undated
@@ -297,7 +301,7 @@ def _near_keys(keys: list[str], rng: DateRange, types: list[str] | None, slack_d
     typed, targs = (f" AND type IN ({_marks(len(types))})", tuple(types)) if types is not None else ("", ())
     head = "SELECT * FROM (SELECT incident_id FROM incident_key WHERE key = ? AND "
     parts: list[str] = []
-    args: list = []
+    args: list[object] = []
     for k in keys:
         parts += [f"{head}date_start >= ? AND date_start <= ?{typed} ORDER BY date_start LIMIT ?)",
                   f"{head}date_start >= ? AND date_start < ?{typed} ORDER BY date_start DESC LIMIT ?)"]
@@ -388,7 +392,7 @@ def load_candidates(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]
     return sorted(out.values(), key=lambda c: c.id)  # ties go to the oldest incident
 
 
-def _json_list(text: str | None) -> list:
+def _json_list(text: str | None) -> list[Any]:
     """A JSON list column; most are empty, and json.loads of '[]' is most of the cost of reading them."""
     return json.loads(text) if text and text != "[]" else []
 
@@ -428,7 +432,7 @@ class CandidateCache:
     def clear(self) -> None:
         self.entries: dict[int, Candidate] = {}
         self.version: int | None = None
-        self.marks: tuple[int, int, int] | None = None  # incident_actor, incident_place, incident_source ids read
+        self.marks: tuple[int, ...] | None = None  # three: incident_actor, incident_place, incident_source ids read
 
     def _sync(self, conn: sqlite3.Connection) -> None:
         """Empty the cache after another connection's commit; else catch up with what this one stored."""
@@ -445,7 +449,7 @@ class CandidateCache:
 
     def _catch_up(self, conn: sqlite3.Connection) -> None:
         """Pass the links, places and sources stored since the last draft on to the kept candidates."""
-        ma, mp, ms = self.marks
+        ma, mp, ms = self.marks  # type: ignore[misc]  # not None: `_sync` reads them before it calls this
         e = self.entries
         for rid, iid, role, aid, name, sid in conn.execute(
                 "SELECT ia.id, ia.incident_id, ia.role, ia.actor_id, a.normalised, ia.source_id FROM incident_actor ia"
