@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from db.search.fuzzy import compact, tokens
 from db.search.index import (
@@ -99,7 +100,7 @@ class _ActorInfo:
         seen = set()
         while aid in self.rows and self.rows[aid][3] is not None and aid not in seen:
             seen.add(aid)
-            aid = self.rows[aid][3]
+            aid = self.rows[aid][3]  # type: ignore[assignment]  # not None: the loop's condition
         return aid if aid in self.rows else None
 
     def text(self, aid: int) -> str:
@@ -112,8 +113,8 @@ class _ActorInfo:
         return " ; ".join(dict.fromkeys(p for p in parts if p))
 
 
-def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple, actors: _ActorInfo | None,
-                   ) -> tuple[list[tuple], set[str], set[str], set[str], set[str]]:
+def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...], actors: _ActorInfo | None,
+                   ) -> tuple[list[tuple[Any, ...]], set[str], set[str], set[str], set[str]]:
     """Index rows (skey, id, title, type, actors, targets, places, tags, extra, keys) for incidents
     matching `where` (on table alias i), plus vocabulary words, types and place names seen."""
     inc = conn.execute(
@@ -214,7 +215,8 @@ def _save_vocab(conn: sqlite3.Connection, view: str, words: Iterable[str]) -> No
         conn.executemany("INSERT OR IGNORE INTO search_vocab(view, term) VALUES (?, ?)", rows)
 
 
-def _write_incidents(conn, docs, vocab, types, place_names, tag_names) -> None:
+def _write_incidents(conn: sqlite3.Connection, docs: list[tuple[Any, ...]], vocab: Iterable[str], types: Iterable[str],
+                     place_names: Iterable[str], tag_names: Iterable[str]) -> None:
     _put_docs(conn, VIEWS["incidents"], docs)
     _save_vocab(conn, "incidents", vocab)
     _save_vocab(conn, "type", types)
@@ -222,7 +224,7 @@ def _write_incidents(conn, docs, vocab, types, place_names, tag_names) -> None:
     _save_vocab(conn, "tag", tag_names)
 
 
-def _actor_docs(conn, where: str, params: tuple) -> tuple[list[tuple], set[str]]:
+def _actor_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> tuple[list[tuple[Any, ...]], set[str]]:
     rows = conn.execute(
         f"SELECT a.id, a.name, a.kind, a.country FROM actor a WHERE a.merged_into IS NULL AND {where}",
         params).fetchall()
@@ -256,7 +258,8 @@ def _actor_docs(conn, where: str, params: tuple) -> tuple[list[tuple], set[str]]
     return docs, vocab
 
 
-def _source_docs(conn, where: str, params: tuple) -> tuple[list[tuple], list[tuple], set[str]]:
+def _source_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...],
+                 ) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]], set[str]]:
     rows = conn.execute(f"SELECT s.id, s.title, s.publisher, s.url, s.published, s.body FROM source s WHERE {where}",
                         params).fetchall()
     if not rows:
@@ -279,7 +282,8 @@ def _source_docs(conn, where: str, params: tuple) -> tuple[list[tuple], list[tup
     return docs, bodies, vocab
 
 
-def _write_sources(conn, docs, bodies, vocab) -> None:
+def _write_sources(conn: sqlite3.Connection, docs: list[tuple[Any, ...]], bodies: list[tuple[int, str]],
+                   vocab: Iterable[str]) -> None:
     _put_docs(conn, VIEWS["sources"], docs)
     conn.executemany("INSERT INTO source_body_fts(rowid, body) VALUES (?, ?)", bodies)
     _save_vocab(conn, "sources", vocab)
@@ -290,7 +294,7 @@ def _write_sources(conn, docs, bodies, vocab) -> None:
 # Writing: one document at a time (reindex) or all of them (rebuild)
 
 
-def _put_docs(conn: sqlite3.Connection, view: View, docs: list[tuple]) -> None:
+def _put_docs(conn: sqlite3.Connection, view: View, docs: list[tuple[Any, ...]]) -> None:
     """docs: (skey, id, *columns) rows, written to the doc table and the FTS5 index."""
     if not docs:
         return

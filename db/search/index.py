@@ -28,8 +28,13 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from db import search as _package  # KEY_MARK is read there at call time: `db.search.KEY_MARK = ...` applies
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from types import TracebackType
 
 LAYOUT = "4"
 """Version of the index layout; `needs_rebuild` compares it with the one recorded by `rebuild`."""
@@ -108,13 +113,14 @@ _PENDING_DDL = ("CREATE TABLE IF NOT EXISTS search_pending (view TEXT NOT NULL, 
 def needs_rebuild(conn: sqlite3.Connection) -> bool:
     """True when the search index was built by another layout version (or never): run `rebuild`."""
     try:
-        row = conn.execute("SELECT term FROM search_vocab WHERE view = '_layout'").fetchone()
+        row: tuple[str] | None = conn.execute("SELECT term FROM search_vocab WHERE view = '_layout'").fetchone()
     except sqlite3.OperationalError:
         return True
     if row is None:
         # A database created empty by this version: nothing to rebuild as long as it has no rows.
-        return conn.execute("SELECT EXISTS (SELECT 1 FROM incident)").fetchone()[0] == 1 and \
+        unindexed: bool = conn.execute("SELECT EXISTS (SELECT 1 FROM incident)").fetchone()[0] == 1 and \
             conn.execute("SELECT EXISTS (SELECT 1 FROM incident_doc)").fetchone()[0] == 0
+        return unindexed
     return row[0] != LAYOUT
 
 
@@ -153,14 +159,15 @@ def _skey(date: str | None, id_: int) -> int:
     return (date_key(date) << ID_BITS) | id_
 
 
-def _transaction(conn: sqlite3.Connection):
+def _transaction(conn: sqlite3.Connection) -> AbstractContextManager[None]:
     class _Tx:
-        def __enter__(self):
+        def __enter__(self) -> None:
             self.own = not conn.in_transaction
             if self.own:
                 conn.execute("BEGIN IMMEDIATE")
 
-        def __exit__(self, exc_type, exc, tb):
+        def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                     tb: TracebackType | None) -> Literal[False]:
             if self.own:
                 conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
             return False
