@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from db import search as _package  # KEY_MARK is read there at call time: `db.search.KEY_MARK = ...` applies
 from db.search.fuzzy import compact, fold, needle_regex, tokens
@@ -42,16 +43,16 @@ def _shown(labels: list[str]) -> str:
 class _Compiled:
     fts: str | None            # FTS5 expression (None: cannot restrict through FTS5)
     exact: bool                # fts alone decides (no Python check needed)
-    pred: Callable[[tuple], bool]  # exact Python predicate on a fetched row
-    sql: tuple[str, tuple] | None = None  # extra SQL condition (AND only)
+    pred: Callable[[tuple[Any, ...]], bool]  # exact Python predicate on a fetched row
+    sql: tuple[str, tuple[object, ...]] | None = None  # extra SQL condition (AND only)
     date: tuple[int, int] | None = None
     empty: bool = False        # matches nothing
     score: list[tuple[str, bool]] = field(default_factory=list)  # needles for ranking
     wide: bool = False         # a big OR (short prefix): cheaper as a Python check when other terms bound rows
 
 
-_ALWAYS = lambda row: True  # noqa: E731
-_NEVER = lambda row: False  # noqa: E731
+_ALWAYS: Callable[[tuple[Any, ...]], bool] = lambda row: True  # noqa: E731
+_NEVER: Callable[[tuple[Any, ...]], bool] = lambda row: False  # noqa: E731
 
 
 class _Row:
@@ -64,16 +65,16 @@ class _Row:
         self.keys_idx = self.idx["keys"]
         self.title_idx = self.idx[view.title_column]
 
-    def text(self, row) -> str:
+    def text(self, row: tuple[Any, ...]) -> str:
         """The row's searchable text, unfolded (test it with `needle_regex`)."""
         return " \n ".join(row[i] or "" for i in self.text_idx)
 
-    def keys(self, row) -> set[str]:
+    def keys(self, row: tuple[Any, ...]) -> set[str]:
         return {k[len(_package.KEY_MARK):] for k in (row[self.keys_idx] or "").split()}
 
 
-def compile_query(look: Lookups, view: View, parsed: ParsedQuery, forgiving: bool, corrections: dict,
-                  notes: list) -> list[tuple[list[Term], list[_Compiled]]]:
+def compile_query(look: Lookups, view: View, parsed: ParsedQuery, forgiving: bool, corrections: dict[str, str],
+                  notes: list[str]) -> list[tuple[list[Term], list[_Compiled]]]:
     """Each group of the query (an OR of terms) with its terms compiled; `corrections` and `notes` get
     what the compilation widened and resolved (see `SearchResult`)."""
     c = _Compiler(look, view, parsed, forgiving, corrections, notes)
@@ -83,8 +84,8 @@ def compile_query(look: Lookups, view: View, parsed: ParsedQuery, forgiving: boo
 class _Compiler:
     """The state one query's compilation shares: its view, how to read its rows, what it reports."""
 
-    def __init__(self, look: Lookups, view: View, parsed: ParsedQuery, forgiving: bool, corrections: dict,
-                 notes: list):
+    def __init__(self, look: Lookups, view: View, parsed: ParsedQuery, forgiving: bool, corrections: dict[str, str],
+                 notes: list[str]):
         self.look, self.view, self.forgiving = look, view, forgiving
         self.corrections, self.notes = corrections, notes
         self.R = _Row(view)
@@ -157,7 +158,7 @@ class _Compiler:
                 parts.append(f"{text_cols} : " + _or([_phrase([w], False) for w in cand]))
             return _Compiled(" AND ".join(parts) if parts else None, False, pred, score=score)
         tcol = view.title_column
-        def ft(row) -> str:
+        def ft(row: tuple[Any, ...]) -> str:
             return fold(row[title] or "", keep_case=cs)
 
         if t.kind == "prefix":
@@ -203,7 +204,7 @@ class _Compiler:
                 break
             fixed.append(cand)
         if ok and fixed:
-            variants = [[]]
+            variants: list[list[str]] = [[]]
             for opts in fixed:
                 variants = [v + [o] for v in variants for o in opts][:6]
             for v in variants:
@@ -222,7 +223,7 @@ class _Compiler:
                 if view.name == "actors":
                     corrections[t.text] = _shown(shown)
                     idset = set(ids)
-                    pred = lambda row: (row[0] in idset)  # noqa: E731
+                    pred: Callable[[tuple[Any, ...]], bool] = lambda row: (row[0] in idset)  # noqa: E731
                     if alts:
                         # FTS cannot express "rowid in": verify in Python over the union.
                         rxs = [needle_regex(s, word_start=True) for s, _ in score[:-1]]
@@ -244,7 +245,7 @@ class _Compiler:
             r.search(R.text(row)) for r in rxs), score=score)
 
     def _qualifier(self, t: Term) -> _Compiled:
-        compiler = QUALIFIERS[self.view.name].get(t.field)
+        compiler = QUALIFIERS[self.view.name].get(t.field)  # type: ignore[arg-type]  # set: `_positive` checked
         if compiler is None:
             self.notes.append(f"{t.raw}: {t.field}: does not apply to the {self.view.name} view (ignored)")
             return _Compiled(None, True, _ALWAYS)
@@ -305,7 +306,7 @@ def _title(c: _Compiler, t: Term) -> _Compiled:
 
 def _dates(c: _Compiler, t: Term) -> _Compiled:
     """year:/date: a range of the sort key (the parser made the range; a bad one never gets here)."""
-    lo, hi = t.date_range
+    lo, hi = t.date_range  # type: ignore[misc]  # set: the parser refuses a date qualifier it cannot range
     return _Compiled(None, False, lambda row: lo <= row[0] >> ID_BITS <= hi, date=(lo, hi))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import sqlite3
+from typing import Any
 
 from db.search.documents import _ActorInfo
 from db.search.fuzzy import compact, is_subsequence, score_term, tokens
@@ -24,7 +25,7 @@ PHRASE_EXPANSION_WORDS = 4
 (16 words) cost 109 ms expanded and 11 ms as one prefix phrase at 20k rows."""
 
 
-def _token_prefix_regex(text: str) -> re.Pattern:
+def _token_prefix_regex(text: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + re.escape(text))
 
 
@@ -34,7 +35,7 @@ class Lookups:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.cache: dict = {}
+        self.cache: dict[str | tuple[str, str], Any] = {}  # ('vocab', view): list[str]; 'actors': `actors()`
 
     def vocab(self, view: str) -> list[str]:
         """Known words (sorted) of a view's index, or known values ('type', 'place', 'tag', 'kind')."""
@@ -47,7 +48,7 @@ class Lookups:
     def prefix_words(self, view: str, prefix: str, cap: int) -> list[str]:
         vocab = self.vocab(view)
         i = bisect.bisect_left(vocab, prefix)
-        out = []
+        out: list[str] = []
         while i < len(vocab) and vocab[i].startswith(prefix) and len(out) < cap:
             out.append(vocab[i])
             i += 1
@@ -102,7 +103,7 @@ class Lookups:
         if not v:
             return [], []
 
-        def pack(found):
+        def pack(found: list[tuple[int, str, str, str]]) -> tuple[list[int], list[str]]:
             ids = list(dict.fromkeys(e[0] for e in found))
             names = list(dict.fromkeys(e[1] for e in found))
             return ids, names
@@ -118,7 +119,7 @@ class Lookups:
                     s, _ = score_term(e[2], v)
                     scored.append((-s, len(e[2]), e))
             scored.sort(key=lambda x: (x[0], x[1]))
-            best = scored[:1] and scored[0][0]
+            best: float = scored[:1] and scored[0][0]  # type: ignore[assignment]  # ([] only when nothing scored: never compared)
             found = [e for s, _, e in scored[:20] if s <= best + 8]
         if not found and len(v) >= 3:
             from rapidfuzz import fuzz, process
@@ -156,7 +157,7 @@ class Lookups:
         hits = process.extract(tok, vocab, scorer=Levenshtein.distance, score_cutoff=maxd, limit=8)
         if not hits:
             # A prefix being typed: compare with the vocabulary words cut to the same length.
-            cut = {}
+            cut: dict[str, str] = {}
             for w in vocab:
                 if len(w) > len(tok):
                     cut.setdefault(w[:len(tok)], w)
