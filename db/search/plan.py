@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from db.search.compile import _ALWAYS, compile_query
 from db.search.fuzzy import fold, score_term
@@ -37,9 +38,9 @@ def make_plan(look: Lookups, view: View, parsed: ParsedQuery, forgiving: bool) -
     groups = compile_query(look, view, parsed, forgiving, corrections, notes)
     pos_fts: list[str] = []
     neg_fts: list[str] = []
-    sql: list[tuple[str, tuple]] = []
+    sql: list[tuple[str, tuple[object, ...]]] = []
     lo, hi = 0, (1 << 62)
-    checks: list[Callable] = []
+    checks: list[Callable[[tuple[Any, ...]], bool]] = []
     score_groups: list[list[tuple[str, bool]]] = []
     empty = False
     # FTS5 advances an OR of many words slowly inside an AND: when another term already bounds
@@ -81,14 +82,14 @@ def make_plan(look: Lookups, view: View, parsed: ParsedQuery, forgiving: bool) -
         if any(c.pred is _ALWAYS for c in live):
             continue  # an alternative that is always true: the group is
         if all(c.fts is not None and c.sql is None and c.date is None for c in live):
-            pos_fts.append(_or([f"({c.fts})" if not c.fts.startswith("NOT ") else
+            pos_fts.append(_or([f"({c.fts})" if not c.fts.startswith("NOT ") else  # type: ignore[union-attr]  # all() above: not None
                                 f"({_keys_expr(['zall'])} {c.fts})" for c in live]))
             if not all(c.exact for c in live):
                 preds = [c.pred for c in live]
-                checks.append(lambda row, preds=preds: any(p(row) for p in preds))
+                checks.append(lambda row, preds=preds: any(p(row) for p in preds))  # type: ignore[misc]  # a lambda's default: mypy cannot type it
         else:
             preds = [c.pred for c in live]
-            checks.append(lambda row, preds=preds: any(p(row) for p in preds))
+            checks.append(lambda row, preds=preds: any(p(row) for p in preds))  # type: ignore[misc]  # a lambda's default: mypy cannot type it
         sg = [s for c, term in zip(alts, terms, strict=True) if not term.negated for s in c.score]
         if sg:
             score_groups.append(sg)
@@ -106,20 +107,20 @@ class _Plan:
     match: str | None
     lo: int
     hi: int
-    sql: list[tuple[str, tuple]]
-    checks: list[Callable]
+    sql: list[tuple[str, tuple[object, ...]]]
+    checks: list[Callable[[tuple[Any, ...]], bool]]
     score_groups: list[list[tuple[str, bool]]]
     empty: bool
     corrections: dict[str, str]
     notes: list[str]
     rankers: list[list[tuple[str, bool]]] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.rankers = [[(n, cs) for n, cs in g if n] for g in self.score_groups]
         self.rankers = [g for g in self.rankers if g]
 
     # -- reading -----------------------------------------------------------------------------------
-    def fetch(self, conn: sqlite3.Connection, below: int | None, n: int, cols: bool) -> list[tuple]:
+    def fetch(self, conn: sqlite3.Connection, below: int | None, n: int, cols: bool) -> list[tuple[Any, ...]]:
         """Up to n rows (skey, title[, other columns]) with rowid in range and < below, newest first.
 
         FTS5 gives the rowids (ORDER BY rowid DESC LIMIT n reads the index backwards and stops early);
@@ -131,7 +132,7 @@ class _Plan:
         if hi < self.lo:
             return []
         where = ["rowid BETWEEN ? AND ?"]
-        params: list = [self.lo, hi]
+        params: list[object] = [self.lo, hi]
         for sql, p in self.sql:
             where.append(sql)
             params += p
@@ -152,7 +153,7 @@ class _Plan:
         first `first` rows, reading stops when budget_ms is spent: returns (keys, stopped early)."""
         view = self.view
         where = ["rowid BETWEEN ? AND ?"]
-        params: list = [self.lo, self.hi if below is None else min(self.hi, below - 1)]
+        params: list[object] = [self.lo, self.hi if below is None else min(self.hi, below - 1)]
         for sql, p in self.sql:
             where.append(sql)
             params += p
@@ -182,10 +183,10 @@ class _Plan:
             cur.close()
 
     def verified(self, conn: sqlite3.Connection, below: int | None, want: int, scan_limit: int | None,
-                 checkpoint: Callable[[], None]):
+                 checkpoint: Callable[[], None]) -> tuple[list[tuple[Any, ...]], int, bool, bool]:
         """Rows (newest first) passing all checks: returns (rows, boundary, exhausted, limited).
         boundary: every matching row with rowid >= boundary is in rows."""
-        out: list[tuple] = []
+        out: list[tuple[Any, ...]] = []
         scanned = 0
         checks = self.checks
         cols = bool(checks)
@@ -216,7 +217,9 @@ class _Plan:
         view = self.view
         if not self.match and not self.sql and self.lo == 0 and self.hi >= (1 << 62) and cap is None:
             # Everything: count(*) reads the narrow id index, not the doc rows (50 ms at 1M, not 1 s).
-            return conn.execute(f"SELECT count(*) FROM {view.doc}").fetchone()[0]
+            total: int = conn.execute(f"SELECT count(*) FROM {view.doc}").fetchone()[0]
+            return total
+        params: list[object]
         where, params = ["rowid BETWEEN ? AND ?"], [self.lo, self.hi]
         for s, p in self.sql:
             where.append(s)
@@ -230,7 +233,8 @@ class _Plan:
         if cap is not None:
             inner += " LIMIT ?"
             params.append(cap)
-        return conn.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
+        found: int = conn.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
+        return found
 
     # -- ranking -----------------------------------------------------------------------------------
     def rank(self, title: str) -> float:
@@ -270,7 +274,7 @@ class _Plan:
             total += best
         return total
 
-    def hit(self, row: tuple, score: float) -> Hit:
+    def hit(self, row: tuple[Any, ...], score: float) -> Hit:
         title = row[1] or ""
         positions: set[int] = set()
         if self.score_groups:
@@ -292,9 +296,9 @@ class _Plan:
         return Hit(row[0] & ID_MASK if view.dated else row[0], title, sorted(positions), score, date)
 
 
-def _docs(conn: sqlite3.Connection, view: View, keys: list[int]) -> list[tuple]:
+def _docs(conn: sqlite3.Connection, view: View, keys: list[int]) -> list[tuple[Any, ...]]:
     """(skey, title) rows of these sort keys, newest first."""
-    out: list[tuple] = []
+    out: list[tuple[Any, ...]] = []
     for i in range(0, len(keys), 5000):
         chunk = keys[i:i + 5000]
         out += conn.execute(
@@ -303,9 +307,9 @@ def _docs(conn: sqlite3.Connection, view: View, keys: list[int]) -> list[tuple]:
     return out
 
 
-def _first(row: tuple):
+def _first(row: tuple[Any, ...]) -> Any:  # (the sort key, an int)
     return row[0]
 
 
-def _rank_order(item: tuple[float, tuple]):
+def _rank_order(item: tuple[float, tuple[Any, ...]]) -> tuple[float, Any]:
     return (-item[0], -item[1][0])
