@@ -1,5 +1,8 @@
-"""Reading records as they stand after curation: merges leave tombstones (`merged_into`), and every
-reference to a merged incident or actor is followed to its survivor by the one walker here."""
+"""Records as they stand after curation, and the words they read in.
+
+Merges leave tombstones (`merged_into`): every reference to a merged incident or actor is followed to its
+survivor by the one walker here. The role titles, date and figure wording are shared by the command
+line's renderer (importers/cli/render.py) and the browser's (tui/render.py)."""
 from __future__ import annotations
 
 import sqlite3
@@ -24,3 +27,34 @@ def follow(conn: sqlite3.Connection, table: str, record_id: int) -> int | None:
             return record_id
         record_id = row[0]
     return None
+
+
+# --- the words of a record (shared by every renderer) ------------------------------------------------
+
+ROLE_TITLES = {
+    "perpetrator": "Perpetrators", "claimed": "Claimed by", "attributed": "Attributed to",
+    "suspected": "Suspected", "denied": "Denied by", "target": "Targets",
+}
+
+
+def date_text(inc: dict) -> str:
+    if not inc.get("date"):
+        return "date unknown"
+    out = inc["date"]
+    if inc.get("date_end") and inc["date_end"] != inc["date"]:
+        out += f" to {inc['date_end']}"
+    return f"{out} ({inc.get('date_precision', 'unknown')} precision, {inc.get('date_basis', 'occurred')})"
+
+
+def figure_text(f: dict) -> str:
+    v = f.get("value")
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:,} {f.get('unit') or ''}".strip() if isinstance(v, (int, float)) else f"{v} {f.get('unit') or ''}"
+
+
+def by_role(actors: list[dict]) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for a in actors:
+        groups.setdefault(a["role"], []).append(a)
+    return groups

@@ -1,7 +1,7 @@
 """Terminal safety: the one definition of the characters that must never reach a terminal raw.
 
 Everything that stores text (imports, curation) and everything that prints it (list, show, export, the
-browser) uses this module: `importers.sanitize` and `tui.safe` re-export it. It lives in db/, the lower layer,
+browser) uses this module (`tui.safe` adds the browser's glyphs to it). It lives in db/, the lower layer,
 so that db can clean what curation stores and what the exports write without importing the importers.
 
 - `strip_unsafe` / `safe_line`: remove escape sequences and the dangerous characters (for storage and for

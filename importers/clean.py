@@ -11,8 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from importers.sanitize import safe_line, strip_unsafe  # noqa: F401 - re-exported: callers import them from here
-
+from db.text import strip_unsafe
 
 # A character ftfy may change: anything outside printable ASCII, '&' (HTML entities), '\r' and other controls.
 # A line without one is left as it is by every fix ftfy applies (encodings, entities, line breaks, controls,

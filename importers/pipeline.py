@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING
 
 from db.drafts import Document
 from db.engine import database_files, for_import, is_database_file
-from importers.clean import clean_text, safe_line
+from db.text import safe_line
+from importers.clean import clean_text
 from importers.readers import ReadError, read_bytes
 
 if TYPE_CHECKING:
     from db.store import GroupCommit
 
-DEFAULT_MAX_SIZE = 20 * 1024 * 1024
+DEFAULT_MAX_SIZE = 20_000_000  # 20 MB, as the command line's --max-size default says (the browser's imports use this)
 # Wall-clock seconds that one input may take to be read, cleaned and extracted (`--time-limit`). Articles
 # take milliseconds; 5 MB of prose with extraction took 95 s (2 cores); quadratic inputs ran for minutes.
 DEFAULT_TIME_LIMIT = 120.0

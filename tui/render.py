@@ -6,7 +6,7 @@ from collections import Counter
 
 from rich.text import Text
 
-from importers.render import ROLE_TITLES, by_role, date_text, figure_text
+from db.records import ROLE_TITLES, by_role, date_text, figure_text
 from tui.safe import Glyphs, safe_line, strip_unsafe
 
 SPAN_STYLES = {"actor": "bold red", "target": "bold yellow", "place": "bold green", "figure": "bold cyan",

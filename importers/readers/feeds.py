@@ -14,7 +14,7 @@ import html as _html
 import re
 
 from db.drafts import Document
-from importers.clean import safe_line
+from db.text import safe_line
 from importers.readers.decode import ReadError, looks_binary
 
 _ENTITY = re.compile(rb"<!ENTITY", re.I)

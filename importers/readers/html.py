@@ -10,7 +10,7 @@ import codecs
 import re
 
 from db.drafts import Document
-from importers.clean import safe_line
+from db.text import safe_line
 from importers.readers.decode import ReadError, decode
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.I)

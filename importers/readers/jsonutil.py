@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from db.drafts import Document, Evidence, IncidentDraft
 from db.identity import uuid_of
-from importers.clean import safe_line, strip_unsafe
+from db.text import safe_line, strip_unsafe
 from importers.readers.decode import ReadError, decode
 
 MAX_DEPTH = 64

@@ -9,7 +9,7 @@ import datetime as _dt
 import re
 
 from db.drafts import Document
-from importers.clean import safe_line
+from db.text import safe_line
 from importers.readers.decode import ReadError
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

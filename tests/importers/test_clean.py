@@ -1,7 +1,8 @@
 """Cleaning keeps the story and drops page furniture; it never lets escape sequences through."""
 from __future__ import annotations
 
-from importers.clean import clean_text, safe_line, strip_unsafe
+from db.text import safe_line, strip_unsafe
+from importers.clean import clean_text
 
 PAGE = """FxYq82LmQ0aa-Zt
 Twitter / @someone_77

@@ -1,30 +1,24 @@
-"""Curation verbs of the `incidex` command, for scripting: merge, split, edit, link, unlink, merge-actors,
-tag, note, review, decide, undo, changes, types. Each takes --json and --db; refusals exit 1 with one line."""
+"""Curation verbs, for scripting: merge, split, edit, link, unlink, merge-actors, tag, note, review, decide,
+undo, changes. Each takes --json and --db; refusals exit 1 with one line."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from db.taxonomy import ROLES
-from importers.cli import DbOption, Entity, app, fail, open_db, print_json, safe
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-Role = Enum("Role", {r: r for r in ROLES}, type=str)  # the choices of --role: db.taxonomy.ROLES
-
-
-class Verdict(str, Enum):
-    same = "same"
-    not_same = "not_same"
-
-
-class DecisionEntity(str, Enum):
-    incident = "incident"
-    actor = "actor"
+from importers.cli.common import (
+    DbOption,
+    DecisionEntity,
+    Entity,
+    JsonOption,
+    Role,
+    Verdict,
+    fail,
+    open_db,
+    print_json,
+    safe,
+)
 
 
 def _run(db: str | None, as_json: bool, action: Callable, describe: Callable[[dict], str]) -> None:
@@ -43,7 +37,6 @@ def _run(db: str | None, as_json: bool, action: Callable, describe: Callable[[di
         typer.echo(safe(describe(result)))
 
 
-@app.command("merge")
 def merge_cmd(
     incidents: Annotated[list[int], typer.Argument(help="Two or more incident ids; the smallest survives.")],
     as_json: JsonOption = False,
@@ -56,7 +49,6 @@ def merge_cmd(
          lambda r: f"merged {', '.join(map(str, r['merged']))} into incident {r['survivor']} (change {r['change']})")
 
 
-@app.command("split")
 def split_cmd(
     incident: Annotated[int, typer.Argument(help="The incident to split.")],
     source: Annotated[int, typer.Option("--source", "-s", help="The source to move to a new incident.")],
@@ -70,20 +62,17 @@ def split_cmd(
          lambda r: f"source {r['source']} now forms incident {r['new_incident']} (change {r['change']})")
 
 
-edit_app = typer.Typer(help="Edit a record's fields; edited fields survive re-import.", no_args_is_help=True)
-app.add_typer(edit_app, name="edit")
 
 
-@edit_app.command("incident")
 def edit_incident_cmd(
     incident: Annotated[int, typer.Argument(help="The incident to edit.")],
-    title: Annotated[Optional[str], typer.Option(help="New title.")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="New type, class/subtype or a unique subtype (see `incidex types`).")] = None,
-    date: Annotated[Optional[str], typer.Option(help="Start date: YYYY, YYYY-MM or YYYY-MM-DD (precision follows).")] = None,
-    date_end: Annotated[Optional[str], typer.Option(help="End date, same forms.")] = None,
-    summary: Annotated[Optional[str], typer.Option(help="New summary.")] = None,
-    status: Annotated[Optional[str], typer.Option(help="confirmed, claimed, suspected, disputed or undetermined.")] = None,
-    domain: Annotated[Optional[str], typer.Option(help="cyber, physical or hybrid.")] = None,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="New type, class/subtype or a unique subtype (see `incidex types`).")] = None,
+    date: Annotated[str | None, typer.Option(help="Start date: YYYY, YYYY-MM or YYYY-MM-DD (precision follows).")] = None,
+    date_end: Annotated[str | None, typer.Option(help="End date, same forms.")] = None,
+    summary: Annotated[str | None, typer.Option(help="New summary.")] = None,
+    status: Annotated[str | None, typer.Option(help="confirmed, claimed, suspected, disputed or undetermined.")] = None,
+    domain: Annotated[str | None, typer.Option(help="cyber, physical or hybrid.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -96,14 +85,13 @@ def edit_incident_cmd(
          lambda r: f"incident {r['incident']}: " + "; ".join(f"{k} = {v}" for k, v in r["changed"].items()))
 
 
-@app.command("link")
 def link_cmd(
     incident: Annotated[int, typer.Argument(help="The incident.")],
-    actor: Annotated[Optional[str], typer.Option(help="Actor id or name (an unknown name creates the actor).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor id or name (an unknown name creates the actor).")] = None,
     role: Annotated[Role, typer.Option(help="The actor's role.")] = Role.suspected,
     confidence: Annotated[int, typer.Option(help="Confidence 0-100.")] = 80,
-    attributed_by: Annotated[Optional[str], typer.Option(help="Who made the attribution.")] = None,
-    source: Annotated[Optional[int], typer.Option(help="Source id to add to the incident.")] = None,
+    attributed_by: Annotated[str | None, typer.Option(help="Who made the attribution.")] = None,
+    source: Annotated[int | None, typer.Option(help="Source id to add to the incident.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -120,12 +108,11 @@ def link_cmd(
              lambda r: f"source {r['source']} linked to incident {r['incident']}")
 
 
-@app.command("unlink")
 def unlink_cmd(
     incident: Annotated[int, typer.Argument(help="The incident.")],
-    actor: Annotated[Optional[str], typer.Option(help="Actor id or name to unlink.")] = None,
-    role: Annotated[Optional[Role], typer.Option(help="Only this role of the actor.")] = None,
-    source: Annotated[Optional[int], typer.Option(help="Source id to remove from the incident.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor id or name to unlink.")] = None,
+    role: Annotated[Role | None, typer.Option(help="Only this role of the actor.")] = None,
+    source: Annotated[int | None, typer.Option(help="Source id to remove from the incident.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -142,7 +129,6 @@ def unlink_cmd(
              lambda r: f"source {r['source']} removed from incident {r['incident']}")
 
 
-@app.command("merge-actors")
 def merge_actors_cmd(
     actors: Annotated[list[int], typer.Argument(help="Two or more actor ids; the smallest survives, the others' names become aliases.")],
     as_json: JsonOption = False,
@@ -155,7 +141,6 @@ def merge_actors_cmd(
          lambda r: f"merged actors {', '.join(map(str, r['merged']))} into {r['survivor']}")
 
 
-@app.command("tag")
 def tag_cmd(
     entity: Annotated[Entity, typer.Argument(help="incident, actor or source.")],
     ident: Annotated[int, typer.Argument(metavar="ID", help="The record's id.")],
@@ -171,7 +156,6 @@ def tag_cmd(
          lambda r: f"{entity.value} {ident} tags: {', '.join(r['tags']) or '(none)'}")
 
 
-@app.command("note")
 def note_cmd(
     entity: Annotated[Entity, typer.Argument(help="incident, actor or source.")],
     ident: Annotated[int, typer.Argument(metavar="ID", help="The record's id.")],
@@ -185,7 +169,6 @@ def note_cmd(
     _run(db, as_json, lambda c: note(c, entity.value, ident, text), lambda r: f"note {r['note']} added")
 
 
-@app.command("review")
 def review_cmd(
     incidents: Annotated[list[int], typer.Argument(help="Incident ids.")],
     undo_review: Annotated[bool, typer.Option("--auto", help="Mark as not reviewed (auto) instead.")] = False,
@@ -199,7 +182,6 @@ def review_cmd(
          lambda rs: "; ".join(f"incident {r['incident']}: {r['review']}" for r in rs))
 
 
-@app.command("decide")
 def decide_cmd(
     entity: Annotated[DecisionEntity, typer.Argument(help="incident or actor.")],
     left: Annotated[int, typer.Argument(help="First id.")],
@@ -215,9 +197,8 @@ def decide_cmd(
          lambda r: f"{r['entity']}s {r['left']} and {r['right']}: {r['verdict']}")
 
 
-@app.command("undo")
 def undo_cmd(
-    change: Annotated[Optional[int], typer.Argument(help="The change to undo (default: the latest).")] = None,
+    change: Annotated[int | None, typer.Argument(help="The change to undo (default: the latest).")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -227,7 +208,6 @@ def undo_cmd(
     _run(db, as_json, lambda c: undo(c, change), lambda r: f"undone: {r['undone']}")
 
 
-@app.command("changes")
 def changes_cmd(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many, newest first.")] = 20,
     as_json: JsonOption = False,
@@ -244,73 +224,3 @@ def changes_cmd(
         return
     for r in rows:
         typer.echo(safe(f"{r['id']:>5} {r['created_at']} {'(undone) ' if r['undone'] else ''}{r['summary']}"))
-
-
-@app.command("types")
-def types_cmd() -> None:
-    """List the incident types (class/subtype) of the taxonomy."""
-    from db.taxonomy import TYPES
-
-    for t in TYPES:
-        typer.echo(t)
-
-
-@app.command("extract")
-def extract_cmd(
-    source: Annotated[int, typer.Option("--source", "-s", help="The source to run extraction on.")],
-    apply: Annotated[bool, typer.Option("--apply", help="Replace the stored automatic extraction of this source "
-                                        "(analyst edits, merges, splits and decisions are kept).")] = False,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Run extraction on one stored source and show what it finds, with the evidence of every fact."""
-    from dataclasses import asdict
-
-    from db import queries
-    from db.drafts import Document
-    from db.store import reextract_source
-    from importers.extract import extract
-    from importers.resolve import resolve
-
-    conn = open_db(db)
-    src = queries.get_source(conn, source)
-    if src is None:
-        conn.close()
-        raise fail(f"no source with id {source}", 1)
-    doc = Document(text="", origin=src["origin"] or "", title=src["title"], published=src["published"],
-                   publisher=src["publisher"], url=src["url"], body=src["body"])
-    drafts = extract(doc)
-    applied = reextract_source(conn, source, drafts, resolve) if apply else None
-    conn.close()
-    if as_json:
-        print_json({"source": source, "drafts": [asdict(d) for d in drafts], "applied": applied})
-        return
-    _print_drafts(drafts)
-    if applied:
-        typer.echo(safe(f"applied: kept incidents {applied['kept']}, new {applied['created']}, "
-                        f"joined {applied['joined']}, removed {applied['removed']}"))
-
-
-def _print_drafts(drafts) -> None:
-    from rich.text import Text
-
-    from importers.cli import console
-
-    out = console()
-    if not drafts:
-        out.print(Text("no incident found in this source"))
-    for n, d in enumerate(drafts, 1):
-        out.print(Text(safe(f"{n}. {d.title}"), style="bold"))
-        out.print(Text("   " + safe(f"type {d.type} ({d.domain}), status {d.status}, date {d.date_start or '?'}"
-                            f" ({d.date_precision})")))
-        for key, ev in d.facts.items():
-            out.print(Text("   " + safe(f"{key}: “{ev.text}” [{ev.start}:{ev.end}]"), style="dim"))
-        for a in d.actors:
-            ev = f" “{a.evidence.text}”" if a.evidence else ""
-            out.print(Text("   " + safe(f"{a.role}: {a.name} ({a.kind}, confidence {a.confidence}){ev}")))
-        for p in d.places:
-            out.print(Text("   " + safe(f"place: {p.name} ({p.level}, {p.country or '?'})")))
-        for f in d.figures:
-            out.print(Text("   " + safe(f"figure: {f.value:,} {f.unit} — “{f.text}”")))
-        if d.summary:
-            out.print(Text("   " + safe(f"summary: {d.summary}"), style="italic"))

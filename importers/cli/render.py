@@ -1,4 +1,5 @@
-"""Human renderings of records for `incidex show`: Rich text (never markup) and Markdown.
+"""Human renderings of records for `incidex show` and `incidex list`: Rich text (never markup) and Markdown.
+The browser renders the same records its own way (tui/render.py); the words both use are in db/records.py.
 
 Article text is hostile: everything from the database goes through `safe_line`/`strip_unsafe` and into
 `rich.text.Text` objects, so neither escape sequences nor Rich markup in an article reach the terminal.
@@ -8,28 +9,8 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
+from db.records import ROLE_TITLES, by_role, date_text, figure_text
 from db.text import safe_line, strip_unsafe
-
-ROLE_TITLES = {
-    "perpetrator": "Perpetrators", "claimed": "Claimed by", "attributed": "Attributed to",
-    "suspected": "Suspected", "denied": "Denied by", "target": "Targets",
-}
-
-
-def date_text(inc: dict) -> str:
-    if not inc.get("date"):
-        return "date unknown"
-    out = inc["date"]
-    if inc.get("date_end") and inc["date_end"] != inc["date"]:
-        out += f" to {inc['date_end']}"
-    return f"{out} ({inc.get('date_precision', 'unknown')} precision, {inc.get('date_basis', 'occurred')})"
-
-
-def figure_text(f: dict) -> str:
-    v = f.get("value")
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v:,} {f.get('unit') or ''}".strip() if isinstance(v, (int, float)) else f"{v} {f.get('unit') or ''}"
 
 
 def _line(label: str, value: str, style: str = "bold") -> Text:
@@ -37,13 +18,6 @@ def _line(label: str, value: str, style: str = "bold") -> Text:
     t.append(f"{label}: ", style=style)
     t.append(safe_line(value))
     return t
-
-
-def by_role(actors: list[dict]) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {}
-    for a in actors:
-        groups.setdefault(a["role"], []).append(a)
-    return groups
 
 
 def incident_text(inc: dict) -> Group:

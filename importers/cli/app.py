@@ -1,0 +1,75 @@
+"""The `incidex` command (Typer): one table of commands, each a function in the module named after its job.
+
+- `ingest.py`: import, extract, demo          - `read.py`: list, show, export, stats, types
+- `curate.py`: the curation verbs              - `maintain.py`: db check, db migrate, db path
+- `browse.py`: the Textual browser (imported lazily)
+- `common.py`: the --db option, enumerated choices, one-line failures, opening the database
+
+Commands are registered here, explicitly, in the order `incidex --help` lists them; no module registers
+anything as a side effect of being imported. Heavy modules are imported inside the commands so
+`--help` starts fast. To add a command: write its function in the module of its job, add a line to
+`COMMANDS` (docs/ARCHITECTURE.md "Adding a command"), document it in README.md (tests/test_docs.py fails
+otherwise).
+
+Exit codes: 0 success; 1 some inputs failed (the rest was done); 2 usage or database errors.
+"""
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from importers.cli import browse, curate, ingest, maintain, read
+
+app = typer.Typer(
+    name="incidex",
+    help="Turn articles about cyber attacks and sabotage into a cited incident database, and browse it.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+db_app = typer.Typer(help="Check and maintain the database file.", no_args_is_help=True)
+edit_app = typer.Typer(help="Edit a record's fields; edited fields survive re-import.", no_args_is_help=True)
+
+# (group, name, function) in the order of `incidex --help`
+COMMANDS = [
+    (app, "import", ingest.import_cmd),
+    (app, "list", read.list_cmd),
+    (app, "show", read.show_cmd),
+    (app, "export", read.export_cmd),
+    (app, "stats", read.stats_cmd),
+    (app, "browse", browse.browse_cmd),
+    (app, "demo", ingest.demo_cmd),
+    (app, "merge", curate.merge_cmd),
+    (app, "split", curate.split_cmd),
+    (app, "link", curate.link_cmd),
+    (app, "unlink", curate.unlink_cmd),
+    (app, "merge-actors", curate.merge_actors_cmd),
+    (app, "tag", curate.tag_cmd),
+    (app, "note", curate.note_cmd),
+    (app, "review", curate.review_cmd),
+    (app, "decide", curate.decide_cmd),
+    (app, "undo", curate.undo_cmd),
+    (app, "changes", curate.changes_cmd),
+    (app, "types", read.types_cmd),
+    (app, "extract", ingest.extract_cmd),
+    (db_app, "check", maintain.db_check),
+    (db_app, "migrate", maintain.db_migrate),
+    (db_app, "path", maintain.db_path),
+    (edit_app, "incident", curate.edit_incident_cmd),
+]
+GROUPS = [(db_app, "db"), (edit_app, "edit")]
+
+for group, name, function in COMMANDS:
+    group.command(name)(function)
+for group, name in GROUPS:
+    app.add_typer(group, name=name)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `incidex list ... | head`
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,221 @@
+"""Commands that bring articles in: `import`, `extract` (run extraction on a stored source), `demo`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from importers.cli.browse import open_browser
+from importers.cli.common import DbOption, JsonOption, console, fail, open_db, parse_size, print_json, safe
+
+# --- import -------------------------------------------------------------------------------------------
+
+def import_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for stdin.",
+                                               show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Input format; auto detects it from the content.")] = "auto",
+    published: Annotated[str | None, typer.Option(help="Publication date for inputs that give none (YYYY[-MM[-DD]]).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Publisher for inputs that name none.")] = None,
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="Store the sources only; do not extract incidents.")] = False,
+    max_size: Annotated[str, typer.Option("--max-size", help="Skip files larger than this: kB, MB, GB are 1000-based "
+                                          "(20MB = 20,000,000 bytes), KiB, MiB, GiB 1024-based (20MiB = "
+                                          "20,971,520 bytes).")] = "20MB",
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SECONDS",
+                                              help="Give up on a file that takes longer than this to read and "
+                                                   "extract (0: no limit).")] = 120.0,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and extract, report, but write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for reading and extraction (default: cores, max 2).")] = None,
+    field_map: Annotated[list[str] | None, typer.Option(
+        "--map", help="Record field mapping FIELD=PATH for CSV/JSON/JSONL (dotted paths; repeat it). "
+                      "E.g. --map title=event.eventName --map url=sources.URL", show_default=False)] = None,
+    mapping_file: Annotated[Path | None, typer.Option(
+        "--mapping", help="A TOML mapping file ([map] FIELD = \"PATH\", [types], namespace); --map adds to it.",
+        show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Import articles and records into the database. Already known sources are left unchanged.
+
+    Formats (detected from the content): text/Markdown, HTML, RSS/Atom/JSON feeds, STIX 2.x bundles, MISP
+    events, VERIS incidents, and CSV/JSON/JSONL records with a field mapping (--map, --mapping).
+    """
+    from importers import pipeline
+    from importers.readers import FORMATS, FormatSpec, ReadError
+    from importers.readers.text import partial_date
+
+    fmt = fmt.strip().lower()
+    if fmt == "xml":
+        fmt = "feed"
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if field_map or mapping_file:
+        from importers.readers import tabular
+
+        try:
+            spec = tabular.load_mapping_file(str(mapping_file)) if mapping_file else {"map": {}}
+            spec["map"] = {**spec.get("map", {}), **tabular.parse_map_options(field_map or [])}
+            tabular.compile_mapping(spec)
+        except ReadError as exc:
+            raise fail(str(exc)) from None
+        if fmt not in ("auto", "csv", "json", "jsonl"):
+            raise fail(f"--map and --mapping apply to csv, json and jsonl records, not to {fmt}")
+        fmt = FormatSpec(fmt, spec)
+    if published and not partial_date(published):
+        raise fail(f"--published: not a date: {published!r}")
+    try:
+        size = parse_size(max_size)
+    except ValueError as exc:
+        raise fail(f"--max-size: {exc}") from None
+    if not 0 <= time_limit < 10 ** 7:  # (also NaN)
+        raise fail(f"--time-limit: not a number of seconds: {time_limit:g} (use e.g. 120, or 0 for no limit)")
+    opts = pipeline.Options(fmt=fmt, extract=not no_extract, max_size=size,
+                            published=partial_date(published) if published else None, publisher=publisher,
+                            dry_run=dry_run, workers=workers, time_limit=time_limit or None)
+    conn = None if dry_run else open_db(db)
+    err = console(stderr=True)
+    show_progress = err.is_terminal and not as_json
+    try:
+        if show_progress:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("import", total=None)
+                report = pipeline.run(conn, paths, opts, progress=lambda o: bar.advance(task),
+                                      total_hint=lambda n: bar.update(task, total=n))
+        else:
+            report = pipeline.run(conn, paths, opts)
+    except KeyboardInterrupt:
+        raise fail("interrupted; every document imported so far is complete (run the same import again to finish)",
+                   130) from None
+    finally:
+        if conn is not None:
+            conn.close()
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        _print_import_summary(report, dry_run)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_import_summary(report, dry_run: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    failed = report.failed
+    for o in failed:
+        typer.echo(f"incidex: {safe(o.origin)}: {safe(o.reason)}", err=True)
+    for o in report.outcomes:
+        for w in o.warnings:
+            typer.echo(f"incidex: warning: {safe(o.origin)}: {safe(w)}", err=True)
+    table = Table(title="dry run (nothing written)" if dry_run else None, show_header=True, box=None)
+    for col in ("files", "imported", "unchanged", "failed", "new sources", "new incidents"):
+        table.add_column(col, justify="right")
+    table.add_row(*(Text(str(v)) for v in (len(report.outcomes), report.count("imported"), report.count("unchanged"),
+                                              len(failed), report.sources, report.incidents)))
+    out.print(table)
+
+
+
+
+# --- demo ---------------------------------------------------------------------------------------------
+
+def samples_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "samples"  # importers/samples
+
+
+def demo_cmd(
+    db: Annotated[str | None, typer.Option("--db", help="Scratch database to create (default: demo.db in the user data folder).")] = None,
+    no_browse: Annotated[bool, typer.Option("--no-browse", help="Import only; do not open the browser.")] = False,
+) -> None:
+    """Import the bundled sample articles into a fresh scratch database and show what came out."""
+    from db import engine, queries
+    from importers import pipeline
+
+    path = Path(db) if db else engine.default_path().with_name("demo.db")
+    try:
+        engine.remove(path)  # refuses a file in use by another process, or one that is not incidex's
+    except engine.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    conn = open_db(str(path))
+    report = pipeline.run(conn, [str(samples_dir())], pipeline.Options())
+    data = queries.stats(conn)
+    conn.close()
+    typer.echo(f"demo database: {path}")
+    typer.echo(f"imported {report.sources} sample articles: {data['incidents']} incidents, {data['actors']} actors")
+    for o in report.failed:
+        typer.echo(f"incidex: {safe(o.origin)}: {safe(o.reason)}", err=True)
+    typer.echo("try:")
+    typer.echo(f"  incidex list incidents --db {path}")
+    typer.echo(f"  incidex show incident 1 --db {path}")
+    typer.echo(f"  incidex stats --db {path}")
+    if not no_browse:
+        open_browser(str(path))
+    if report.failed:
+        raise typer.Exit(1)
+
+
+
+
+# --- extract ---------------------------------------------------------------------------------------------
+
+def extract_cmd(
+    source: Annotated[int, typer.Option("--source", "-s", help="The source to run extraction on.")],
+    apply: Annotated[bool, typer.Option("--apply", help="Replace the stored automatic extraction of this source "
+                                        "(analyst edits, merges, splits and decisions are kept).")] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Run extraction on one stored source and show what it finds, with the evidence of every fact."""
+    from dataclasses import asdict
+
+    from db import queries
+    from db.drafts import Document
+    from db.store import reextract_source
+    from importers.extract import extract
+    from importers.resolve import resolve
+
+    conn = open_db(db)
+    src = queries.get_source(conn, source)
+    if src is None:
+        conn.close()
+        raise fail(f"no source with id {source}", 1)
+    doc = Document(text="", origin=src["origin"] or "", title=src["title"], published=src["published"],
+                   publisher=src["publisher"], url=src["url"], body=src["body"])
+    drafts = extract(doc)
+    applied = reextract_source(conn, source, drafts, resolve) if apply else None
+    conn.close()
+    if as_json:
+        print_json({"source": source, "drafts": [asdict(d) for d in drafts], "applied": applied})
+        return
+    _print_drafts(drafts)
+    if applied:
+        typer.echo(safe(f"applied: kept incidents {applied['kept']}, new {applied['created']}, "
+                        f"joined {applied['joined']}, removed {applied['removed']}"))
+
+
+def _print_drafts(drafts) -> None:
+    from rich.text import Text
+
+
+    out = console()
+    if not drafts:
+        out.print(Text("no incident found in this source"))
+    for n, d in enumerate(drafts, 1):
+        out.print(Text(safe(f"{n}. {d.title}"), style="bold"))
+        out.print(Text("   " + safe(f"type {d.type} ({d.domain}), status {d.status}, date {d.date_start or '?'}"
+                            f" ({d.date_precision})")))
+        for key, ev in d.facts.items():
+            out.print(Text("   " + safe(f"{key}: “{ev.text}” [{ev.start}:{ev.end}]"), style="dim"))
+        for a in d.actors:
+            ev = f" “{a.evidence.text}”" if a.evidence else ""
+            out.print(Text("   " + safe(f"{a.role}: {a.name} ({a.kind}, confidence {a.confidence}){ev}")))
+        for p in d.places:
+            out.print(Text("   " + safe(f"place: {p.name} ({p.level}, {p.country or '?'})")))
+        for f in d.figures:
+            out.print(Text("   " + safe(f"figure: {f.value:,} {f.unit} — “{f.text}”")))
+        if d.summary:
+            out.print(Text("   " + safe(f"summary: {d.summary}"), style="italic"))

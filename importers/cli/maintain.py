@@ -1,0 +1,48 @@
+"""`incidex db ...`: check, migrate and locate the database file."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from importers.cli.common import DbOption, fail, open_db, print_json
+
+# --- db -----------------------------------------------------------------------------------------------
+
+def db_check(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Also rebuild the resolution and search indexes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Check the file's integrity, foreign keys, orphan rows and resolution index; exit 1 when a problem is found."""
+    from db import maintenance
+
+    conn = open_db(db)
+    report = maintenance.check(conn, rebuild=rebuild)
+    conn.close()
+    if as_json:
+        print_json(report)
+    else:
+        for line in report["lines"]:
+            typer.echo(line)
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
+def db_migrate(db: DbOption = None) -> None:
+    """Bring an older database up to the current schema (opening it does this too)."""
+    from db.engine import SCHEMA_VERSION
+
+    conn = open_db(db)
+    conn.close()
+    typer.echo(f"schema version {SCHEMA_VERSION}")
+
+
+def db_path(db: DbOption = None) -> None:
+    """Print the database file that commands use."""
+    from db.engine import DatabaseError, resolve_path
+
+    try:
+        typer.echo(str(resolve_path(db)))
+    except DatabaseError as exc:
+        raise fail(str(exc)) from None
