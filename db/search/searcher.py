@@ -16,10 +16,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
 
 from db import search as _package  # WINDOW is read there at call time: `db.search.WINDOW = ...` applies
 from db.search.index import ID_MASK, View, _view
-from db.search.parser import parse
+from db.search.parser import ParsedQuery, parse
 from db.search.plan import SCAN_LIMIT, _docs, _Plan, _rank_order, make_plan
 from db.search.resolve import Lookups
 from db.search.results import Cursor, Hit, QueryError, SearchCancelled, SearchIndexMissing, SearchResult
@@ -30,6 +32,8 @@ browser asks `count` for the exact figure once the typing rests)."""
 PRELOAD_STEP = 256 * 1024
 """Bytes `Searcher.preload` reads per step (~64 pages: a few ms from a cold disk)."""
 
+_T = TypeVar("_T")
+
 
 class Searcher:
     """Search on one connection, with caches. See the package docstring (`db.search`) for threading."""
@@ -37,7 +41,7 @@ class Searcher:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._lock = threading.RLock()
-        self._state: tuple | None = None
+        self._state: tuple[int, int] | None = None  # (data_version, total_changes)
         self.lookups = Lookups(conn)
         self._cancel: Callable[[], bool] | None = None
 
@@ -68,7 +72,8 @@ class Searcher:
             from rapidfuzz.distance import Levenshtein  # noqa: F401
 
     def preload(self, view: str, budget: int, step: int = PRELOAD_STEP,
-                scout: sqlite3.Connection | None = None, lock=None) -> Iterator[int]:
+                scout: sqlite3.Connection | None = None,
+                lock: AbstractContextManager[object] | None = None) -> Iterator[int]:
         """Read the pages a search of `view` reads into this connection's page cache, most useful first: the
         doc table newest first (a query's window is its newest matches), then the FTS5 index in key order.
         The doc table comes first because its pages are the most a keystroke reads cold: up to a thousand
@@ -92,7 +97,7 @@ class Searcher:
 
         outer = lock if lock is not None else contextlib.nullcontext()
 
-        def run(sql: str, args: tuple = ()) -> tuple:
+        def run(sql: str, args: tuple[object, ...] = ()) -> Any:  # the row (or None)
             if scout is not None:
                 scout.execute(sql, args).fetchone()
             with outer, self._lock:
@@ -132,7 +137,7 @@ class Searcher:
             raise SearchCancelled()
 
     @staticmethod
-    def _cancel_fn(cancel) -> Callable[[], bool] | None:
+    def _cancel_fn(cancel: object) -> Callable[[], bool] | None:
         if cancel is None:
             return None
         if callable(cancel):
@@ -140,10 +145,10 @@ class Searcher:
         for attr in ("is_cancelled", "cancelled", "is_set"):
             if hasattr(cancel, attr):
                 val = getattr(cancel, attr)
-                return val if callable(val) else (lambda c=cancel, a=attr: bool(getattr(c, a)))
+                return val if callable(val) else (lambda c=cancel, a=attr: bool(getattr(c, a)))  # type: ignore[misc]  # a lambda's default: mypy cannot type it
         raise TypeError("cancel must be callable, an Event, or have is_cancelled")
 
-    def _run(self, fn, cancel):
+    def _run(self, fn: Callable[[], _T], cancel: object) -> _T:
         with self._lock:
             self._cancel = self._cancel_fn(cancel)
             if self._cancel is not None:
@@ -167,11 +172,12 @@ class Searcher:
         """Actor ids (survivors) and display names for a qualifier value (`Lookups.resolve_actor`)."""
         return self.lookups.resolve_actor(value)
 
-    def _verified(self, plan: _Plan, below: int | None, want: int, scan_limit: int | None):
+    def _verified(self, plan: _Plan, below: int | None, want: int, scan_limit: int | None,
+                  ) -> tuple[list[tuple[Any, ...]], int, bool, bool]:
         return plan.verified(self.conn, below, want, scan_limit, self._checkpoint)
 
     # -- the calls --------------------------------------------------------------------------------
-    def search(self, view: str, query: str, *, limit: int = 100, after: Cursor | None = None, cancel=None,
+    def search(self, view: str, query: str, *, limit: int = 100, after: Cursor | None = None, cancel: object = None,
                count_limit: int = 10_000, window: int | None = None) -> SearchResult:
         """Interactive search (see the package docstring, `db.search`)."""
         v = _view(view)
@@ -202,7 +208,7 @@ class Searcher:
             return res
         rows: list[Hit] = []
         ranked = not parsed.is_empty and (after is None or after.tier == 0)
-        window_rows: list[tuple] = []
+        window_rows: list[tuple[Any, ...]] = []
         exhausted = False
         counted = None
         if ranked and not plan.checks:
@@ -263,8 +269,8 @@ class Searcher:
         nxt = Cursor(plan.view.name, query, 1, 0.0, rows[n - 1][0]) if len(rows) > n else None
         return hits, nxt
 
-    def _actors_by_name(self, parsed, limit, after, count_limit) -> SearchResult:
-        params: list = []
+    def _actors_by_name(self, parsed: ParsedQuery, limit: int, after: Cursor | None, count_limit: int) -> SearchResult:
+        params: list[object] = []
         cond = ""
         if after is not None and after.tier == 2:
             cond = "AND (normalised, id) > (?, ?)"
@@ -279,7 +285,7 @@ class Searcher:
                               (count_limit + 1,)).fetchone()[0]
         return SearchResult(hits, min(n, count_limit), n <= count_limit, nxt, parsed, {}, list(parsed.ignored))
 
-    def matching_ids(self, view: str, query: str, *, forgiving: bool = False, cancel=None) -> Iterator[int]:
+    def matching_ids(self, view: str, query: str, *, forgiving: bool = False, cancel: object = None) -> Iterator[int]:
         """Every matching id, newest first (actors: highest id first). Lazy; see the package docstring."""
         v = _view(view)
         parsed = parse(query)
@@ -292,28 +298,29 @@ class Searcher:
         mask = ID_MASK if v.dated else -1
         if not plan.checks:  # ids straight from the index, 20k at a time
             while True:
-                keys, _ = self._run(lambda b=below: plan.rowids(self.conn, 20_000, below=b), cancel)
+                keys, _ = self._run(lambda b=below: plan.rowids(self.conn, 20_000, below=b), cancel)  # type: ignore[misc]  # a lambda's default: mypy cannot type it
                 for k in keys:
                     yield k & mask
                 if len(keys) < 20_000:
                     return
                 below = keys[-1]
         while True:
-            rows, _b, exhausted, _l = self._run(lambda b=below: self._verified(plan, b, 5000, None), cancel)
+            rows, _b, exhausted, _l = self._run(lambda b=below: self._verified(plan, b, 5000, None), cancel)  # type: ignore[misc]  # a lambda's default: mypy cannot type it
             for r in rows:
                 yield r[0] & mask
             if exhausted or not rows:
                 return
             below = rows[-1][0]
 
-    def count(self, view: str, query: str, *, cancel=None) -> int:
+    def count(self, view: str, query: str, *, cancel: object = None) -> int:
         """Exact number of rows `search` can page through (no window, same widening)."""
         v = _view(view)
 
-        def run():
+        def run() -> int:
             parsed = parse(query)
             if parsed.is_empty and v.name == "actors":
-                return self.conn.execute("SELECT count(*) FROM actor WHERE merged_into IS NULL").fetchone()[0]
+                actors: int = self.conn.execute("SELECT count(*) FROM actor WHERE merged_into IS NULL").fetchone()[0]
+                return actors
             plan = make_plan(self.lookups, v, parsed, True)
             if plan.empty:
                 return 0
@@ -356,7 +363,7 @@ def _invalidate(conn: sqlite3.Connection) -> None:
 
 
 def search(conn: sqlite3.Connection, view: str, query: str, *, limit: int = 100, after: Cursor | None = None,
-           cancel=None, count_limit: int = 10_000, window: int | None = None) -> SearchResult:
+           cancel: object = None, count_limit: int = 10_000, window: int | None = None) -> SearchResult:
     return _searcher(conn).search(view, query, limit=limit, after=after, cancel=cancel, count_limit=count_limit,
                                   window=window)
 
