@@ -6,6 +6,7 @@ line's renderer (importers/cli/render.py) and the browser's (tui/render.py)."""
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 MAX_HOPS = 64
 """A chain of merges longer than this is treated as broken (merging rewrites older tombstones to point at
@@ -37,7 +38,7 @@ ROLE_TITLES = {
 }
 
 
-def date_text(inc: dict) -> str:
+def date_text(inc: dict[str, Any]) -> str:
     if not inc.get("date"):
         return "date unknown"
     out = inc["date"]
@@ -46,15 +47,15 @@ def date_text(inc: dict) -> str:
     return f"{out} ({inc.get('date_precision', 'unknown')} precision, {inc.get('date_basis', 'occurred')})"
 
 
-def figure_text(f: dict) -> str:
+def figure_text(f: dict[str, Any]) -> str:
     v = f.get("value")
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return f"{v:,} {f.get('unit') or ''}".strip() if isinstance(v, (int, float)) else f"{v} {f.get('unit') or ''}"
 
 
-def by_role(actors: list[dict]) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {}
+def by_role(actors: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
     for a in actors:
         groups.setdefault(a["role"], []).append(a)
     return groups
