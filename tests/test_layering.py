@@ -87,3 +87,25 @@ def test_the_browser_reaches_the_database_only_through_tui_data():
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}: go through tui/data.py"
     assert checked > 10
     assert DATABASE_MODULES & _dotted_imports(ROOT / "tui" / "data.py")  # the door itself does
+
+
+def _imported_by(args: list[str], cwd: Path) -> set[str]:
+    """The top-level packages `python -X importtime -m importers.cli ARGS` imports, read from its report."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "importers.cli", *args], capture_output=True,
+                         text=True, cwd=cwd, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    names = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
+    assert "importers.cli" in names  # the report is there
+    return {n.split(".")[0] for n in names}
+
+
+def test_the_command_line_starts_without_the_orm_or_textual(tmp_path):
+    """The import contract of the command line (docs/ARCHITECTURE.md): `--help`, `list` on a current
+    database and `db path` load neither SQLModel nor SQLAlchemy (~0.5 s) nor Textual."""
+    from db.engine import connect
+
+    connect(tmp_path / "x.db").close()
+    for args in (["--help"], ["list", "incidents", "--db", str(tmp_path / "x.db")], ["db", "path"],
+                 ["show", "--help"]):
+        heavy = _imported_by(args, tmp_path) & {"sqlmodel", "sqlalchemy", "textual"}
+        assert not heavy, f"incidex {' '.join(args)} imports {sorted(heavy)}"
