@@ -7,7 +7,7 @@
 or ``python -m benchmarks.gen 100000 --workdir /tmp/x``.
 
 Rows look like what extraction produces from news articles: titles such as "DDoS attack on Lyon city
-hall websites claimed by NoName057(16)", typed incidents (DESIGN.md section 4), ~300 actors (real group
+hall websites claimed by NoName057(16)", typed incidents (db/taxonomy.py), ~300 actors (real group
 names with their aliases, plus generated ones), targeted organisations (as actors with role target),
 places (French and European cities, regions, countries, including Saint-Nazaire and Île-de-France) and
 dates from 2010 to 2026, a few undated. Deterministic for a seed. Built with plain ``sqlite3``

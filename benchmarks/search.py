@@ -1,4 +1,4 @@
-"""Search latency per keystroke, at 100k and 1M incidents (DESIGN.md section 9).
+"""Search latency per keystroke, at 100k and 1M incidents (targets: docs/ARCHITECTURE.md, Speed targets).
 
     python -m benchmarks.search                       # 100k and 1M, 3 runs each
     python -m benchmarks.search --sizes 100000 --runs 5

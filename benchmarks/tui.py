@@ -1,4 +1,4 @@
-"""The browser's speed in a real terminal (DESIGN.md section 9). Not a test: prints figures.
+"""The browser's speed in a real terminal (targets: docs/ARCHITECTURE.md, Speed targets). Not a test: prints figures.
 
     python -m benchmarks.tui                 # 100k and 1M incidents (generated once by benchmarks.gen)
     python -m benchmarks.tui --sizes 100000 --runs 5

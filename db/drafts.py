@@ -65,7 +65,7 @@ class IncidentDraft:
     """One incident as a document tells it, before resolution against the database."""
 
     title: str
-    type: str = "other/undetermined"  # class/subtype, DESIGN.md section 4
+    type: str = "other/undetermined"  # class/subtype, db/taxonomy.py
     summary: str = ""
     domain: str = "cyber"  # cyber, physical, hybrid
     status: str = "undetermined"  # confirmed, claimed, suspected, disputed, undetermined

@@ -1,4 +1,4 @@
-"""The data model (DESIGN.md section 3) as SQLModel tables.
+"""The data model (docs/ARCHITECTURE.md, Data model) as SQLModel tables.
 
 These classes are the single definition of the schema: `db.engine` creates a new database from their
 metadata, and the Python API can use them with a SQLModel ``Session``. Hot paths (bulk import, lists,

@@ -100,7 +100,7 @@ def row_extras(conn: sqlite3.Connection, view: str, ids: Sequence[int]) -> dict[
 
 
 def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence: bool = True) -> list[dict[str, Any]]:
-    """Full incident dicts in the export contract's shape (DESIGN.md section 8), in the order of `ids`."""
+    """Full incident dicts in the export contract's shape (docs/ARCHITECTURE.md, Export contract), in the order of `ids`."""
     ids = list(ids)
     out: dict[int, dict[str, Any]] = {}
     for chunk in _batches(ids):

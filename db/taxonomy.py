@@ -1,4 +1,4 @@
-"""The incident taxonomy (DESIGN.md section 4): RSIT classes as backbone plus the extensions news needs.
+"""The incident taxonomy: RSIT classes as backbone plus the extensions news needs.
 
 `type` is "class/subtype". Other values: domain, status, actor roles and kinds.
 """

@@ -1,4 +1,4 @@
-"""The import rules of DESIGN.md section 2: db and importers never import textual; --help stays light."""
+"""The import contracts of docs/ARCHITECTURE.md: db and importers never import textual; --help stays light."""
 from __future__ import annotations
 
 import ast

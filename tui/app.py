@@ -1,4 +1,4 @@
-"""The incidex browser (DESIGN.md section 7): three views, each a filter bar, a virtual result list and a
+"""The incidex browser (docs/ARCHITECTURE.md, Packages): three views, each a filter bar, a virtual result list and a
 detail pane. This module is the App itself: its layout, the switching between views and panes, the
 actions of the keymap (tui/keymap.py), and the routing of the messages (tui/messages.py) to the halves that
 handle them:

@@ -1,4 +1,4 @@
-"""Search: FTS5 indexes, the query language and fzf-like ranking (DESIGN.md section 6).
+"""Search: FTS5 indexes, the query language and fzf-like ranking (docs/ARCHITECTURE.md, Query language).
 
 Public API (the browser, ``incidex list/export --query`` and the store use these)
 ===============================================================================

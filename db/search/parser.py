@@ -1,4 +1,4 @@
-"""The query language (DESIGN.md section 6): fzf's extended syntax plus field qualifiers.
+"""The query language (docs/ARCHITECTURE.md, Query language): fzf's extended syntax plus field qualifiers.
 
 Pure parsing, no database: `parse(text)` never raises. It returns a `ParsedQuery` whose `groups` are
 an AND of ORs of `Term`s, plus `ignored` (human-readable notes about what was dropped) and

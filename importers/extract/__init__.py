@@ -1,4 +1,4 @@
-"""Article text → incident drafts (rules plus reference data; see DESIGN.md section 5).
+"""Article text → incident drafts (rules plus reference data; docs/ARCHITECTURE.md, Packages).
 
     from importers.extract import extract, load_reference
     load_reference()             # optional: warm the reference data (e.g. once per worker process)

@@ -1,4 +1,4 @@
-"""Event triggers mapped to the incident taxonomy (DESIGN.md section 4) with the domain facet.
+"""Event triggers mapped to the incident taxonomy (db/taxonomy.py) with the domain facet.
 
 :func:`triggers` returns the :class:`Trigger` objects of one sentence; :func:`modality` tells whether the
 sentence reports something that happened or only a possibility, a warning or a general statement.

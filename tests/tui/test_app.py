@@ -749,7 +749,7 @@ def test_the_fixture_articles_import_and_browse(tmp_path, monkeypatch):
 
 
 def test_tui_has_no_sql():
-    """DESIGN.md section 2: tui reads through db.queries/db.search."""
+    """docs/ARCHITECTURE.md, Import contracts: tui reads through db.queries/db.search."""
     import re
     from pathlib import Path
 

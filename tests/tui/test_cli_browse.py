@@ -56,7 +56,7 @@ def test_demo_opens_the_browser_on_the_demo_database(cli, launched, tmp_path):
 
 
 def test_first_frame_without_the_orm(tmp_path):
-    """DESIGN.md section 9: the browser's first frame must not wait for sqlmodel/sqlalchemy."""
+    """docs/ARCHITECTURE.md, Import contracts: the browser's first frame must not wait for sqlmodel/sqlalchemy."""
     db = build_db(tmp_path / "f.db")
     code = (
         "import asyncio, sys\n"
