@@ -182,7 +182,10 @@ def load_config(path: Path | None = None) -> dict:
     cached = _CACHE.get(str(path))
     if cached and cached[0] == mtime:
         return cached[1]
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: tomli is its dependency there (pyproject)
+        import tomli as tomllib  # type: ignore[no-redef]
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
