@@ -50,3 +50,124 @@ assert sys.modules["tomllib"] is None
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+import csv  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.conftest import ARTICLES  # noqa: E402
+
+
+@pytest.fixture
+def loaded(cli, db_path):
+    result = cli("import", "--db", db_path, ARTICLES)
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+def test_export_output_dash_writes_to_stdout(cli, loaded, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", "--output", "-", "--db", loaded)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["schema"] == "incidex/1"
+    assert not (tmp_path / "-").exists()
+    assert "exported" not in result.stderr  # nothing said about a file
+    rows = list(csv.DictReader(io.StringIO(cli("export", "-f", "csv", "-o", "-", "--db", loaded).stdout)))
+    assert len(rows) >= 3
+    assert not (tmp_path / "-").exists()
+
+
+def test_version_prints_the_installed_version(cli):
+    from importlib.metadata import version
+
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"incidex {version('incidex')}\n"
+
+
+def test_version_falls_back_to_pyproject_when_not_installed(cli, monkeypatch):
+    import importlib.metadata
+    import re
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    expected = re.search(r'(?m)^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"incidex {expected}\n"
+
+
+def test_list_says_when_it_truncated(cli, loaded):
+    result = cli("list", "sources", "--limit", "2", "--db", loaded)
+    assert result.exit_code == 0
+    assert result.stderr == "2 of 4 shown; --limit 0 for all\n"
+    assert cli("list", "sources", "--limit", "0", "--db", loaded).stderr == ""
+    assert cli("list", "sources", "--db", loaded).stderr == ""  # all shown: nothing said
+    q = cli("list", "sources", "--query", "hospital OR ministry", "--limit", "1", "--db", loaded)
+    assert q.stderr.splitlines()[-1] == "1 of 2 shown; --limit 0 for all"
+
+
+def test_list_truncates_only_the_table_by_default(cli, loaded, monkeypatch):
+    from importers.cli import read
+
+    monkeypatch.setattr(read, "TABLE_LIMIT", 2)
+    table = cli("list", "sources", "--db", loaded)
+    assert table.stderr == "2 of 4 shown; --limit 0 for all\n"
+    as_json = cli("list", "sources", "--format", "json", "--db", loaded)
+    assert len(json.loads(as_json.stdout)) == 4 and as_json.stderr == ""
+    as_csv = cli("list", "sources", "--format", "csv", "--db", loaded)
+    assert len(list(csv.DictReader(io.StringIO(as_csv.stdout)))) == 4 and as_csv.stderr == ""
+    explicit = cli("list", "sources", "--format", "csv", "--limit", "3", "--db", loaded)
+    assert len(list(csv.DictReader(io.StringIO(explicit.stdout)))) == 3
+    assert explicit.stderr == "3 of 4 shown; --limit 0 for all\n"
+
+
+def test_the_search_correction_is_on_stderr(cli, loaded):
+    listed = cli("list", "incidents", "--query", "hospitl", "--format", "json", "--db", loaded)
+    assert listed.exit_code == 0
+    assert listed.stderr == "hospitl: showing hospital\n"
+    assert json.loads(listed.stdout)  # the corrected query found something
+    exported = cli("export", "--query", "hospitl", "--db", loaded)
+    assert exported.stderr == "hospitl: showing hospital\n"
+    assert json.loads(exported.stdout)["incidents"]
+    assert cli("list", "incidents", "--query", "hospital", "--db", loaded).stderr == ""
+
+
+def test_types_json(cli):
+    from db.taxonomy import TYPES
+
+    result = cli("types", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == list(TYPES)
+
+
+def test_db_path_and_migrate_json(cli, db_path):
+    from db.engine import SCHEMA_VERSION
+
+    assert json.loads(cli("db", "path", "--json", "--db", db_path).stdout) == {"path": str(db_path)}
+    assert json.loads(cli("db", "migrate", "--json", "--db", db_path).stdout) == {
+        "path": str(db_path), "schema_version": SCHEMA_VERSION}
+
+
+def test_demo_json_does_not_open_the_browser(cli, tmp_path):
+    result = cli("demo", "--json", "--db", tmp_path / "demo.db")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["database"] == str(tmp_path / "demo.db")
+    assert data["sources"] > 0 and data["incidents"] > 0 and data["failed"] == []
+
+
+def test_list_and_show_json(cli, loaded):
+    rows = json.loads(cli("list", "sources", "--json", "--db", loaded).stdout)
+    assert rows == json.loads(cli("list", "sources", "--format", "json", "--db", loaded).stdout)
+    shown = json.loads(cli("show", "source", rows[0]["id"], "--json", "--db", loaded).stdout)
+    assert shown["id"] == rows[0]["id"]
+    clash = cli("list", "sources", "--json", "--format", "csv", "--db", loaded)
+    assert clash.exit_code == 2

@@ -123,7 +123,7 @@ def show_cmd(
 def export_cmd(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format: json (incidex/1), csv, stix (2.1 bundle), misp (event JSON) or markdown (report).")] = ExportFormat.json,
     query: Annotated[str | None, typer.Option("--query", "-q", help="Export only incidents matching this query.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default, or -: stdout).")] = None,
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns, comma-separated (default: id,date,type,title,actors,targets,countries,sources).", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
@@ -138,6 +138,8 @@ def export_cmd(
         parse_columns(columns)
     except ExportError as exc:
         raise fail(str(exc)) from None
+    if output is not None and str(output) == "-":
+        output = None  # `--output -`: stdout, as the other tools do
     if output is not None:
         from db.engine import DatabaseError, database_files, is_database_file
 
