@@ -101,11 +101,11 @@ def _imported_by(args: list[str], cwd: Path) -> set[str]:
 
 def test_the_command_line_starts_without_the_orm_or_textual(tmp_path):
     """The import contract of the command line (docs/ARCHITECTURE.md): `--help`, `list` on a current
-    database and `db path` load neither SQLModel nor SQLAlchemy (~0.5 s) nor Textual."""
+    database, `db path` and `--version` load neither SQLModel nor SQLAlchemy (~0.5 s) nor Textual."""
     from db.engine import connect
 
     connect(tmp_path / "x.db").close()
     for args in (["--help"], ["list", "incidents", "--db", str(tmp_path / "x.db")], ["db", "path"],
-                 ["show", "--help"]):
+                 ["show", "--help"], ["--version"]):
         heavy = _imported_by(args, tmp_path) & {"sqlmodel", "sqlalchemy", "textual"}
         assert not heavy, f"incidex {' '.join(args)} imports {sorted(heavy)}"

@@ -16,6 +16,7 @@ Exit codes: 0 success; 1 some inputs failed (the rest was done); 2 usage or data
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -60,6 +61,24 @@ COMMANDS = [
     (edit_app, "incident", curate.edit_incident_cmd),
 ]
 GROUPS = [(db_app, "db"), (edit_app, "edit")]
+
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importers.cli.common import version
+
+        typer.echo(f"incidex {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                               callback=_version, is_eager=True)] = False,
+) -> None:
+    pass
+
 
 for group, name, function in COMMANDS:
     group.command(name)(function)

@@ -49,6 +49,23 @@ ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, typ
 
 # --- helpers ----------------------------------------------------------------------------------------
 
+def version() -> str:
+    """The installed version (importlib.metadata), else the one pyproject.toml declares (a source tree)."""
+    import importlib.metadata
+    from pathlib import Path
+
+    try:
+        return importlib.metadata.version("incidex")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+    m = re.search(r'(?m)^version\s*=\s*"([^"]+)"', text)
+    return m.group(1) if m else "unknown"
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one clear line on stderr and return the Exit to raise."""
     from db.text import safe_line
