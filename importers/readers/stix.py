@@ -5,7 +5,7 @@
   to) are linked to it.
 - `incident` → an incident; `attributed-to` / `related-to` relationships to `threat-actor`,
   `intrusion-set`, `campaign` or `identity` → actors (with aliases) in the role the relationship gives
-  (attributed, suspected for related-to; `x_incidex_role` when our own export wrote it) with its
+  (attributed, suspected for related-to; our extension's `role` when our own export wrote it) with its
   confidence; `targets` / `impacts` to an `identity` → a target actor, to a `location` → a country.
   One level of attribution chains is followed (incident → intrusion-set → threat-actor).
 - `campaign` that no incident refers to → an incident (first_seen/last_seen as dates).
@@ -13,11 +13,18 @@
   report itself, so its actors are not lost.
 - Incidents that no report cites get a structured source of their own (`stix:<incident id>`).
 
-Identity is stable: source uid `stix:<report id>`, incident uuid = the uuid in the STIX id.
+Identity is stable: source uid `stix:<report id>`, incident uuid = the uuid in the STIX id (or the one our
+extension carries).
+
+incidex's own fields come from its property extension (`EXTENSION_ID`, written by db/export/stix.py) or,
+in exports before it, from `x_incidex_*` properties: `_ours()` gives either as one dict with the same keys.
+Evidence sentences (actors, places, each report's sentences for an incident) come back with their offsets
+in the report's description, checked against it.
 """
 from __future__ import annotations
 
 import math
+import re
 
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
 from db.taxonomy import ROLES
@@ -38,6 +45,11 @@ from importers.readers.jsonutil import (
     stable_uuid,
     text,
 )
+
+# The id of incidex's property extension: the same literal as db.export.stix.EXTENSION_ID (a test checks).
+EXTENSION_ID = "extension-definition--b6dca1f5-18c0-4846-885e-ef0ff4340ef0"
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 ACTOR_TYPES = ("threat-actor", "intrusion-set", "campaign", "identity")
 INCIDENT_TYPES = ("incident",)
@@ -63,6 +75,34 @@ def _is_sdo(o) -> bool:
     return isinstance(o, dict) and isinstance(o.get("type"), str) and isinstance(o.get("id"), str) and "--" in o["id"]
 
 
+def _ours(obj: dict) -> dict:
+    """incidex's own fields of an object: its property extension, else its `x_incidex_*` properties (older
+    exports) with the prefix removed; {} for anyone else's object."""
+    exts = obj.get("extensions")
+    if isinstance(exts, dict) and isinstance(exts.get(EXTENSION_ID), dict):
+        return exts[EXTENSION_ID]
+    return {k[10:]: v for k, v in obj.items() if isinstance(k, str) and k.startswith("x_incidex_")}
+
+
+def _evidence(body: str | None, value) -> Evidence | None:
+    """An evidence sentence ({text, start, end} from our extension, or a bare description) with its offsets in
+    the body when they point at it, else where the sentence is found in the body, else with no offsets."""
+    if isinstance(value, dict):
+        raw, start, end = value.get("text"), value.get("start"), value.get("end")
+    else:
+        raw, start, end = value, None, None
+    t = text(raw, 5000)
+    if not t:
+        return None
+    if body:
+        if type(start) is int and type(end) is int and 0 <= start <= end <= len(body) and body[start:end] == raw:
+            return Evidence(raw, start, end)
+        i = body.find(t)
+        if i >= 0:
+            return Evidence(t, i, i + len(t))
+    return Evidence(t, None, None)  # type: ignore[arg-type]  # kept without offsets: stored as NULL, not highlighted
+
+
 class _Bundle:
     def __init__(self, objects: list[dict]):
         self.by_id = {o["id"]: o for o in objects}
@@ -83,12 +123,13 @@ class _Bundle:
 
 
 def _actor(b: _Bundle, obj: dict, role: str, confidence: int, attributed_by: str | None,
-           evidence: str | None) -> ActorMention | None:
+           evidence: Evidence | None) -> ActorMention | None:
     name = line(obj.get("name"), 200)
     if not name:
         return None
     t = obj["type"]
-    kind = line(obj.get("x_incidex_kind"), 50) or None
+    x = _ours(obj)
+    kind = line(x.get("kind"), 50) or None
     if not kind:
         if t == "identity":
             cls = line(obj.get("identity_class"), 50).lower()
@@ -100,7 +141,7 @@ def _actor(b: _Bundle, obj: dict, role: str, confidence: int, attributed_by: str
             kind = actor_kind(obj.get("threat_actor_types"), obj.get("labels"), obj.get("resource_level"),
                               obj.get("primary_motivation"))
     country = None
-    for c in countries_of(obj.get("x_incidex_country"), obj.get("country"), obj.get("x_cta_country")):
+    for c in countries_of(x.get("country"), obj.get("country"), obj.get("x_cta_country")):
         country = c
         break
     if country is None:
@@ -112,12 +153,13 @@ def _actor(b: _Bundle, obj: dict, role: str, confidence: int, attributed_by: str
                     if cs:
                         country = cs[0]
                         break
-    aliases = [a for a in split_names(as_list(obj.get("aliases")) + as_list(obj.get("x_mitre_aliases")))
+    aliases = [a for a in split_names(as_list(obj.get("aliases")) + as_list(obj.get("x_mitre_aliases"))
+                                       + (as_list(x.get("aliases")) if t == "identity" else []))
                if a.lower() != name.lower()]
     desc = text(obj.get("description"), 5000) or None
     return ActorMention(name=name, role=role, kind=kind if kind in _KINDS else actor_kind(kind), country=country,
                         confidence=confidence, attributed_by=attributed_by, aliases=aliases, description=desc,
-                        reference=line(obj.get("x_incidex_reference"), 100) or None, alias_origin="source")
+                        reference=line(x.get("reference"), 100) or None, alias_origin="source", evidence=evidence)
 
 
 _KINDS = {"state", "state-linked group", "hacktivist group", "criminal group", "ideological movement",
@@ -125,7 +167,7 @@ _KINDS = {"state", "state-linked group", "hacktivist group", "criminal group", "
 
 
 def _rel_role(rel: dict, default: str) -> str:
-    role = line(rel.get("x_incidex_role"), 30).lower()
+    role = line(_ours(rel).get("role"), 30).lower()
     return role if role in ROLES else default
 
 
@@ -133,14 +175,15 @@ def _creator(b: _Bundle, obj: dict) -> str | None:
     return b.name_of(obj.get("created_by_ref"))
 
 
-def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool) -> tuple[list[ActorMention], list[str]]:
+def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool,
+           body: str | None) -> tuple[list[ActorMention], list[str]]:
     """Actors and target countries from an incident's or campaign's relationships."""
     actors: list[ActorMention] = []
     countries: list[str] = []
     oid = obj["id"]
 
     def wanted(rel: dict) -> bool:
-        marker = rel.get("x_incidex_source_ref")
+        marker = _ours(rel).get("source_ref")
         if isinstance(marker, str) and marker:
             return marker == source_ref
         return first_report
@@ -153,8 +196,9 @@ def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool) ->
             continue
         rt = line(rel.get("relationship_type"), 40).lower()
         conf = confidence_of(rel.get("confidence"), 50)
-        by = line(rel.get("x_incidex_attributed_by"), 200) or _creator(b, rel) or None
-        evidence = text(rel.get("description"), 2000) or None
+        x = _ours(rel)
+        by = line(x.get("attributed_by"), 200) or _creator(b, rel) or None
+        evidence = _evidence(body, x.get("evidence") or rel.get("description"))
         ot = other.get("type")
         if rt in ("targets", "impacts"):
             if ot == "location":
@@ -163,7 +207,7 @@ def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool) ->
                 m = _actor(b, other, "target", conf, None, evidence)
                 if m:
                     actors.append(m)
-                countries += countries_of(other.get("x_cta_country"), other.get("x_incidex_country"))
+                countries += countries_of(other.get("x_cta_country"), _ours(other).get("country"))
         elif rt in ("attributed-to", "related-to", "uses") and ot in ACTOR_TYPES:
             if rt == "uses":
                 continue
@@ -171,7 +215,7 @@ def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool) ->
             m = _actor(b, other, _rel_role(rel, default), conf, by, evidence)
             if m:
                 actors.append(m)
-            if rt == "attributed-to" and ot in ("intrusion-set", "campaign", "threat-actor") and not rel.get("x_incidex_role"):
+            if rt == "attributed-to" and ot in ("intrusion-set", "campaign", "threat-actor") and not x.get("role"):
                 for rel2 in b.out.get(other["id"], []):  # one level of attribution chains
                     third = b.get(rel2.get("target_ref"))
                     if rel2.get("relationship_type") == "attributed-to" and third and third.get("type") in ACTOR_TYPES:
@@ -184,21 +228,27 @@ def _links(b: _Bundle, obj: dict, source_ref: str | None, first_report: bool) ->
     return actors, countries
 
 
-def _figures(obj: dict) -> list[Figure]:
+def _figures(x: dict) -> list[Figure]:
     out = []
-    for f in as_list(obj.get("x_incidex_figures")):
+    for f in as_list(x.get("figures")):
         if isinstance(f, dict) and isinstance(f.get("value"), (int, float)) and not isinstance(f.get("value"), bool) \
                 and math.isfinite(f["value"]):  # NaN/Infinity parse as JSON numbers; no figure is infinite
             out.append(Figure(value=float(f["value"]), unit=line(f.get("unit"), 60), text=text(f.get("text"), 1000)))
     return out
 
 
-def _places(obj: dict) -> list[PlaceMention]:
+def _places(x: dict, source_ref: str | None, body: str | None) -> list[PlaceMention]:
+    """The incident's places; one our export tied to a report comes with that report only (its evidence
+    offsets are in that report's body)."""
     out = []
-    for p in as_list(obj.get("x_incidex_places")):
+    for p in as_list(x.get("places")):
         if isinstance(p, dict) and line(p.get("name"), 200):
+            marker = p.get("source_ref")
+            if source_ref and isinstance(marker, str) and marker and marker != source_ref:
+                continue
             cc = countries_of(p.get("country"))
-            out.append(PlaceMention(line(p.get("name"), 200), cc[0] if cc else None, line(p.get("level"), 20) or "city"))
+            out.append(PlaceMention(line(p.get("name"), 200), cc[0] if cc else None, line(p.get("level"), 20) or "city",
+                                    evidence=_evidence(body, p.get("evidence"))))
         elif isinstance(p, str) and line(p, 200):
             out.append(PlaceMention(line(p, 200)))
     return out
@@ -210,26 +260,38 @@ def _event_dates(b: _Bundle) -> tuple[str | None, str]:
     return starts[0] if starts else (None, "unknown")
 
 
-def _incident_draft(b: _Bundle, obj: dict, source_ref: str | None, first: bool, single_incident: bool) -> IncidentDraft:
+def _cited(x: dict, source_ref: str | None) -> dict:
+    """What our export says of this incident in this report: {report_ref, relation, evidence}."""
+    for c in as_list(x.get("sources")):
+        if isinstance(c, dict) and source_ref and c.get("report_ref") == source_ref:
+            return c
+    return {}
+
+
+def _incident_draft(b: _Bundle, obj: dict, source_ref: str | None, first: bool, single_incident: bool,
+                    body: str | None = None) -> IncidentDraft:
+    x = _ours(obj)
     title = line(obj.get("name"), 300) or line(text(obj.get("description")), 120) or f"STIX {obj['type']}"
     summary = text(obj.get("description"), 20_000)
     if obj["type"] == "campaign":
-        type_ = guess_type(obj.get("x_incidex_type"), obj.get("labels"), f"{obj.get('objective') or ''} {title} {summary}")
+        type_ = guess_type(x.get("type"), obj.get("labels"), f"{obj.get('objective') or ''} {title} {summary}")
     else:
         ext = obj.get("extensions")
         ext_types = [v.get("incident_types") for v in (ext.values() if isinstance(ext, dict) else ()) if isinstance(v, dict)]
-        type_ = guess_type(obj.get("x_incidex_type"), obj.get("labels"), obj.get("incident_types"), ext_types,
+        type_ = guess_type(x.get("type"), obj.get("labels"), obj.get("incident_types"), ext_types,
                            f"{title} {summary}")
-    date, precision = date_of(obj.get("x_incidex_date") or obj.get("first_seen"))
-    if date and obj.get("x_incidex_date_precision") in ("day", "month", "year"):
-        precision = obj["x_incidex_date_precision"]
+    date, precision = date_of(x.get("date") or obj.get("first_seen"))
+    if date and x.get("date_precision") in ("day", "month", "year"):
+        precision = x["date_precision"]
     if date is None and obj["type"] == "incident" and single_incident:
         date, precision = _event_dates(b)
-    end, _ = date_of(obj.get("x_incidex_date_end") or obj.get("last_seen"))
-    actors, countries = _links(b, obj, source_ref, first)
-    status = line(obj.get("x_incidex_status"), 20).lower()
-    basis = line(obj.get("x_incidex_date_basis"), 20).lower()
-    domain = line(obj.get("x_incidex_domain"), 20).lower()
+    end, _ = date_of(x.get("date_end") or obj.get("last_seen"))
+    actors, countries = _links(b, obj, source_ref, first, body)
+    status = line(x.get("status"), 20).lower()
+    basis = line(x.get("date_basis"), 20).lower()
+    domain = line(x.get("domain"), 20).lower()
+    cited = _cited(x, source_ref)
+    own_uuid = x.get("uuid")
     aliases = split_names(obj.get("aliases")) if obj["type"] == "campaign" else []
     if aliases:
         summary = (summary + "\n\n" if summary else "") + "Also known as: " + ", ".join(aliases)
@@ -239,9 +301,11 @@ def _incident_draft(b: _Bundle, obj: dict, source_ref: str | None, first: bool, 
         status=status if status in ("confirmed", "claimed", "suspected", "disputed", "undetermined") else "undetermined",
         date_start=date, date_end=end if date else None, date_precision=precision if date else "unknown",
         date_basis=basis if basis in ("occurred", "disclosed", "reported") else "occurred",
-        countries=sorted(set(countries_of(obj.get("x_incidex_countries")) + countries)),
-        places=_places(obj), actors=actors, figures=_figures(obj) if first else [],
-        uuid=stable_uuid(obj["id"]), relation=line(obj.get("x_incidex_relation"), 20) or "report",
+        countries=sorted(set(countries_of(x.get("countries")) + countries)),
+        places=_places(x, source_ref, body), actors=actors, figures=_figures(x) if first else [],
+        uuid=own_uuid.lower() if isinstance(own_uuid, str) and _UUID.match(own_uuid) else stable_uuid(obj["id"]),
+        relation=line(cited.get("relation") or x.get("relation"), 20) or "report",
+        evidence=[e for e in (_evidence(body, v) for v in as_list(cited.get("evidence"))) if e],
     )
 
 
@@ -310,9 +374,16 @@ def stix_documents(value, origin: str) -> list[Document]:
             if sub and sub.get("type") == "report":
                 mine += [x for x in as_list(sub.get("object_refs")) if isinstance(x, str) and x in events]
         mine = list(dict.fromkeys(mine))
+        title = line(rep.get("name"), 300) or "STIX report"
+        desc = text(rep.get("description"), 1_000_000)
+        if desc:
+            body = desc
+        else:
+            names = [b.name_of(r) for r in refs]
+            body, _ = render(title, [("Published", rep.get("published")), ("Refers to", [n for n in names if n][:50])])
         drafts = []
         for ref in mine:
-            drafts.append(_incident_draft(b, events[ref], rep["id"], ref not in cited, single))
+            drafts.append(_incident_draft(b, events[ref], rep["id"], ref not in cited, single, body))
             cited.add(ref)
         if not drafts:
             actor_refs = [r for r in refs if (b.get(r) or {}).get("type") in ("threat-actor", "intrusion-set")]
@@ -321,24 +392,18 @@ def stix_documents(value, origin: str) -> list[Document]:
                     actor_refs.append(rel.get("target_ref"))
             if actor_refs:
                 drafts.append(_report_incident(b, rep, actor_refs))
-        title = line(rep.get("name"), 300) or "STIX report"
-        desc = text(rep.get("description"), 1_000_000)
-        if desc:
-            body = desc
-        else:
-            names = [b.name_of(r) for r in refs]
-            body, _ = render(title, [("Published", rep.get("published")), ("Refers to", [n for n in names if n][:50])])
-        ours = "x_incidex_kind" in rep  # written by incidex: its own fields are exact
-        published, _ = date_of(rep.get("x_incidex_published") or rep.get("published"))
-        if rep.get("x_incidex_published_unknown") is True:
+        x = _ours(rep)
+        ours = "kind" in x  # written by incidex: its own fields are exact
+        published, _ = date_of(x.get("published") or rep.get("published"))
+        if x.get("published_unknown") is True:
             published = None
         docs.append(record_document(
             origin, "stix", f"stix:{rep['id']}", title, body, drafts, published=published,
-            publisher=line(rep.get("x_incidex_publisher"), 200) or None if ours else _creator(b, rep) or _publisher(rep),
-            author=line(rep.get("x_incidex_author"), 200) or None, url=_url(rep),
-            language=line(rep.get("x_incidex_language") or rep.get("lang"), 10) or None,
-            kind=line(rep.get("x_incidex_kind"), 20) or "report",
-            tags=[t for t in (line(x, 60) for x in as_list(rep.get("x_incidex_tags"))) if t]))
+            publisher=line(x.get("publisher"), 200) or None if ours else _creator(b, rep) or _publisher(rep),
+            author=line(x.get("author"), 200) or None, url=_url(rep),
+            language=line(x.get("language") or rep.get("lang"), 10) or None,
+            kind=line(x.get("kind"), 20) or "report",
+            tags=[t for t in (line(v, 60) for v in as_list(x.get("tags"))) if t]))
     for ref, obj in events.items():
         if ref in cited:
             continue

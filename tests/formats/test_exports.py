@@ -64,12 +64,13 @@ def test_stix_bundle_validates_with_stix2(cli, filled):
     import stix2
 
     bundle = json.loads(_export(cli, filled, "--format", "stix"))
-    parsed = stix2.parse(bundle, allow_custom=True)
+    parsed = stix2.parse(bundle, allow_custom=False)  # our fields are in a property extension, not x_ properties
     types = {o.type for o in parsed.objects}
-    assert {"incident", "threat-actor", "identity", "report", "relationship"} <= types
+    assert {"incident", "threat-actor", "identity", "report", "relationship", "extension-definition"} <= types
+    ext = next(o.id for o in parsed.objects if o.type == "extension-definition")
     rels = [o for o in parsed.objects if o.type == "relationship"]
-    attributed = next(r for r in rels if r.relationship_type == "attributed-to" and r.get("x_incidex_role") == "attributed"
-                      and r.confidence == 80)
+    attributed = next(r for r in rels if r.relationship_type == "attributed-to"
+                      and r.extensions[ext]["role"] == "attributed" and r.confidence == 80)
     assert parsed.objects and attributed.source_ref.startswith("incident--")
     incident_ids = {o.id for o in parsed.objects if o.type == "incident"}
     assert "incident--0b6f1c3e-4444-4a7b-9c1d-000000000001" in incident_ids  # the input's identity is kept
