@@ -105,9 +105,10 @@ def make_reports(n_drafts: int, seed: int, days: int | None = None) -> list[tupl
 
 
 def run(n: int, seed: int, as_import: bool = False, years: float | None = None) -> dict:
+    from db.bulk import BatchedIndex, GroupCommit
     from db.engine import connect, for_import
-    from db.store import GroupCommit, store_document
-    from importers.pipeline import BatchedIndex, fewer_collections
+    from db.store import store_document
+    from importers.pipeline import fewer_collections
     from importers.resolve import Resolver, resolve
 
     days = span_days(n, years)
@@ -117,7 +118,7 @@ def run(n: int, seed: int, as_import: bool = False, years: float | None = None) 
         for_import(conn)  # tuned as `incidex import` tunes its connection
         # Documents are committed in groups and Python's collector runs at the pace `incidex import` sets.
         # --as-import: also as the import stores documents, one Resolver keeping candidates between
-        # documents and the search index refreshed in batches (pipeline.BatchedIndex); by default each draft is
+        # documents and the search index refreshed in batches (bulk.BatchedIndex); by default each draft is
         # resolved from scratch and indexed at once (resolution's own cost)
         group = GroupCommit(conn)
         index = BatchedIndex(conn, before_flush=group.commit, group=group) if as_import else None

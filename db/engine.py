@@ -255,7 +255,7 @@ IMPORT_WAL_PAGES = 8192
 Each document's transaction dirties tens of index pages scattered over a large file; copying them back
 every ~20 documents rewrote the same pages over and over, and the copy grew with the file (per-draft
 cost at 100k incidents: 1.95-2.21 ms with the default, 1.85-1.97 ms with 8192, same machine). While a
-`store.GroupCommit` runs, its own thread copies the pages instead (`db.checkpoint`)."""
+`bulk.GroupCommit` runs, its own thread copies the pages instead (`db.checkpoint`)."""
 
 
 def for_import(conn: sqlite3.Connection) -> None:

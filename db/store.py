@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +36,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the write lock is taken up front, so two
     importers queue on busy_timeout instead of failing half way with "database is locked").
 
-    Inside a transaction already open (a bulk import's `GroupCommit`), a SAVEPOINT instead: the work is
+    Inside a transaction already open (a bulk import's `db.bulk.GroupCommit`), a SAVEPOINT instead: the work is
     still all-or-nothing, and it is committed with the group. After an error that SQLite answers by
     rolling back the whole transaction (a RAISE(ROLLBACK) trigger, a full disk), there is no savepoint
     left to roll back to: the caller sees `conn.in_transaction` false."""
@@ -61,96 +59,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-GROUP_DOCS = 500
-GROUP_SECONDS = 0.5
-GROUP_BYTES = 16 * 1024 * 1024  # text held for a group (an import keeps it to store a lost group again)
-
-
-class GroupCommit:
-    """Several documents per transaction for a bulk import, each still all-or-nothing (`transaction`
-    makes it a SAVEPOINT inside the group).
-
-    A COMMIT writes every page the transaction dirtied to the WAL. One document touches the same
-    table ends, index pages and actor rows as the next, so committing each alone wrote those pages
-    again and again: a quarter of an import's time at 10k drafts (COMMIT 0.15-0.21 of 0.70-0.81 ms
-    per draft; 0.03 ms in groups of 100), as much at 100k (0.24-0.27 of 1.0-1.2 ms). The group is
-    committed after GROUP_DOCS documents, GROUP_BYTES of text or GROUP_SECONDS, whichever comes first,
-    so the browser still sees an import advance twice a second and a killed import loses at most that
-    much work (the next run of the same import stores it again: sources are known by their identity).
-    Groups of 500 rather than 100: benchmarks/resolve.py 9.1 s / 123.1 s -> 8.8 s / 115.7 s. In
-    `incidex import` the search index's refresh (`pipeline.BatchedIndex`, every FLUSH_DOCS documents or
-    FLUSH_SECONDS) commits the group first, so there a group may end early.
-
-    What each group commits is copied back from the WAL into the file by a thread of its own
-    (`db.checkpoint.Checkpointer`); `close` (or leaving the `with` block) commits and stops it."""
-
-    def __init__(self, conn: sqlite3.Connection, docs: int | None = None, seconds: float | None = None,
-                 size: int | None = None):
-        from db.checkpoint import Checkpointer
-
-        self.conn = conn
-        self.docs = docs or GROUP_DOCS
-        self.seconds = seconds or GROUP_SECONDS
-        self.max_size = size or GROUP_BYTES
-        self.count = 0
-        self.size = 0
-        self.since = 0.0
-        # The thread that copies the WAL back (None for an in-memory file); `close` stops it, and so does a
-        # finalizer (it runs once) when a group is forgotten without `close`.
-        self.checkpointer = Checkpointer.for_connection(conn)
-        self._stop = weakref.finalize(self, self.checkpointer.close) if self.checkpointer is not None else None
-
-    def __enter__(self) -> GroupCommit:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Commit the open group and stop the checkpoint thread (after its last copy)."""
-        try:
-            self.commit()
-        finally:
-            if self._stop is not None:
-                self._stop()
-                self.checkpointer = None
-
-    @contextmanager
-    def alone(self) -> Iterator[None]:
-        """Around a transaction of its own between groups (the search index's refresh): its pages are
-        copied back like a group's."""
-        if self.checkpointer is not None:
-            self.checkpointer.before_begin()
-        yield
-        if self.checkpointer is not None:
-            self.checkpointer.committed()
-
-    def open(self) -> None:
-        """Begin a group unless one is open (takes the write lock, as `transaction` does)."""
-        if not self.conn.in_transaction:
-            if self.checkpointer is not None:
-                self.checkpointer.before_begin()
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.count = 0
-            self.size = 0
-            self.since = time.monotonic()
-
-    def add(self, n: int = 1, size: int = 0) -> bool:
-        """Count documents (and characters of text) stored in the group; True when it is due to commit."""
-        self.count += n
-        self.size += size
-        return (self.count >= self.docs or self.size >= self.max_size
-                or time.monotonic() - self.since >= self.seconds)
-
-    def commit(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
-            if self.checkpointer is not None:
-                self.checkpointer.committed()
-        self.count = 0
-        self.size = 0
 
 
 def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | None:

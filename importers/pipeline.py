@@ -2,7 +2,7 @@
 
 Reading, cleaning and extraction are pure and CPU-bound, so large batches run them in a process pool
 (both cores); only the main process writes. Each document is all-or-nothing (a savepoint), and
-documents are committed in groups (`db.store.GroupCommit`), so a killed import leaves whole documents
+documents are committed in groups (`db.bulk.GroupCommit`), so a killed import leaves whole documents
 and a re-run completes the work without duplicates.
 """
 from __future__ import annotations
@@ -20,19 +20,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from db.bulk import BatchedIndex, GroupCommit
 from db.drafts import Document
 from db.engine import database_files, for_import, is_database_file
 from db.text import safe_line
 from importers.clean import clean_text
 from importers.readers import ReadError, read_bytes
-
-if TYPE_CHECKING:
-    from db.store import GroupCommit
 
 DEFAULT_MAX_SIZE = 20_000_000  # 20 MB, as the command line's --max-size default says (the browser's imports use this)
 # Wall-clock seconds that one input may take to be read, cleaned and extracted (`--time-limit`). Articles
@@ -40,14 +37,6 @@ DEFAULT_MAX_SIZE = 20_000_000  # 20 MB, as the command line's --max-size default
 DEFAULT_TIME_LIMIT = 120.0
 READ_CHUNK = 1024 * 1024  # standard input is read in pieces of this size, up to --max-size
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
-# The search index of stored documents is refreshed after FLUSH_DOCS documents or FLUSH_SECONDS,
-# whichever comes first. Each refresh writes a new segment to every FTS5 table, which FTS5 later merges:
-# fewer, larger refreshes merge less. benchmarks/resolve.py --as-import, one session: 200 documents 4.75 s
-# at 10k drafts (median of 4) and 56.8-62.4 s at 100k; 1,000 documents 4.25 s and 52.2-52.7 s; 3,000
-# documents 4.8 s and 63.9 s.
-# A browser reading the file during an import still sees new rows within FLUSH_SECONDS.
-FLUSH_DOCS = 1000  # the search index of stored documents is refreshed after this many documents...
-FLUSH_SECONDS = 1.0  # ...or this long after the previous refresh, and at the end of the run
 CHUNK = 8  # inputs per pool task (fewer round trips between processes)
 AHEAD = 32  # pool tasks prepared ahead of the writer at most
 WORKER_NICENESS = 10
@@ -684,8 +673,6 @@ class _Writer:
     batches (`BatchedIndex`), and a group that SQLite rolled back as a whole stored again."""
 
     def __init__(self, conn: sqlite3.Connection | None, opts: Options, resolver, report: Report):
-        from db.store import GroupCommit
-
         self.conn, self.opts, self.resolver, self.report = conn, opts, resolver, report
         self.group = GroupCommit(conn) if conn is not None else None
         self.index = BatchedIndex(conn, before_flush=self.commit, group=self.group)
@@ -745,43 +732,6 @@ class _Writer:
         finally:
             if self.group is not None:
                 self.group.close()
-
-
-class BatchedIndex:
-    """Refreshes the search index of stored documents in batches (see `search.mark_pending`).
-    before_flush: commits an open `GroupCommit` (the refresh is a transaction of its own); group: that
-    `GroupCommit`, whose WAL copy takes the refresh's transaction as one of its own (`GroupCommit.alone`)."""
-
-    def __init__(self, conn: sqlite3.Connection | None, before_flush: Callable[[], None] | None = None,
-                 group: GroupCommit | None = None):
-        from db import search
-
-        self.search = search
-        self.conn = conn
-        self.before_flush = before_flush
-        self.group = group
-        self.docs = 0
-        self.since = time.monotonic()
-        if conn is not None:
-            search.ensure_pending(conn)
-            search.flush_pending(conn)  # left by an import that was killed before its flush
-
-    def stored(self, n: int) -> None:
-        self.docs += n
-        if self.docs >= FLUSH_DOCS or (self.docs and time.monotonic() - self.since >= FLUSH_SECONDS):
-            try:
-                self.flush()
-            except sqlite3.OperationalError:  # busy beyond the timeout: the notes stay, the next flush takes them
-                self.since = time.monotonic()
-
-    def flush(self) -> None:
-        if self.conn is not None and self.docs:
-            if self.before_flush is not None:
-                self.before_flush()
-            with self.group.alone() if self.group is not None else nullcontext():
-                self.search.flush_pending(self.conn)
-        self.docs = 0
-        self.since = time.monotonic()
 
 
 def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> Outcome:

@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from db import checkpoint
+from db.bulk import GroupCommit
 from db.engine import connect
-from db.store import GroupCommit
 
 PAGE = 4096
 FRAME = PAGE + 24

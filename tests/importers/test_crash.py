@@ -49,7 +49,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-# More articles than one group commits (store.GROUP_DOCS, 500): the import is seen halfway, with groups
+# More articles than one group commits (bulk.GROUP_DOCS, 500): the import is seen halfway, with groups
 # committed, however fast the machine stores them.
 ARTICLES = 1500
 

@@ -39,11 +39,11 @@ def _poison(db_path, how: str) -> None:
 @pytest.fixture
 def slow_commits(monkeypatch):
     """Groups close by their size only (a slow machine must not commit earlier than the test expects)."""
-    from db import store
+    from db import bulk
 
-    monkeypatch.setattr(store, "GROUP_SECONDS", 600.0)
-    monkeypatch.setattr(pipeline, "FLUSH_SECONDS", 600.0)
-    return store
+    monkeypatch.setattr(bulk, "GROUP_SECONDS", 600.0)
+    monkeypatch.setattr(bulk, "FLUSH_SECONDS", 600.0)
+    return bulk
 
 
 @pytest.mark.parametrize("how", ["ABORT", "ROLLBACK"])
