@@ -110,7 +110,7 @@ def test_list_says_when_it_truncated(cli, loaded):
     assert result.stderr == "2 of 4 shown; --limit 0 for all\n"
     assert cli("list", "sources", "--limit", "0", "--db", loaded).stderr == ""
     assert cli("list", "sources", "--db", loaded).stderr == ""  # all shown: nothing said
-    q = cli("list", "sources", "--query", "hospital OR ministry", "--limit", "1", "--db", loaded)
+    q = cli("list", "sources", "--query", "hospital | ministry", "--limit", "1", "--db", loaded)
     assert q.stderr.splitlines()[-1] == "1 of 2 shown; --limit 0 for all"
 
 
@@ -130,14 +130,24 @@ def test_list_truncates_only_the_table_by_default(cli, loaded, monkeypatch):
 
 
 def test_the_search_correction_is_on_stderr(cli, loaded):
-    listed = cli("list", "incidents", "--query", "hospitl", "--format", "json", "--db", loaded)
+    listed = cli("list", "incidents", "--query", "ransomwre", "--format", "json", "--db", loaded)
     assert listed.exit_code == 0
-    assert listed.stderr == "hospitl: showing hospital\n"
-    assert json.loads(listed.stdout)  # the corrected query found something
-    exported = cli("export", "--query", "hospitl", "--db", loaded)
-    assert exported.stderr == "hospitl: showing hospital\n"
-    assert json.loads(exported.stdout)["incidents"]
-    assert cli("list", "incidents", "--query", "hospital", "--db", loaded).stderr == ""
+    assert listed.stderr == "ransomwre: showing ransomware\n"  # once, one line
+    assert [r["type"] for r in json.loads(listed.stdout)] == ["malicious-code/ransomware"]
+    table = cli("list", "incidents", "--query", "ransomwre", "--db", loaded)
+    assert table.stderr == "ransomwre: showing ransomware\n"
+    exported = cli("export", "--query", "ransomwre", "--db", loaded)
+    assert exported.stderr == "ransomwre: showing ransomware\n"
+    assert len(json.loads(exported.stdout)["incidents"]) == 1
+    assert cli("list", "incidents", "--query", "ransomware", "--db", loaded).stderr == ""
+    resolved = cli("list", "incidents", "--query", "type:ddos", "--db", loaded)
+    assert resolved.stderr == "type:ddos → availability/ddos\n"  # the notes too
+
+
+def test_the_search_notes_are_sanitised(cli, loaded):
+    result = cli("list", "incidents", "--query", "zz\x1b[2Jzz", "--db", loaded)
+    assert result.exit_code == 0
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
 
 
 def test_types_json(cli):

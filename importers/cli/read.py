@@ -27,26 +27,52 @@ from importers.cli.common import (
 
 # --- list / show / export / stats --------------------------------------------------------------------
 
-def _select_ids(conn, view: str, query: str | None, limit: int | None) -> list[int] | None:
+TABLE_LIMIT = 50  # rows of the table when --limit is not given; json and csv get every row
+
+_COUNT_SQL = {  # what the lists of db.queries list without a query: live records
+    "incidents": "SELECT count(*) FROM incident WHERE merged_into IS NULL",
+    "actors": "SELECT count(*) FROM actor WHERE merged_into IS NULL",
+    "sources": "SELECT count(*) FROM source",
+}
+
+
+def _select_ids(conn, view: str, query: str | None) -> list[int] | None:
+    """Every id matching --query, newest first (None without a query); the search's corrections and
+    notes on stderr, one line each."""
     if not query:
         return None
     from db import search
 
-    ids = []
     try:
-        for i in search.matching_ids(conn, view, query, forgiving=True):
-            ids.append(i)
-            if limit is not None and len(ids) >= limit:
-                break
+        ids = list(search.matching_ids(conn, view, query, forgiving=True))
     except search.QueryError as exc:  # not understood or too long: one line, exit 2, nothing written
         raise fail(f"--query: {exc}") from None
+    for line in _search_hints(conn, view, query):
+        typer.echo(line, err=True)
     return ids
+
+
+def _search_hints(conn, view: str, query: str) -> list[str]:
+    """What the search did to the query, as the browser says it (tui/data.py): its notes (how qualifiers
+    were resolved, what was ignored) and its corrections ("kilnet: showing Killnet"), each once."""
+    from db import search
+    from db.text import safe_line
+
+    res = search.search(conn, view, query, limit=1, count_limit=1)
+    hints: list[str] = []
+    for note in res.notes or []:
+        if str(note) not in hints:
+            hints.append(str(note))
+    for wrong, right in (res.corrections or {}).items():
+        if not any(f"{wrong} → {right}" in h for h in hints):
+            hints.append(f"{wrong}: showing {right}")
+    return [safe_line(h) for h in hints]
 
 
 def list_cmd(
     view: Annotated[View, typer.Argument(help="What to list: incidents, actors or sources.")],
     query: Annotated[str | None, typer.Option("--query", "-q", help="Filter with the query language (see README).")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many rows (0: all).")] = 50,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, show_default=False, help=f"At most this many rows (0: all; default: {TABLE_LIMIT} for the table, all for json and csv). Says on stderr when rows were left out.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -54,8 +80,11 @@ def list_cmd(
     from db import queries
 
     conn = open_db(db, readonly=None)
-    lim = limit or None
-    ids = _select_ids(conn, view.value, query, lim)
+    if limit is None:
+        lim = TABLE_LIMIT if fmt is ListFormat.table else None
+    else:
+        lim = limit or None
+    ids = _select_ids(conn, view.value, query)
     if view is View.incidents:
         rows = queries.list_incidents(conn, ids, lim)
         flat = [{"id": r["id"], "date": r["date"], "type": r["type"], "title": r["title"],
@@ -69,8 +98,13 @@ def list_cmd(
         rows = queries.list_sources(conn, ids, lim)
         flat = [{"id": r["id"], "published": r["published"], "title": r["title"], "publisher": r["publisher"],
                  "origin": r["origin"], "incidents": len(r["incidents"])} for r in rows]
+    total = None
+    if lim is not None and len(rows) >= lim:  # maybe truncated: how many were there?
+        total = len(ids) if ids is not None else conn.execute(_COUNT_SQL[view.value]).fetchone()[0]
     conn.close()
     _emit_rows(flat, rows, fmt)
+    if total is not None and total > len(rows):
+        typer.echo(f"{len(rows):,} of {total:,} shown; --limit 0 for all", err=True)
 
 
 def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
@@ -149,7 +183,7 @@ def export_cmd(
         except DatabaseError as exc:
             raise fail(str(exc)) from None
     conn = open_db(db, readonly=None)
-    ids = _select_ids(conn, "incidents", query, None)
+    ids = _select_ids(conn, "incidents", query)
     try:
         if output is None:
             n = export.write(conn, sys.stdout, fmt.value, ids, columns=columns, query=query)
