@@ -130,6 +130,7 @@ def samples_dir() -> Path:
 def demo_cmd(
     db: Annotated[str | None, typer.Option("--db", help="Scratch database to create (default: demo.db in the user data folder).")] = None,
     no_browse: Annotated[bool, typer.Option("--no-browse", help="Import only; do not open the browser.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was imported as JSON (implies --no-browse).")] = False,
 ) -> None:
     """Import the bundled sample articles into a fresh scratch database and show what came out."""
     from db import engine, queries
@@ -144,6 +145,12 @@ def demo_cmd(
     report = pipeline.run(conn, [str(samples_dir())], pipeline.Options())
     data = queries.stats(conn)
     conn.close()
+    if as_json:
+        print_json({"database": str(path), "sources": report.sources, "incidents": data["incidents"],
+                    "actors": data["actors"], "failed": [{"origin": o.origin, "reason": o.reason} for o in report.failed]})
+        if report.failed:
+            raise typer.Exit(1)
+        return
     typer.echo(f"demo database: {path}")
     typer.echo(f"imported {report.sources} sample articles: {data['incidents']} incidents, {data['actors']} actors")
     for o in report.failed:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from importers.cli.common import DbOption, fail, open_db, print_json
+from importers.cli.common import DbOption, JsonOption, fail, open_db, print_json
 
 # --- db -----------------------------------------------------------------------------------------------
 
@@ -29,20 +29,32 @@ def db_check(
         raise typer.Exit(1)
 
 
-def db_migrate(db: DbOption = None) -> None:
+def db_migrate(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Bring an older database up to the current schema (opening it does this too)."""
     from db.engine import SCHEMA_VERSION
 
+    path = _resolved(db)
     conn = open_db(db)
     conn.close()
-    typer.echo(f"schema version {SCHEMA_VERSION}")
+    if as_json:
+        print_json({"path": str(path), "schema_version": SCHEMA_VERSION})
+    else:
+        typer.echo(f"schema version {SCHEMA_VERSION}")
 
 
-def db_path(db: DbOption = None) -> None:
+def db_path(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Print the database file that commands use."""
+    path = _resolved(db)
+    if as_json:
+        print_json({"path": str(path)})
+    else:
+        typer.echo(str(path))
+
+
+def _resolved(db: str | None):
     from db.engine import DatabaseError, resolve_path
 
     try:
-        typer.echo(str(resolve_path(db)))
+        return resolve_path(db)
     except DatabaseError as exc:
         raise fail(str(exc)) from None

@@ -14,6 +14,7 @@ from importers.cli.common import (
     DbOption,
     Entity,
     ExportFormat,
+    JsonOption,
     ListFormat,
     ShowFormat,
     View,
@@ -74,11 +75,13 @@ def list_cmd(
     query: Annotated[str | None, typer.Option("--query", "-q", help="Filter with the query language (see README).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, show_default=False, help=f"At most this many rows (0: all; default: {TABLE_LIMIT} for the table, all for json and csv). Says on stderr when rows were left out.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON (--format json).")] = False,
     db: DbOption = None,
 ) -> None:
     """List incidents, actors or sources, newest first."""
     from db import queries
 
+    fmt = _json_format(as_json, fmt, ListFormat.table, ListFormat.json)
     conn = open_db(db, readonly=None)
     if limit is None:
         lim = TABLE_LIMIT if fmt is ListFormat.table else None
@@ -105,6 +108,15 @@ def list_cmd(
     _emit_rows(flat, rows, fmt)
     if total is not None and total > len(rows):
         typer.echo(f"{len(rows):,} of {total:,} shown; --limit 0 for all", err=True)
+
+
+def _json_format(as_json: bool, fmt, default, json_fmt):
+    """--json is --format json; with another --format it is a usage error."""
+    if not as_json:
+        return fmt
+    if fmt not in (default, json_fmt):
+        raise fail(f"--json and --format {fmt.value} disagree: give one of them")
+    return json_fmt
 
 
 def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
@@ -134,9 +146,11 @@ def show_cmd(
     entity: Annotated[Entity, typer.Argument(help="incident, actor or source.")],
     ident: Annotated[int, typer.Argument(metavar="ID", help="The record's id (a merged incident shows its survivor).")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.text,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON (--format json).")] = False,
     db: DbOption = None,
 ) -> None:
     """Show one incident, actor or source with everything known about it."""
+    fmt = _json_format(as_json, fmt, ShowFormat.text, ShowFormat.json)
     from db import queries
     from importers.cli import render
 
@@ -238,9 +252,12 @@ def stats_cmd(
 
 
 
-def types_cmd() -> None:
+def types_cmd(as_json: JsonOption = False) -> None:
     """List the incident types (class/subtype) of the taxonomy."""
     from db.taxonomy import TYPES
 
+    if as_json:
+        print_json(list(TYPES))
+        return
     for t in TYPES:
         typer.echo(t)
