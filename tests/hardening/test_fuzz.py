@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers.pipeline import Input, Options, prepare, prepare_document
+from importers.inputs import Input
+from importers.pipeline import Options, prepare, prepare_document
 from importers.readers import ReadError, read_bytes
 from tests.hardening.inputs import HOSTILE_TEXT, inputs_for, structured
 

@@ -153,7 +153,8 @@ def test_no_parser_ever_opens_a_referenced_file(tmp_path, case):
     src = tmp_path / ("input.html" if case.startswith(("html", "xhtml")) else "input.xml")
     src.write_text(XXE_CASES[case](pipe))
     code = textwrap.dedent(f"""
-        from importers.pipeline import Input, Options, prepare
+        from importers.inputs import Input
+        from importers.pipeline import Options, prepare
         item, docs, error, warnings = prepare(Input({str(src)!r}, path=__import__("pathlib").Path({str(src)!r})),
                                               Options(extract=False))
         print("ERROR" if docs is None else "DOCS", error)

@@ -9,7 +9,7 @@ from db import search
 from db.drafts import ActorMention, Document, Figure, IncidentDraft, PlaceMention
 from db.engine import connect
 from db.store import store_document
-from importers import pipeline
+from importers import inputs, pipeline
 from importers.resolve import Resolver, resolve
 
 
@@ -89,7 +89,7 @@ def test_a_large_batch_is_prepared_in_order_and_never_far_ahead_of_the_writer(tm
         path = tmp_path / f"{i:04d}.txt"
         path.write_text(f"Water utility outage\n\nReport number {i}: the regional water utility said on Monday that its billing"
                         f" systems had been offline for two days after an intrusion.\n", encoding="utf-8")
-        items.append(pipeline.Input(str(path), path=path))
+        items.append(inputs.Input(str(path), path=path))
     with CountingPool(max_workers=2, initializer=pipeline._init_worker) as pool:
         prepared = pipeline._prepared(pool, items, pipeline.Options(extract=False))
         first = next(prepared)
