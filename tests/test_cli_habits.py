@@ -2,9 +2,16 @@
 `--version`, `list` telling when it truncated, the search's corrections on stderr, `--json` everywhere."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTICLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,15 +60,6 @@ assert sys.modules["tomllib"] is None
 
 
 # --- the command line -----------------------------------------------------------------------------------
-
-import csv  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-
-import pytest  # noqa: E402
-
-from tests.conftest import ARTICLES  # noqa: E402
-
 
 @pytest.fixture
 def loaded(cli, db_path):
