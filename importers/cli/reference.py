@@ -41,7 +41,7 @@ def markdown() -> str:
     out = ["# Command reference", "",
            "Written by `python -m importers.cli.reference > docs/cli.md` from each command's `--help`; do not",
            "edit by hand. The README tells the story; this page lists every command and option.", ""]
-    for path, cmd in commands():
+    for path, _cmd in commands():
         title = " ".join(("incidex", *path))
         out += [f"## {title}", "", "```", help_text(path).rstrip(), "```", ""]
     return "\n".join(out)
