@@ -823,3 +823,21 @@ async def test_half_page_keys_move_the_view_with_the_cursor_and_load_further_pag
         await pilot.press("ctrl+u")
         await settle(pilot)
         assert (results.cursor, results.scroll_offset.y) == (4 * half, 4 * half)
+
+
+async def test_a_huge_paste_into_the_filter_is_refused_at_once(fixture_db):
+    """100,000 pasted characters ran the search at 98% CPU and 2.5 GB for over five minutes: a query
+    longer than the cap matches nothing and says so, and the browser answers (the wait is bounded so the
+    old behaviour fails here instead of hanging the suite)."""
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        app.browse().filter.post_message(events.Paste("a|" * 50_000))
+        await asyncio.wait_for(settle(pilot), 60)
+        screen = screen_text(app)
+        assert "query too long" in screen and "matching: nothing" in screen
+        assert titles(app) == []
+        await pilot.press("ctrl+u")
+        await asyncio.wait_for(settle(pilot), 60)
+        assert len(titles(app)) == 4  # and it goes on working
