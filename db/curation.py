@@ -22,7 +22,7 @@ from typing import Any, TypedDict
 from db import search
 from db.identity import utcnow
 from db.normalise import normalise
-from db.store import add_alias, add_tag, find_actors, live_actor, record_decision, transaction
+from db.store import add_alias, add_tag, find_actors, inserted_id, live_actor, record_decision, transaction
 from db.taxonomy import DOMAINS, PRECISIONS, ROLES, STATUSES, normalise_type
 from db.text import safe_line, strip_unsafe
 
@@ -65,7 +65,7 @@ def _record(conn: sqlite3.Connection, j: Journal, action: str, summary: str) -> 
     search.reindex(conn, incidents=j.incidents, actors=j.actors, sources=j.sources)
     cur = conn.execute("INSERT INTO change (action, summary, undo, undone, created_at) VALUES (?,?,?,0,?)",
                        (action, summary, j.payload(), utcnow()))
-    return cur.lastrowid  # type: ignore[return-value]  # set by the INSERT above (typeshed: int | None)
+    return inserted_id(cur)
 
 
 def _live_incident(conn: sqlite3.Connection, incident_id: int) -> int:
@@ -165,7 +165,7 @@ def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> 
             f"INSERT INTO incident (uuid, {cols}, figures, review, edited_fields, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (str(_uuid.uuid4()), title, row[1], *row[2:10], json.dumps(mine, ensure_ascii=False), "auto", "[]", now, now))
-        new_id: int = cur.lastrowid  # type: ignore[assignment]  # set by the INSERT above (typeshed: int | None)
+        new_id: int = inserted_id(cur)
         j.added("incident", new_id)
         for table in ("incident_source", "incident_actor", "incident_place"):
             conn.execute(f"UPDATE {table} SET incident_id = ? WHERE incident_id = ? AND source_id = ?",
@@ -280,8 +280,8 @@ def resolve_actor(conn: sqlite3.Connection, ref: str | int, create: bool = False
         raise CurationError("the actor name is empty")
     cur = conn.execute("INSERT INTO actor (uuid, name, normalised, kind, created_at) VALUES (?,?,?,?,?)",
                        (str(_uuid.uuid4()), name, normalise(name), "unknown", utcnow()))
-    add_alias(conn, cur.lastrowid, name, "analyst")  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
-    return cur.lastrowid  # type: ignore[return-value]  # set by the INSERT above (typeshed: int | None)
+    add_alias(conn, inserted_id(cur), name, "analyst")
+    return inserted_id(cur)
 
 
 def link_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, role: str, confidence: int = 80,
@@ -306,7 +306,7 @@ def link_actor(conn: sqlite3.Connection, incident_id: int, actor: str | int, rol
         cur = conn.execute(
             "INSERT INTO incident_actor (incident_id, actor_id, role, attributed_by, confidence, origin)"
             " VALUES (?,?,?,?,?,'analyst')", (incident_id, actor_id, role, attributed_by, int(confidence)))
-        j.added("incident_actor", cur.lastrowid)  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
+        j.added("incident_actor", inserted_id(cur))
         j.keep("incident", "id = ?", (incident_id,))
         _mark_edited(conn, incident_id, ["actors"])
         j.incidents.add(incident_id)
@@ -348,7 +348,7 @@ def link_source(conn: sqlite3.Connection, incident_id: int, source_id: int, rela
         j = Journal(conn)
         cur = conn.execute("INSERT INTO incident_source (incident_id, source_id, relation, evidence, facts, origin)"
                            " VALUES (?,?,?,'[]','{}','analyst')", (incident_id, source_id, relation))
-        j.added("incident_source", cur.lastrowid)  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
+        j.added("incident_source", inserted_id(cur))
         j.keep("incident", "id = ?", (incident_id,))
         _mark_edited(conn, incident_id, ["sources"])
         j.incidents.add(incident_id)
@@ -471,9 +471,9 @@ def note(conn: sqlite3.Connection, entity: str, entity_id: int, text: str) -> di
         j = Journal(conn)
         cur = conn.execute("INSERT INTO note (entity, entity_id, text, created_at) VALUES (?,?,?,?)",
                            (entity, entity_id, text, utcnow()))
-        j.added("note", cur.lastrowid)  # type: ignore[arg-type]  # set by the INSERT above (typeshed: int | None)
+        j.added("note", inserted_id(cur))
         change = _record(conn, j, "note", f"note on {entity} {entity_id}")
-    return {entity: entity_id, "note": cur.lastrowid, "change": change}
+    return {entity: entity_id, "note": inserted_id(cur), "change": change}
 
 
 def decide(conn: sqlite3.Connection, entity: str, left: int, right: int, verdict: str, reason: str | None = None) -> dict[str, Any]:

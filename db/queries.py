@@ -339,6 +339,19 @@ def stats(conn: sqlite3.Connection) -> Stats:
     }
 
 
+_LIVE_COUNT = {  # the records the lists show: merged incidents and actors are tombstones
+    "incidents": "SELECT count(*) FROM incident WHERE merged_into IS NULL",
+    "actors": "SELECT count(*) FROM actor WHERE merged_into IS NULL",
+    "sources": "SELECT count(*) FROM source",
+}
+
+
+def count_live(conn: sqlite3.Connection, view: str) -> int:
+    """How many records the list of a view (incidents, actors, sources) holds without a query."""
+    n: int = conn.execute(_LIVE_COUNT[view]).fetchone()[0]
+    return n
+
+
 def all_ids(conn: sqlite3.Connection, table: str) -> Iterable[int]:
     if table not in ("incident", "actor", "source"):
         raise ValueError(table)

@@ -61,6 +61,13 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid the INSERT just run on `cur` gave it (typed `int | None`: after an INSERT it is an int)."""
+    rowid = cur.lastrowid
+    assert rowid is not None
+    return rowid
+
+
 def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | None:
     row = conn.execute("SELECT id FROM source WHERE uid = ?", (uid,)).fetchone()
     if row is None and url:
@@ -98,7 +105,7 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
             (uid, url, doc.title, doc.publisher, doc.author, doc.published, doc.language, doc.kind, doc.origin,
              doc.format, body, None, json.dumps(doc.tags, ensure_ascii=False), utcnow()),
         )
-        source_id: int = cur.lastrowid  # type: ignore[assignment]  # set by the INSERT above (typeshed: int | None)
+        source_id: int = inserted_id(cur)
         result = StoreResult("imported", source_id)
         changed_actors: set[int] = set()
         for draft in doc.drafts or []:
@@ -255,7 +262,7 @@ def insert_incident(conn: sqlite3.Connection, draft: IncidentDraft) -> tuple[int
         (uid, draft.title, draft.summary, draft.type, draft.domain, draft.status, draft.date_start, draft.date_end,
          draft.date_precision, draft.date_basis, json.dumps(sorted(set(draft.countries))), "[]", "auto", "[]", now, now),
     )
-    return cur.lastrowid, True  # type: ignore[return-value]  # set by the INSERT above (typeshed: int | None)
+    return inserted_id(cur), True
 
 
 def _evidence_json(draft: IncidentDraft) -> str:
@@ -377,7 +384,7 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
             (new_uuid(), m.name, normalise(m.name), m.kind or "unknown", m.country, m.description,
              m.reference, utcnow()),
         )
-        new_id: int = cur.lastrowid  # type: ignore[assignment]  # set by the INSERT above (typeshed: int | None)
+        new_id: int = inserted_id(cur)
         actor_id = new_id
         changed.add(actor_id)
     else:

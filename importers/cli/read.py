@@ -30,13 +30,6 @@ from importers.cli.common import (
 
 TABLE_LIMIT = 50  # rows of the table when --limit is not given; json and csv get every row
 
-_COUNT_SQL = {  # what the lists of db.queries list without a query: live records
-    "incidents": "SELECT count(*) FROM incident WHERE merged_into IS NULL",
-    "actors": "SELECT count(*) FROM actor WHERE merged_into IS NULL",
-    "sources": "SELECT count(*) FROM source",
-}
-
-
 def _select_ids(conn, view: str, query: str | None) -> list[int] | None:
     """Every id matching --query, newest first (None without a query); the search's corrections and
     notes on stderr, one line each."""
@@ -103,7 +96,7 @@ def list_cmd(
                  "origin": r["origin"], "incidents": len(r["incidents"])} for r in rows]
     total = None
     if lim is not None and len(rows) >= lim:  # maybe truncated: how many were there?
-        total = len(ids) if ids is not None else conn.execute(_COUNT_SQL[view.value]).fetchone()[0]
+        total = len(ids) if ids is not None else queries.count_live(conn, view.value)
     conn.close()
     _emit_rows(flat, rows, fmt)
     if total is not None and total > len(rows):
