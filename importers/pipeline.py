@@ -31,7 +31,7 @@ from db.text import safe_line
 from importers.clean import clean_text
 from importers.inputs import DEFAULT_MAX_SIZE, Input, Outcome, expand, read_input
 from importers.readers import ReadError, read_bytes
-from importers.timelimit import DEFAULT_TIME_LIMIT, TimeLimitExceeded, _Deadline
+from importers.timelimit import DEFAULT_TIME_LIMIT, TimeLimitExceeded, Deadline
 
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
 CHUNK = 8  # inputs per pool task (fewer round trips between processes)
@@ -127,7 +127,7 @@ def prepare(item: Input, opts: Options) -> tuple[Input, list[Document] | None, s
     Returns (input, documents, error, warnings); an input out of time is one error, its documents dropped."""
     if not opts.time_limit:
         return _prepare(item, opts)
-    job = _Deadline(opts.time_limit)
+    job = Deadline(opts.time_limit)
     try:
         try:
             job.arm()

@@ -1,6 +1,6 @@
 """The time limit of one input: the work on an input that runs over it is stopped, the batch goes on.
 
-`importers.pipeline.prepare` arms a `_Deadline` around reading, cleaning and extracting one input. One
+`importers.pipeline.prepare` arms a `Deadline` around reading, cleaning and extracting one input. One
 watchdog thread per process (`_Watchdog`) stops whichever input is past its deadline, by SIGALRM on the
 main thread or by an asynchronous exception on any other (the browser's imports): no process, thread or
 timer per file. A module of its own because it is process machinery (signals, threads, fork), not
@@ -23,7 +23,7 @@ class TimeLimitExceeded(BaseException):
     extraction's `except Exception` cannot take it for an error of the file and carry on."""
 
 
-class _Deadline:
+class Deadline:
     """The time limit of one input, enforced by the process's watchdog thread (`_Watchdog`).
 
     On the main thread (the command line, each pool worker) the watchdog sends SIGALRM to that thread: the
@@ -84,23 +84,23 @@ def _async_raise(ident: int, exc: type[BaseException] | None) -> None:
 
 
 class _Watchdog:
-    """One thread per process that stops each input whose deadline has passed (see `_Deadline`), for every
+    """One thread per process that stops each input whose deadline has passed (see `Deadline`), for every
     thread that imports (the browser may run two imports at once). It sleeps until the nearest deadline:
     arming the next input wakes it only when that deadline is nearer (not in a steady run)."""
 
     def __init__(self):
         self.cond = threading.Condition(threading.Lock())
-        self.jobs: dict[int, _Deadline] = {}  # by thread
+        self.jobs: dict[int, Deadline] = {}  # by thread
         self.until: float | None = None  # what the thread sleeps until (None: until it is woken)
         threading.Thread(target=self._run, name="incidex-time-limit", daemon=True).start()
 
-    def arm(self, job: _Deadline) -> None:
+    def arm(self, job: Deadline) -> None:
         with self.cond:
             self.jobs[job.ident] = job
             if self.until is None or job.at < self.until:
                 self.cond.notify()
 
-    def disarm(self, job: _Deadline) -> None:
+    def disarm(self, job: Deadline) -> None:
         with self.cond:
             if self.jobs.get(job.ident) is job:
                 del self.jobs[job.ident]
@@ -122,7 +122,7 @@ class _Watchdog:
                 self.cond.wait(None if self.until is None else self.until - now)
 
 
-_ALARM: list[_Deadline | None] = [None]  # the main thread's input, for the SIGALRM handler
+_ALARM: list[Deadline | None] = [None]  # the main thread's input, for the SIGALRM handler
 _WATCHDOG: list = [None, threading.Lock()]
 
 
