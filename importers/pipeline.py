@@ -31,7 +31,7 @@ from db.text import safe_line
 from importers.clean import clean_text
 from importers.inputs import DEFAULT_MAX_SIZE, Input, Outcome, expand, read_input
 from importers.readers import ReadError, read_bytes
-from importers.timelimit import DEFAULT_TIME_LIMIT, TimeLimitExceeded, Deadline
+from importers.timelimit import DEFAULT_TIME_LIMIT, Deadline, TimeLimitExceeded
 
 PARALLEL_MIN_FILES = 48  # below this, a process pool costs more than it saves
 CHUNK = 8  # inputs per pool task (fewer round trips between processes)
