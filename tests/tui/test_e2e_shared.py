@@ -11,17 +11,9 @@ import pytest
 
 from tests.conftest import run_incidex
 from tests.tui.conftest import build_db
-from tests.tui.test_e2e import Tmux, _browse_command
+from tests.tui.test_e2e import Tmux, _browse_command, tmux_available  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def tmux_available():
-    import shutil
-
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
 
 
 def _reviewed(db: Path) -> list[str]:
