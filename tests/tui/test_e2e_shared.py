@@ -24,7 +24,8 @@ def _reviewed(db: Path) -> list[str]:
         conn.close()
 
 
-def test_curating_in_the_browser_after_another_process_imported_keeps_the_file_whole(tmux_available, tmp_path):
+@pytest.mark.usefixtures("tmux_available")
+def test_curating_in_the_browser_after_another_process_imported_keeps_the_file_whole(tmp_path):
     db = build_db(tmp_path / "c.db")
     folder = tmp_path / "new"
     folder.mkdir()
