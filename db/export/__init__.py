@@ -32,6 +32,7 @@ class Format:
     function: str
     summary: str
     extension: str
+    options: tuple[str, ...] = ()  # the request options its writer takes as keywords (columns, query, include_paths)
 
     def writer(self) -> Callable[..., int]:
         fn: Callable[..., int] = getattr(importlib.import_module(f"db.export.{self.module}"), self.function)
@@ -39,22 +40,24 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("json", "records", "write_json", "the incidex/1 contract", "json"),
-    Format("csv", "csv", "write_csv", "one row per incident, --columns to choose", "csv"),
-    Format("stix", "stix", "write_stix", "a STIX 2.1 bundle", "json"),
-    Format("misp", "misp", "write_misp", "MISP event JSON", "json"),
-    Format("markdown", "markdown", "write_markdown", "a report with numbered citations", "md"),
+    Format("json", "records", "write_json", "the incidex/1 contract", "json", ("include_paths",)),
+    Format("csv", "csv", "write_csv", "one row per incident, --columns to choose", "csv", ("columns", "include_paths")),
+    Format("stix", "stix", "write_stix", "a STIX 2.1 bundle", "json"),  # carries no source origin
+    Format("misp", "misp", "write_misp", "MISP event JSON", "json", ("include_paths",)),
+    Format("markdown", "markdown", "write_markdown", "a report with numbered citations", "md", ("query", "include_paths")),
 )}
 
 
 def write(conn: sqlite3.Connection, out: IO[str], fmt: str = "json", incident_ids: Sequence[int] | None = None,
-          columns: str | None = None, query: str | None = None) -> int:
+          columns: str | None = None, query: str | None = None, include_paths: bool = False) -> int:
     """Write an export in one of FORMATS; returns the number of incidents written.
 
+    A source without a URL is shown by its file name only, unless `include_paths` (then its full local path).
     Raises `ExportError` for a bad request (an unknown format or CSV column).
     """
     spec = FORMATS.get(fmt)
     if spec is None:
         raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    kwargs: dict[str, str | None] = {"columns": columns} if fmt == "csv" else {"query": query} if fmt == "markdown" else {}
+    request: dict[str, str | bool | None] = {"columns": columns, "query": query, "include_paths": include_paths}
+    kwargs = {k: request[k] for k in spec.options}
     return spec.writer()(conn, out, incident_ids, **kwargs)

@@ -33,11 +33,21 @@ def number_text(v: object) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def records(conn: sqlite3.Connection, incident_ids: Sequence[int] | None) -> Export:
-    """The incidex/1 records of these incidents (all live ones for None): every format reads these."""
+def shown_origin(origin: str | None, include_paths: bool = False) -> str | None:
+    """A source's origin as an export shows it: the file's name only (no folder, so no home directory leaks),
+    unless `include_paths`. "-" (stdin) and URLs (`scheme://...`) are kept as they are."""
+    if include_paths or not origin or origin == "-" or re.match(r"^[a-z][a-z0-9+.-]*://", origin, re.I):
+        return origin
+    return re.split(r"[\\/]", origin.rstrip("/\\"))[-1] or origin
+
+
+def records(conn: sqlite3.Connection, incident_ids: Sequence[int] | None, include_paths: bool = False) -> Export:
+    """The incidex/1 records of these incidents (all live ones for None): every format reads these.
+
+    Source origins are file names only unless `include_paths` (`shown_origin`)."""
     from db.export.records import export_dict
 
-    return export_dict(conn, incident_ids)
+    return export_dict(conn, incident_ids, include_paths=include_paths)
 
 
 def uuid_or_stable(value: str | None, key: str) -> str:

@@ -52,9 +52,10 @@ def csv_cell(value: object) -> str:
     return s
 
 
-def write_csv(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None, columns: str | None = None) -> int:
+def write_csv(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None, columns: str | None = None,
+              include_paths: bool = False) -> int:
     cols = parse_columns(columns)
-    data = records(conn, incident_ids)
+    data = records(conn, incident_ids, include_paths)
     ctx = {"aliases": {a["id"]: a["aliases"] for a in data["actors"]}}
     w = csv.writer(out, lineterminator="\n")
     w.writerow(cols)

@@ -18,8 +18,9 @@ def _md(value: object) -> str:
     return re.sub(r"([`*_\[\]|#])", r"\\\1", s)
 
 
-def write_markdown(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None, query: str | None = None) -> int:
-    data = records(conn, incident_ids)
+def write_markdown(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None, query: str | None = None,
+                   include_paths: bool = False) -> int:
+    data = records(conn, incident_ids, include_paths)
     incidents = data["incidents"]
     sources = {s["id"]: s for s in data["sources"]}
     numbers: dict[int, int] = {}

@@ -50,8 +50,9 @@ def _misp_date(value: str | None, fallback: str | None) -> str:
     return v[:10]
 
 
-def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
-    data = records(conn, incident_ids)
+def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None,
+                include_paths: bool = False) -> list[dict[str, Any]]:
+    data = records(conn, incident_ids, include_paths)
     actors = {a["id"]: a for a in data["actors"]}
     sources = {s["id"]: s for s in data["sources"]}
     events: list[dict[str, Any]] = []
@@ -115,8 +116,9 @@ def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
     return events
 
 
-def write_misp(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
-    events = misp_events(conn, incident_ids)
+def write_misp(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None,
+               include_paths: bool = False) -> int:
+    events = misp_events(conn, incident_ids, include_paths)
     dump({"response": events}, out, indent=1)
     out.write("\n")
     return len(events)

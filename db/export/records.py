@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import IO, Any, TypedDict
 
 from db import queries
+from db.export.common import shown_origin
 from db.text import dump
 
 SCHEMA = "incidex/1"
@@ -21,8 +22,11 @@ class Export(TypedDict):
     sources: list[dict[str, Any]]
 
 
-def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None) -> Export:
+def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = None,
+                include_paths: bool = False) -> Export:
     """Incidents (all live ones, or the given ids) with the actors and sources they reference.
+
+    A source's `origin` is the file's name only (no local folder) unless `include_paths`.
 
     With no selection, every actor and source is included, so an export of a database whose incidents
     are not extracted yet still carries its sources.
@@ -48,11 +52,15 @@ def export_dict(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
                            "format", "tags", "body")}
         for s in queries.sources_by_id(conn, source_ids, with_body=True)
     ]
+    for s in [*sources, *(s for i in incidents for s in i["sources"])]:
+        if "origin" in s:
+            s["origin"] = shown_origin(s["origin"], include_paths)
     return {"schema": SCHEMA, "incidents": incidents, "actors": actors, "sources": sources}
 
 
-def write_json(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None) -> int:
-    data = export_dict(conn, incident_ids)
+def write_json(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequence[int] | None = None,
+               include_paths: bool = False) -> int:
+    data = export_dict(conn, incident_ids, include_paths=include_paths)
     dump(data, out, indent=1)  # dangerous characters as \uXXXX (db.text): harmless on a terminal, round-trips
     out.write("\n")
     return len(data["incidents"])

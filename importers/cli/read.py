@@ -166,6 +166,7 @@ def export_cmd(
     query: Annotated[str | None, typer.Option("--query", "-q", help="Export only incidents matching this query.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default, or -: stdout).")] = None,
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns, comma-separated (default: id,date,type,title,actors,targets,countries,sources).", show_default=False)] = None,
+    include_paths: Annotated[bool, typer.Option("--include-paths", help="Show a source without a URL by its full local path (default: its file name only).")] = False,
     db: DbOption = None,
 ) -> None:
     """Export incidents with their actors and sources (JSON contract: incidex/1; also CSV, STIX 2.1, MISP, Markdown)."""
@@ -193,12 +194,12 @@ def export_cmd(
     ids = _select_ids(conn, "incidents", query)
     try:
         if output is None:
-            n = export.write(conn, sys.stdout, fmt.value, ids, columns=columns, query=query)
+            n = export.write(conn, sys.stdout, fmt.value, ids, columns=columns, query=query, include_paths=include_paths)
         else:
             tmp = output.with_name(output.name + ".part")
             try:
                 with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                    n = export.write(conn, fh, fmt.value, ids, columns=columns, query=query)
+                    n = export.write(conn, fh, fmt.value, ids, columns=columns, query=query, include_paths=include_paths)
                 os.replace(tmp, output)
             finally:
                 if tmp.exists():
