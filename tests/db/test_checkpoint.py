@@ -50,10 +50,22 @@ def test_the_wal_starts_over_while_groups_are_committed(db_path, monkeypatch):
     conn.execute("PRAGMA wal_autocheckpoint = 0")  # only the thread copies pages back
     written = _write_groups(group, 200)  # ~2,800 pages: without a restart the WAL would hold them all
     group.close()
-    # It stays near RESTART_PAGES, plus what the writer committed while the last copy before a restart
-    # ran (tiny groups here: tens of them per copy and its fsync).
-    assert _wal_frames(db_path) < 1000, _wal_frames(db_path)
     assert conn.execute("SELECT count(*) FROM blob").fetchone()[0] == written
+    # The same writes with no restart give the WAL's whole length. With restarts it stays near
+    # RESTART_PAGES plus what the writer committed while the last copy before a restart ran: a few
+    # hundred frames on a quiet machine, up to ~1,300 of ~2,800 with both cores busy (a fixed bound of
+    # 1,000 failed there), so the test compares with the run that never restarts. (Both measured while
+    # their connections are open: the last close deletes the WAL.)
+    monkeypatch.setattr(checkpoint, "RESTART_PAGES", 10**9)
+    other = db_path.with_name("no-restart.db")
+    whole = _writer(other)
+    whole_group = GroupCommit(whole)
+    whole.execute("PRAGMA wal_autocheckpoint = 0")
+    _write_groups(whole_group, 200)
+    whole_group.close()
+    restarted, never = _wal_frames(db_path), _wal_frames(other)
+    assert restarted < 0.75 * never, (restarted, never)
+    whole.close()
     conn.close()
 
 
