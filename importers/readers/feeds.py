@@ -22,6 +22,7 @@ _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
 _NAME = re.compile(r"<[ \t\r\n]{0,40}(/?)[ \t\r\n]{0,40}([A-Za-z][\w]{0,40})")
 _DROPPED = ("script", "style", "iframe", "object", "noscript")
 _CLOSE = {name: re.compile(r"<[ \t\r\n]{0,40}/[ \t\r\n]{0,40}" + name + r"[ \t\r\n]{0,40}>", re.I) for name in _DROPPED}
+_QUOTED_TAG = re.compile(r"""<[^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>""")
 _BLOCKS = frozenset(["br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "hr"])
 _CLOSED_BLOCKS = _BLOCKS - {"br", "hr"}
 MAX_TAG = 2000
@@ -69,6 +70,12 @@ def _strip_tags(value: str) -> str:
         if lt >= 0:  # '<' again before the '>': this one is text ("a <<b>")
             i = lt
             continue
+        if m and (value.find('"', i, gt) >= 0 or value.find("'", i, gt) >= 0):
+            # A quoted attribute value may hold '>' (`<a title="x>y">`): the tag ends at the first '>' outside
+            # quotes. The match never crosses a '<', so each character is read once more at most: linear.
+            quoted = _QUOTED_TAG.match(value, i)
+            if quoted:
+                gt = quoted.end() - 1
         if name in (_CLOSED_BLOCKS if closing else _BLOCKS):
             out.append(value[done:i])
             out.append("\n")
