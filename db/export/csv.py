@@ -1,38 +1,63 @@
-"""CSV: one row per incident, the columns chosen with --columns; cells safe for spreadsheets and terminals."""
+"""CSV: one row per incident, the columns chosen with --columns; cells safe for spreadsheets and terminals.
+
+Dates are ISO 8601 text as stored (`2024`, `2024-02` or `2024-02-15`), with `date_precision` (day, month, year
+or unknown) beside them. Every list cell (actors, targets, countries, places, sources, ...) separates its items
+with LIST_SEPARATOR ("; "). A cell that a spreadsheet would read as a formula is prefixed with `'`.
+"""
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from db.export.common import ExportError, clean, number_text, records
 
+LIST_SEPARATOR = "; "
+_PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _items(values: Any, unique: bool = True) -> str:
+    """A list cell: its items, empty ones (and, if `unique`, repeats) dropped, joined by LIST_SEPARATOR."""
+    items = [str(v) for v in values if v not in (None, "")]
+    return LIST_SEPARATOR.join(dict.fromkeys(items) if unique else items)
+
+
+def date_precision(date: str | None, stored: str | None) -> str:
+    """How precise the `date` cell is: the stored precision when it fits the date's text, else read from the text."""
+    if not date:
+        return "unknown"
+    if stored in _PRECISION_LENGTH and _PRECISION_LENGTH[stored] <= len(date):
+        return stored
+    return {4: "year", 7: "month", 10: "day"}.get(len(date[:10]), "unknown")
+
+
 CSV_COLUMNS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
     "id": lambda i, ctx: i["id"],
     "uuid": lambda i, ctx: i["uuid"],
     "date": lambda i, ctx: i["date"] or "",
     "date_end": lambda i, ctx: i["date_end"] or "",
-    "date_precision": lambda i, ctx: i["date_precision"] or "",
+    "date_precision": lambda i, ctx: date_precision(i["date"], i.get("date_precision")),
     "type": lambda i, ctx: i["type"] or "",
     "domain": lambda i, ctx: i["domain"] or "",
     "status": lambda i, ctx: i["status"] or "",
     "title": lambda i, ctx: i["title"] or "",
     "summary": lambda i, ctx: i["summary"] or "",
-    "actors": lambda i, ctx: "; ".join(dict.fromkeys(f"{a['name']} ({a['role']})" for a in i["actors"]
-                                                     if a["role"] != "target")),
-    "targets": lambda i, ctx: "; ".join(dict.fromkeys(a["name"] for a in i["actors"] if a["role"] == "target")),
-    "countries": lambda i, ctx: ",".join(i["countries"]),
-    "places": lambda i, ctx: "; ".join(i["places"]),
-    "sources": lambda i, ctx: " ".join(dict.fromkeys(s["url"] or s["origin"] or "" for s in i["sources"])).strip(),
-    "source_titles": lambda i, ctx: "; ".join(dict.fromkeys(s["title"] or "" for s in i["sources"])),
-    "figures": lambda i, ctx: "; ".join(f"{number_text(f['value'])} {f['unit']}".strip() for f in i["figures"]),
-    "tags": lambda i, ctx: "; ".join(i.get("tags") or []),
+    "actors": lambda i, ctx: _items(f"{a['name']} ({a['role']})" for a in i["actors"] if a["role"] != "target"),
+    "targets": lambda i, ctx: _items(a["name"] for a in i["actors"] if a["role"] == "target"),
+    "countries": lambda i, ctx: _items(i["countries"]),
+    "places": lambda i, ctx: _items(i["places"]),
+    "sources": lambda i, ctx: _items(s["url"] or s["origin"] for s in i["sources"]),
+    "source_titles": lambda i, ctx: _items(s["title"] for s in i["sources"]),
+    "figures": lambda i, ctx: _items((f"{number_text(f['value'])} {f['unit']}".strip() for f in i["figures"]), unique=False),
+    "tags": lambda i, ctx: _items(i.get("tags") or []),
     "review": lambda i, ctx: i.get("review") or "",
-    "aliases": lambda i, ctx: "; ".join(dict.fromkeys(al for a in i["actors"] if a["role"] != "target"
-                                                      for al in ctx["aliases"].get(a["id"], []))),
+    "aliases": lambda i, ctx: _items(al for a in i["actors"] if a["role"] != "target"
+                                     for al in ctx["aliases"].get(a["id"], [])),
 }
-DEFAULT_CSV_COLUMNS = ("id", "date", "type", "title", "actors", "targets", "countries", "sources")
+DEFAULT_CSV_COLUMNS = ("id", "date", "date_precision", "type", "title", "actors", "targets", "countries", "sources")
 
 
 def parse_columns(spec: str | None) -> list[str]:
@@ -46,8 +71,10 @@ def parse_columns(spec: str | None) -> list[str]:
 
 
 def csv_cell(value: object) -> str:
+    """A cell as text, never a formula when opened in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or
+    carriage return gets a `'` before it. A plain number ("-12", "-1.5") stays a value: it is no formula."""
     s = clean(value)
-    if s[:1] in ("=", "+", "@", "\t", "\r"):  # never a formula when opened in a spreadsheet
+    if s[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(s):
         s = "'" + s
     return s
 

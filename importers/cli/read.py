@@ -165,7 +165,7 @@ def export_cmd(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format: json (incidex/1), csv, stix (2.1 bundle), misp (event JSON) or markdown (report).")] = ExportFormat.json,
     query: Annotated[str | None, typer.Option("--query", "-q", help="Export only incidents matching this query.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default, or -: stdout).")] = None,
-    columns: Annotated[str | None, typer.Option("--columns", help="CSV columns, comma-separated (default: id,date,type,title,actors,targets,countries,sources).", show_default=False)] = None,
+    columns: Annotated[str | None, typer.Option("--columns", help="CSV columns, comma-separated (default: id,date,date_precision,type,title,actors,targets,countries,sources; also uuid, date_end, domain, status, summary, places, source_titles, figures, tags, review, aliases). Dates are ISO 8601 as known (2024, 2024-02 or 2024-02-15), date_precision says which (day, month, year, unknown); a cell with several items separates them with \"; \".", show_default=False)] = None,
     include_paths: Annotated[bool, typer.Option("--include-paths", help="Show a source without a URL by its full local path (default: its file name only).")] = False,
     db: DbOption = None,
 ) -> None:

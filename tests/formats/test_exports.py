@@ -29,7 +29,7 @@ def _export(cli, db_path, *args) -> str:
 
 def test_csv_default_columns(cli, filled):
     rows = list(csv.DictReader(io.StringIO(_export(cli, filled, "--format", "csv"))))
-    assert list(rows[0]) == ["id", "date", "type", "title", "actors", "targets", "countries", "sources"]
+    assert list(rows[0]) == ["id", "date", "date_precision", "type", "title", "actors", "targets", "countries", "sources"]
     ddos = next(r for r in rows if r["title"] == "DDoS on Dutch bank websites")
     assert ddos["actors"] == "NoName057(16) (attributed)"
     assert ddos["targets"] == "Example Bank NV"
