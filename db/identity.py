@@ -19,7 +19,12 @@ NAMESPACE = _uuid.UUID("5b0e1c1e-6c1d-4c55-9d8e-1f7a3c2b9e10")
 Changing it changes every exported id: never do."""
 
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|"
-                       r"ocid|smid|_ga|__twitter_impression|amp|outputtype)$", re.IGNORECASE)
+                       r"ocid|smid|_ga|__twitter_impression|amp|outputtype|_hsenc|_hsmi|__hs\w+|hsCtaTracking)$",
+                       re.IGNORECASE)
+# courlan's pattern searches anywhere in a name: where its hit is only the start of a longer word ("ga" in
+# "gallery", "ref" in "reference") or a bare cid/uid (article ids in many sites), the parameter is kept:
+# two articles must not share a canonical URL.
+_COURLAN_KEEP = frozenset(["cid", "uid"])
 
 
 def utcnow() -> str:
@@ -39,6 +44,22 @@ def new_uuid() -> str:
 def source_uid(body: str) -> str:
     """Identity of an article: sha256 of its text with case, white space and punctuation folded."""
     return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
+
+
+def _tracking(name: str) -> bool:
+    """Ours, or courlan's tracking parameters (at_medium, at_campaign, mkt_tok, xtor ...). courlan is imported
+    here, on the first URL with a query, not with this module (it costs ~90 ms)."""
+    if _TRACKING.match(name):
+        return True
+    try:
+        from courlan.clean import TRACKERS_RE
+    except ImportError:  # courlan comes with trafilatura; without it, our list alone
+        return False
+    low = name.lower()
+    hit = TRACKERS_RE.search(low)
+    if hit is None or low in _COURLAN_KEEP:
+        return False
+    return hit.group(0).endswith("_") or hit.end() == len(low) or not low[hit.end()].isalnum()
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -62,5 +83,5 @@ def canonical_url(url: str | None) -> str | None:
     if path != "/" and path.endswith("/"):
         path = path[:-1]
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                             if not _TRACKING.match(k)))
+                             if not _tracking(k)))
     return urlunsplit(("https", host, path, query, ""))
