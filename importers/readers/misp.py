@@ -1,4 +1,5 @@
-"""MISP event JSON (`{"Event": ...}`, a list of them, or a REST `{"response": [...]}`).
+"""MISP event JSON: `{"Event": ...}` or a bare event (what PyMISP's `MISPEvent.to_json()` writes), a list of
+either, or MISP's REST search answer `{"response": [...]}`.
 
 - event → an incident: `info` is the title, `date` the date (day), RSIT/eCSIRT tags give the type
   (else classification tags, malware galaxies and the wording of `info`), `misp-galaxy:country` tags
@@ -44,15 +45,28 @@ _MALWARE_GALAXY = re.compile(r"ransomware|malpedia|tool|backdoor|rat|stealer|bot
 _LIKELIHOOD = re.compile(r'^estimative-language:(?:likelihood-probability|confidence-in-analytic-judgment)="?([^"]+)"?$', re.I)
 
 
+_EVENT_KEYS = ("Attribute", "Object", "Tag", "Galaxy", "Orgc", "Org", "EventReport", "RelatedEvent")
+
+
+def _is_event(item) -> bool:
+    """A MISP event as MISP nests it (`{"Event": {...}}`) or bare, as PyMISP's `to_json()` writes it: an
+    `info` text with MISP's own capitalised keys (`Attribute`, `Tag`, `Galaxy`...) or its event fields."""
+    if not isinstance(item, dict):
+        return False
+    if isinstance(item.get("Event"), dict):
+        return True
+    if not isinstance(item.get("info"), str):
+        return False
+    return any(k in item for k in _EVENT_KEYS) or ("uuid" in item and ("threat_level_id" in item or "analysis" in item))
+
+
 def is_misp(value) -> bool:
-    if isinstance(value, dict):
-        if isinstance(value.get("Event"), dict):
-            return True
-        resp = value.get("response")
-        return isinstance(resp, list) and any(isinstance(x, dict) and "Event" in x for x in resp[:5])
+    """One event (wrapped or bare), a list of them, or MISP's REST search answer `{"response": [...]}`."""
+    if isinstance(value, dict) and isinstance(value.get("response"), list):
+        value = value["response"]
     if isinstance(value, list):
-        return any(isinstance(x, dict) and isinstance(x.get("Event"), dict) for x in value[:5])
-    return False
+        return bool(value) and any(_is_event(x) for x in value[:5])
+    return _is_event(value)
 
 
 def read_misp(data: bytes, origin: str) -> list[Document]:
@@ -67,7 +81,7 @@ def _events(value) -> list[dict]:
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("Event"), dict):
             out.append(item["Event"])
-        elif isinstance(item, dict) and ("info" in item and ("Attribute" in item or "uuid" in item)):
+        elif _is_event(item) or (isinstance(item, dict) and "info" in item and "uuid" in item):
             out.append(item)
     return out
 
