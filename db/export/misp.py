@@ -1,5 +1,8 @@
 """MISP event JSON: one event per incident, RSIT and threat-actor galaxy tags, incidex's type as an
-`incidex:type` tag."""
+`incidex:type` tag.
+
+The events pass PyMISP's strict schema (`pymisp/data/schema.json`): a Galaxy carries no `namespace`.
+"""
 from __future__ import annotations
 
 import re
@@ -110,7 +113,7 @@ def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
                  "Tag": tags, "Attribute": attrs}
         if clusters:
             event["Galaxy"] = [{"uuid": "698774c7-8022-42c4-917f-8d6e4f06ada3", "type": "threat-actor",
-                                "name": "Threat Actor", "namespace": "misp", "description": "Threat actors",
+                                "name": "Threat Actor", "description": "Threat actors",
                                 "GalaxyCluster": clusters}]
         events.append({"Event": event})
     return events

@@ -3,12 +3,14 @@ recognised by auto-detection; every actor role survives an export to MISP and ba
 PyMISP's strict JSON schema (`pymisp/data/schema.json`) with no error."""
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_incidex
 from tests.formats.conftest import import_json
 
 pymisp = pytest.importorskip("pymisp")
@@ -69,3 +71,48 @@ def test_plain_records_with_an_info_field_are_not_misp(cli, db_path, tmp_path):
     import_json(cli, db_path, f)
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT title FROM incident").fetchall() == [("Outage at a water utility",)]
+
+
+# --- the fixture database
+
+@pytest.fixture
+def fixture_db(cli, db_path, formats) -> Path:
+    summary = import_json(cli, db_path, *(formats / n for n in INPUTS))
+    assert summary["failed"] == 0, summary
+    return db_path
+
+
+# --- PyMISP's strict schema -----------------------------------------------------------------------------------
+
+def _schema_errors(events: list[dict]) -> list[str]:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(pymisp.__file__).parent / "data" / "schema.json").read_text())
+    validator = jsonschema.Draft4Validator(schema)
+    errors = []
+    for e in events:
+        errors += [f"{e['Event']['info']}: {list(err.absolute_path)}" for err in validator.iter_errors(e)]
+        ev = pymisp.MISPEvent(strict_validation=True)
+        ev.load(copy.deepcopy(e))  # and PyMISP itself loads it (load() empties the dict it is given)
+        assert ev.info == e["Event"]["info"]
+    return errors
+
+
+def test_fixture_export_passes_pymisp_strict_schema(cli, fixture_db):
+    result = cli("export", "--db", fixture_db, "--format", "misp")
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout)["response"]
+    assert any(e["Event"].get("Galaxy") for e in events)
+    assert _schema_errors(events) == []
+
+
+def test_samples_export_passes_pymisp_strict_schema(tmp_path):
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "NO_COLOR": "1"}
+    db, out = tmp_path / "samples.db", tmp_path / "samples.misp.json"
+    proc = run_incidex("demo", "--no-browse", "--db", db, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_incidex("export", "--format", "misp", "--db", db, "-o", out, env=env)
+    assert proc.returncode == 0, proc.stderr
+    events = json.loads(out.read_text(encoding="utf-8"))["response"]
+    assert len(events) > 10 and any(e["Event"].get("Galaxy") for e in events)
+    assert _schema_errors(events) == []
