@@ -1,6 +1,14 @@
 """MISP event JSON: one event per incident, RSIT and threat-actor galaxy tags, incidex's type as an
 `incidex:type` tag.
 
+Roles: MISP has no place for who did what to an incident beyond "this cluster is attached", so every
+(actor, role) pair of an incident other than a target is also a `threat-actor` attribute (category
+Attribution) whose value is the actor's name, whose comment is the role and which carries a tag of our own
+namespace, `incidex:role="perpetrator|claimed|attributed|suspected|denied"`. Attribute tags survive MISP's
+own import and PyMISP; the reader (importers/readers/misp.py) takes the roles back from them, and an actor
+known only from a galaxy cluster or a `misp-galaxy:threat-actor` tag stays `attributed`. The cluster's
+`meta["incidex-role"]` lists the same roles for a human reader. Targets are `target-org` attributes.
+
 The events pass PyMISP's strict schema (`pymisp/data/schema.json`): a Galaxy carries no `namespace`.
 """
 from __future__ import annotations
@@ -74,6 +82,7 @@ def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
                           "distribution": "5"})
 
         seen_actor: set[tuple[str, int]] = set()
+        cluster_of: dict[int, dict[str, Any]] = {}
         for a in inc["actors"]:
             actor = actors.get(a["id"], {})
             if a["role"] == "target":
@@ -81,19 +90,27 @@ def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
                     seen_actor.add(("t", a["id"]))
                     attr("target-org", "Targeting data", a["name"])
                 continue
-            if ("a", a["id"]) in seen_actor:
+            if (a["role"], a["id"]) in seen_actor:
                 continue
-            seen_actor.add(("a", a["id"]))
+            seen_actor.add((a["role"], a["id"]))
+            # the role, per actor and incident: a threat-actor attribute tagged incidex:role="..."
+            attr("threat-actor", "Attribution", a["name"], a["role"], key=f"{a['id']}|{a['role']}")
+            attrs[-1]["Tag"] = [{"name": f'incidex:role="{a["role"]}"'}]
+            if a["id"] in cluster_of:
+                cluster_of[a["id"]]["meta"]["incidex-role"].append(a["role"])
+                continue
             tags.append({"name": f'misp-galaxy:threat-actor="{one_line(a["name"])}"'})
             ref = (actor.get("reference") or "").lower()
-            clusters.append({
+            meta: dict[str, Any] = {k: v for k, v in (("synonyms", actor.get("aliases") or []),
+                                                      ("country", [actor["country"]] if actor.get("country") else []))
+                                    if v}
+            meta["incidex-role"] = [a["role"]]
+            cluster_of[a["id"]] = {
                 "uuid": ref if UUID.match(ref) else uuid_or_stable(actor.get("uuid"), f"actor:{a['id']}"),
                 "type": "threat-actor", "value": a["name"], "tag_name": f'misp-galaxy:threat-actor="{one_line(a["name"])}"',
-                "description": actor.get("description") or "", "source": "incidex",
-                "meta": {k: v for k, v in (("synonyms", actor.get("aliases") or []),
-                                           ("country", [actor["country"]] if actor.get("country") else []),
-                                           ("incidex-role", [a["role"]])) if v},
-            })
+                "description": actor.get("description") or "", "source": "incidex", "meta": meta,
+            }
+            clusters.append(cluster_of[a["id"]])
         for cc in inc["countries"]:
             attr("target-location", "Targeting data", cc)
         if inc.get("summary"):

@@ -5,9 +5,11 @@ either, or MISP's REST search answer `{"response": [...]}`.
   (else classification tags, malware galaxies and the wording of `info`), `misp-galaxy:country` tags
   and `target-location` attributes the countries; `text`/`comment` attributes of the event the summary.
 - threat-actor-like galaxy clusters (threat-actor, intrusion sets, activity groups...) and
-  `misp-galaxy:threat-actor="..."` tags → actors in the role `attributed` (attributed by the creating
-  organisation), with their synonyms as aliases and the cluster uuid as reference; `target-org`
-  attributes → targets.
+  `misp-galaxy:threat-actor="..."` tags and `threat-actor` attributes → actors, with their synonyms as
+  aliases and the cluster uuid as reference; `target-org` attributes → targets.
+- roles: a `threat-actor` attribute tagged `incidex:role="perpetrator|claimed|attributed|suspected|denied"`
+  (what db/export/misp.py writes, one per actor and role) gives that actor its roles in the incident; an
+  actor without one is `attributed` (attributed by the creating organisation).
 - the event itself → a structured source `misp:<event uuid>` (body: a text rendering with threat level,
   analysis and tags); each `link` attribute (and non-IDS `url` attributes of external analysis) → a
   source of its own linked to the incident.
@@ -42,6 +44,8 @@ ANALYSIS = {"0": "initial", "1": "ongoing", "2": "completed"}
 _TAG = re.compile(r'^([\w.-]+):([\w.-]+)(?:="?(.*?)"?)?$')
 _ACTOR_GALAXY = re.compile(r"threat-actor|intrusion-set|activity-group|^tidal-groups$|^groups$|ransomware-group", re.I)
 _MALWARE_GALAXY = re.compile(r"ransomware|malpedia|tool|backdoor|rat|stealer|botnet|banker|android|exploit-kit", re.I)
+_ROLE_TAG = re.compile(r'^incidex:role="?([\w-]+)"?$', re.I)
+ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied")
 _LIKELIHOOD = re.compile(r'^estimative-language:(?:likelihood-probability|confidence-in-analytic-judgment)="?([^"]+)"?$', re.I)
 
 
@@ -118,7 +122,7 @@ def _event(ev: dict, origin: str) -> list[Document]:
     org_name = line(org.get("name"), 200) or None
     attrs = [a for a in as_list(ev.get("Attribute")) if isinstance(a, dict)]
     for a in attrs:
-        tags += _tag_names(a.get("Tag"))
+        tags += [t for t in _tag_names(a.get("Tag")) if not _ROLE_TAG.match(t)]
 
     # type: RSIT/eCSIRT first, then classification tags and malware galaxies, then the wording
     exact, hints = [], []
@@ -137,6 +141,8 @@ def _event(ev: dict, origin: str) -> list[Document]:
         elif ns == "misp-galaxy":
             if _MALWARE_GALAXY.search(pred) and not _ACTOR_GALAXY.search(pred):
                 hints.append("ransomware" if "ransomware" in pred else "malware")
+        elif ns == "incidex" and pred == "role":
+            continue
         elif ns not in ("tlp", "osint", "type", "workflow", "admiralty-scale", "pap", "misp", "estimative-language"):
             hints.append(val or pred)
     galaxies = [g for g in as_list(ev.get("Galaxy")) if isinstance(g, dict)]
@@ -153,7 +159,24 @@ def _event(ev: dict, origin: str) -> list[Document]:
         else:
             type_ = guess_type(info)
 
-    # actors
+    # actors; the role of each comes from its threat-actor attributes tagged incidex:role="..." (our export),
+    # else it is attributed (by the creating organisation)
+    roles_of: dict[str, list[str]] = {}
+    role_names: dict[str, str] = {}
+    for a in attrs:
+        name = line(a.get("value"), 200) if a.get("type") == "threat-actor" else ""
+        if not name:
+            continue
+        role_names.setdefault(name.lower(), name)
+        roles = roles_of.setdefault(name.lower(), [])
+        for t in _tag_names(a.get("Tag")):
+            m = _ROLE_TAG.match(t)
+            if m and m.group(1).lower() in ROLES and m.group(1).lower() not in roles:
+                roles.append(m.group(1).lower())
+
+    def roles(name: str) -> list[str]:
+        return roles_of.get(name.lower()) or ["attributed"]
+
     actors: list[ActorMention] = []
     seen: set[str] = set()
     for g in galaxies:
@@ -169,14 +192,14 @@ def _event(ev: dict, origin: str) -> list[Document]:
             seen.add(name.lower())
             meta = c.get("meta") if isinstance(c.get("meta"), dict) else {}
             cc = countries_of(meta.get("country"))
-            actors.append(ActorMention(
-                name=name, role="attributed", kind=actor_kind(meta.get("cfr-type-of-incident"), meta.get("type"),
+            actors.extend(ActorMention(
+                name=name, role=role, kind=actor_kind(meta.get("cfr-type-of-incident"), meta.get("type"),
                                                                "state-linked group" if meta.get("cfr-suspected-state-sponsor") else None,
                                                                "ransomware" if "ransomware" in gt else None),
                 country=cc[0] if cc else None, confidence=confidence, attributed_by=org_name,
                 aliases=[s for s in split_names(meta.get("synonyms")) if s.lower() != name.lower()],
                 description=text(c.get("description"), 5000) or None,
-                reference=line(c.get("uuid"), 80) or None, alias_origin="galaxy"))
+                reference=line(c.get("uuid"), 80) or None, alias_origin="galaxy") for role in roles(name))
     countries: list[str] = []
     for t in tags:
         m = _TAG.match(t)
@@ -185,10 +208,15 @@ def _event(ev: dict, origin: str) -> list[Document]:
         ns, pred, val = m.group(1).lower(), m.group(2).lower(), line(m.group(3), 200)
         if ns == "misp-galaxy" and _ACTOR_GALAXY.search(pred) and val and val.lower() not in seen:
             seen.add(val.lower())
-            actors.append(ActorMention(name=val, role="attributed", confidence=confidence, attributed_by=org_name,
-                                       kind="unknown"))
+            actors.extend(ActorMention(name=val, role=role, confidence=confidence, attributed_by=org_name,
+                                       kind="unknown") for role in roles(val))
         elif ns == "misp-galaxy" and pred == "country" and val:
             countries += countries_of(val)
+    for key, name in role_names.items():
+        if key not in seen:
+            seen.add(key)
+            actors.extend(ActorMention(name=name, role=role, confidence=confidence, attributed_by=org_name,
+                                       kind="unknown") for role in roles(name))
     for a in attrs:
         t = line(a.get("type"), 40)
         if t == "target-org" and line(a.get("value"), 200):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_incidex
-from tests.formats.conftest import import_json
+from tests.formats.conftest import exported, import_json
 
 pymisp = pytest.importorskip("pymisp")
 
@@ -73,13 +73,47 @@ def test_plain_records_with_an_info_field_are_not_misp(cli, db_path, tmp_path):
         assert conn.execute("SELECT title FROM incident").fetchall() == [("Outage at a water utility",)]
 
 
-# --- the fixture database
+# --- the fixture database: export to MISP, import into a fresh database -------------------------------------
+
+# Roles the fixture inputs do not give, set the way an analyst's decision stores them: a second role for the
+# same actor in one incident, a suspicion and a denial.
+EXTRA_ROLES = (("DDoS on Dutch bank websites", "NoName057(16)", "claimed"),
+               ("DDoS on Dutch bank websites", "Killnet", "denied"),
+               ("Operation Frozen Pipes", "Sandworm", "suspected"))
+
+
+def _add_role(db: Path, title: str, actor: str, role: str) -> None:
+    with sqlite3.connect(db) as conn:
+        (incident,) = conn.execute("SELECT id FROM incident WHERE title = ?", (title,)).fetchone()
+        (actor_id,) = conn.execute("SELECT id FROM actor WHERE name = ?", (actor,)).fetchone()
+        conn.execute("INSERT INTO incident_actor (incident_id, actor_id, role, confidence, origin) "
+                     "VALUES (?, ?, ?, 60, 'analyst')", (incident, actor_id, role))
+
 
 @pytest.fixture
 def fixture_db(cli, db_path, formats) -> Path:
     summary = import_json(cli, db_path, *(formats / n for n in INPUTS))
     assert summary["failed"] == 0, summary
+    for row in EXTRA_ROLES:
+        _add_role(db_path, *row)
     return db_path
+
+
+def _roles(data: dict) -> dict[str, set[tuple[str, str]]]:
+    return {i["title"]: {(a["name"], a["role"]) for a in i["actors"]} for i in data["incidents"]}
+
+
+def test_roles_survive_misp_round_trip(cli, fixture_db, tmp_path):
+    before = _roles(exported(cli, fixture_db))
+    assert {r for pairs in before.values() for _, r in pairs} == {
+        "perpetrator", "claimed", "attributed", "suspected", "denied", "target"}
+    out = tmp_path / "events.misp.json"
+    result = cli("export", "--db", fixture_db, "--format", "misp", "--output", out)
+    assert result.exit_code == 0, result.output
+    fresh = tmp_path / "fresh.db"
+    summary = import_json(cli, fresh, out)
+    assert summary["failed"] == 0, summary
+    assert _roles(exported(cli, fresh)) == before
 
 
 # --- PyMISP's strict schema -----------------------------------------------------------------------------------
