@@ -86,6 +86,7 @@ class IncidexApp(Lists, Records, App[None]):
         self.problems: list[str] = []
         self._user_keys: dict[str, str] = {}  # the [keys] remaps of the config file (on_mount)
         self.filter_keys: set[str] = {"slash"}
+        self.filter_actions: dict[str, str] = {}  # the filter bar's keys -> actions, with the remaps (on_mount)
         self._curation = None
         self._preloaded: set[tuple[str, int]] = set()
         if ascii:
@@ -127,6 +128,7 @@ class IncidexApp(Lists, Records, App[None]):
         if keys:
             self.set_keymap(keys)
         self.keys_line()
+        self.filter_actions = keymap.actions("filter", keys)
         self.filter_keys = set(keys.get("filter", next(k.keys for k in keymap.KEYS if k.id == "filter")).split(","))
         if self.ascii:
             self.add_class("ascii")
@@ -300,11 +302,8 @@ class IncidexApp(Lists, Records, App[None]):
     def action_back_out(self) -> None:
         bv = self.browse()
         focused = self.focused
-        if focused is bv.filter:
-            if bv.filter.value:
-                bv.filter.value = ""
-            else:
-                self.screen.set_focus(bv.results)
+        if focused is bv.filter:  # the filter's own esc (filter_leave) does this; a remap may leave esc here
+            self.screen.set_focus(bv.results)
         elif focused is bv.detail:
             bv.results.focus()
         elif self.states[self.current_view].query:

@@ -7,7 +7,7 @@ Every binding has an id; a user remaps it in ``platformdirs.user_config_dir("inc
     cursor_down = "j,down,n"   # or several, comma separated (Textual key names)
 
 The scopes say where a binding lives: ``app`` (anywhere), ``list`` (the result list), ``detail`` (the
-detail pane), and one scope per modal screen (``help``, ``facets``, ``confirm``, ``prompt``, ``picker``,
+detail pane), ``filter`` (the filter bar), and one scope per modal screen (``help``, ``facets``, ``confirm``, ``prompt``, ``picker``,
 ``edit``, ``review``). The screens take their bindings from here (`bindings(scope)`), and the help screen,
 the command palette and the screens' key hints take their key names from here too (`label`, `labels`), so a
 remap shows everywhere. Keys that do not survive SSH or tmux (ctrl+enter, shift+enter, ctrl+h) are not used.
@@ -47,7 +47,7 @@ KEYS: tuple[Key, ...] = (
     Key("forward", "right_square_bracket", "forward", "Forward", key_display="]"),
     Key("next_pane", "tab", "cycle_pane(1)", "Next pane"),
     Key("previous_pane", "shift+tab", "cycle_pane(-1)", "Previous pane"),
-    Key("escape", "escape", "back_out", "Back out (clear filter, leave pane, close)"),
+    Key("escape", "escape", "back_out", "Back out (leave the detail pane; in the list, clear the filter)"),
     Key("help", "question_mark", "help", "Help", show=True, key_display="?"),
     Key("palette", "colon,ctrl+p", "command_palette", "Commands", key_display=":"),
     Key("import_samples", "i", "import_samples", "Import the bundled samples (welcome screen)"),
@@ -64,6 +64,12 @@ KEYS: tuple[Key, ...] = (
     Key("review", "v", "curate('review')", "Mark the incident reviewed (again: not reviewed)"),
     Key("review_queue", "R", "curate('queue')", "Review queue: pending same-event and alias decisions"),
     Key("undo", "u", "curate('undo')", "Undo the latest change made in this session"),
+    # the filter bar (tui/widgets/browse.py), as in fzf: the list moves while you type, esc keeps the query
+    Key("filter_results", "enter", "results", "Go to the results", "filter"),
+    Key("filter_leave", "escape", "leave", "Leave the filter, keep the query (esc in the list clears it)",
+        "filter"),
+    Key("filter_down", "down,ctrl+n,ctrl+j", "move(1)", "Move the list down while typing", "filter"),
+    Key("filter_up", "up,ctrl+p,ctrl+k", "move(-1)", "Move the list up while typing", "filter"),
     # the result list and the detail pane share the movement ids, so one remap moves both
     Key("cursor_down", "j,down", "cursor_down", "Down", "list"),
     Key("cursor_up", "k,up", "cursor_up", "Up", "list"),
@@ -147,6 +153,19 @@ def spoken(ident: str, scope: str = "app") -> str:
     """All keys of a binding as a phrase: "esc, q or ?"."""
     names = labels(ident, scope)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def actions(scope: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """key -> action of a scope's bindings, with the user's remap applied (for widgets that must act on a
+    key at once, before it bubbles up to Textual's bindings: the filter bar)."""
+    overrides = user_keymap()[0] if overrides is None else overrides
+    out: dict[str, str] = {}
+    for k in KEYS:
+        if k.scope == scope:
+            for key in overrides.get(k.id, k.keys).split(","):
+                if key.strip():
+                    out.setdefault(key.strip(), k.action)
+    return out
 
 
 def describe(scope: str) -> list[tuple[str, str]]:

@@ -53,8 +53,8 @@ class HelpScreen(ModalScreen[None]):
 
         if self.pane == "filter":
             section("query language", QUERY_HELP)
-            section("in the filter bar", [("enter", "go to the results"), ("esc", "clear, then leave the filter"),
-                                          (keymap.label("next_pane", plain=True), "next pane")])
+            section("in the filter bar", [(keys, desc[0].lower() + desc[1:]) for keys, desc in keymap.describe("filter")]
+                    + [(keymap.label("next_pane", plain=True), "next pane (the query is kept; typing appends)")])
         elif self.pane in ("list", "detail"):
             section(f"keys in the {PANE_TITLES[self.pane]}", keymap.describe(self.pane))
         section("keys everywhere", keymap.describe("app"))

@@ -8,6 +8,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
+from tui import keymap
 from tui.widgets.detail import DetailPane
 from tui.widgets.line import Line
 from tui.widgets.results import ResultList
@@ -16,14 +17,26 @@ TITLES = {"incidents": "Incidents", "actors": "Actors", "sources": "Sources"}
 
 
 class FilterInput(Input):
-    """The filter bar. Enter and escape move the focus at once, and keys that were already queued here when
-    the focus moved (fast typing over SSH: `lyon`, enter, `2` in one read) go where the focus now is."""
+    """The filter bar. Its keys (scope ``filter`` of tui/keymap.py) act at once: enter goes to the results,
+    escape leaves the filter and keeps the query, up/down, ctrl+n/ctrl+p and ctrl+j/ctrl+k move the list
+    while typing (the detail pane follows, as in fzf). Keys that were already queued here when the focus
+    moved (fast typing over SSH: `lyon`, enter, `2` in one read) go where the focus now is. Coming back
+    (tab, `/`) never selects the query: typing appends at its end."""
+
+    BINDINGS = keymap.bindings("filter")  # the keymap's ids and the help; `_on_key` runs them at once
 
     # Input sets its virtual size on every keystroke, and Widget's reactive asks for a layout pass of the
     # whole screen when it changes; the relayout then re-renders both tall scrollbars, so the frame's dirty
     # box spans the list and the detail pane (10-45 ms per key at 200x50). The bar's size never depends on
     # its text and horizontal scrolling reads virtual_size directly: no layout needed.
     virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, select_on_focus=False, **kwargs)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.cursor_position = len(self.value)
+        super()._on_focus(event)
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.screen.focused
@@ -32,18 +45,33 @@ class FilterInput(Input):
             event.prevent_default()
             focused._forward_event(events.Key(event.key, event.character))
             return
-        if event.key == "enter":
+        action = self.app_actions().get(event.key)
+        if action is not None:
+            # here rather than as a binding: a binding runs once the key has bubbled up to the app, after
+            # the keys queued behind it here were typed into the filter
             event.stop()
             event.prevent_default()
-            bv = next(a for a in self.ancestors if isinstance(a, BrowseView))
-            self.screen.set_focus(bv.results)
-            return
-        if event.key == "escape":
-            event.stop()
-            event.prevent_default()
-            self.app.action_back_out()
+            await self.run_action(action)
             return
         await super()._on_key(event)
+
+    def app_actions(self) -> dict[str, str]:
+        """key -> action, with the user's remaps (the app reads them once, when mounted)."""
+        return getattr(self.app, "filter_actions", None) or keymap.actions("filter", {})
+
+    @property
+    def view(self) -> BrowseView:
+        return next(a for a in self.ancestors if isinstance(a, BrowseView))
+
+    def action_results(self) -> None:
+        self.screen.set_focus(self.view.results)
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(self.view.results)
+
+    def action_move(self, step: int) -> None:
+        results = self.view.results
+        results._move(results.cursor + step)
 
 
 class BrowseView(Vertical):
