@@ -121,6 +121,50 @@ def test_browse_in_tmux(tmux_available, tmp_path):
         t.close()
 
 
+def _filter_line(screen: str) -> str:
+    """The filter bar's row: the one with the view's title and its count."""
+    return next(line for line in screen.splitlines() if " of " in line)
+
+
+def test_filter_keys_in_tmux(tmux_available, tmp_path):
+    """Issue 30, as an fzf user types: the list moves while typing, esc leaves the filter and keeps the query,
+    and the next `2` and `q` are commands, not letters of the query."""
+    db = build_db(tmp_path / "fixture.db")
+    t = Tmux(_browse_command(db, tmp_path / "home"), env={"NO_COLOR": "1"})
+    ransomware = "Ransomware attack"
+    try:
+        t.wait_for("4 of 4")
+        t.send("/")
+        t.send("hospital", literal=True)
+        screen = t.wait_for("2 of 4")
+        assert screen.count(ransomware) == 1  # in the list; the detail shows the first row
+        t.send("C-n")  # down while typing: the detail pane follows the cursor
+        t.wait_until(lambda s: s.count(ransomware) == 2, "the detail following ctrl+n")
+        t.send("C-k")  # up again (not Input's delete-to-the-end)
+        t.wait_until(lambda s: s.count(ransomware) == 1, "the detail following ctrl+k")
+        t.send("C-j")
+        t.wait_until(lambda s: s.count(ransomware) == 2, "the detail following ctrl+j")
+        t.send("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+        t.send("lyon", literal=True)
+        t.wait_for("1 of 4")
+        t.send("Escape")  # leaves the filter, keeps the query
+        time.sleep(0.5)  # a person's pause: esc then `2` in one read would be alt+2
+        assert "lyon" in _filter_line(t.screen())
+        t.send("2")  # a command now, not a letter of the query
+        screen = t.wait_for("6 of 6")
+        assert "Killnet" in screen and "LockBit" in screen
+        t.send("1")
+        screen = t.wait_for("1 of 4")
+        assert "lyon" in _filter_line(screen) and "lyon2" not in screen
+        t.send("Escape")  # in the list: clears the query
+        screen = t.wait_for("4 of 4")
+        assert "lyon" not in _filter_line(screen)
+        t.send("q")
+        t.wait_until(lambda s: t.dead(), "quitting")
+    finally:
+        t.close()
+
+
 def test_browse_in_tmux_ascii_80x24(tmux_available, tmp_path):
     db = build_db(tmp_path / "fixture.db")
     t = Tmux(_browse_command(db, tmp_path / "home") + " --ascii --no-mouse", width=80, height=24)
