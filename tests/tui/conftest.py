@@ -145,6 +145,14 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+async def type_query(pilot, text: str) -> None:
+    """`/` and the query, a key at a time as a person types it, then wait for the answer."""
+    await pilot.press("slash")
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await settle(pilot)
+
+
 def make_app(db: str, **kw):
     from tui.app import IncidexApp
 

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from textual import events
 
-from tests.tui.conftest import make_app, screen_text, settle
+from tests.tui.conftest import make_app, screen_text, settle, type_query
 
 SIZE = (120, 36)
 
@@ -17,13 +17,6 @@ def titles(app, view=None) -> list[str]:
 
 def detail_text(app, view=None) -> str:
     return app.browse(view).detail.plain
-
-
-async def type_query(pilot, text: str) -> None:
-    await pilot.press("slash")
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
-    await settle(pilot)
 
 
 # --- views -------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import make_app, screen_text, settle
+from tests.tui.conftest import make_app, screen_text, settle, type_query
 from tui.widgets.browse import FilterInput
 from tui.widgets.detail import DetailPane
 from tui.widgets.results import ResultList
@@ -26,13 +26,6 @@ def detail_title(app) -> str:
 def filter_line(app) -> str:
     """The filter bar's line as the screen shows it (its row of the screen)."""
     return next(line for line in screen_text(app).splitlines() if "Incidents" in line and "of" in line)
-
-
-async def type_query(pilot, text: str) -> None:
-    await pilot.press("slash")
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
-    await settle(pilot)
 
 
 async def test_escape_leaves_the_filter_and_keeps_the_query_a_second_escape_clears_it(fixture_db):
