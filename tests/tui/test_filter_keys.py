@@ -152,3 +152,22 @@ async def test_the_help_of_the_filter_lists_its_keys(fixture_db):
         for words in ("leave the filter, keep the query", "go to the results", "ctrl+n", "ctrl+j", "ctrl+p",
                       "ctrl+k"):
             assert words in help_text, words
+
+
+async def test_editing_keys_and_letters_in_one_read_apply_in_the_order_typed(fixture_db):
+    """A fast typist over SSH: `hospital`, eight backspaces and `lyon` arrive in one read. The letters went in
+    at once and the backspaces (Input's bindings) ran after them: the filter said `hosp`."""
+    from textual import events
+
+    app = make_app(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "hospital")
+        bar = app.browse().filter
+        for _ in range(8):  # queued on the bar before any of them is handled, as one terminal read does
+            bar.post_message(events.Key("backspace", None))
+        for c in "lyon":
+            bar.post_message(events.Key(c, c))
+        await settle(pilot)
+        assert bar.value == "lyon"
+        assert "1 of 4" in filter_line(app) and titles(app) == ["Fibre optic cables cut in Lyon"]
