@@ -16,7 +16,8 @@ Modules:
     gazetteer   get() -> Gazetteer (token dictionary of actors, countries, regions, cities; scan(text))
     places      resolve(sentence, hits, article_countries) -> [Place]
     types       triggers(text), hypothetical(text), generic(text); PRIORITY, LABELS
-    actors      perpetrators(sentence, hits, gaz) -> [Party]; targets(sentence, has_trigger, exclude)
+    actors      perpetrators(sentence, hits, gaz) -> [Party]: the perpetrator side and its roles
+    phrases     noun_phrases(sentence), targets(sentence, has_trigger, exclude): target candidates
     figures     find(text) -> [FigureHit(value, unit, text, start, end)]
     cues        the named cue regexes and word lists of grouping and drafting, each with its why
     analysis    analyse(doc) -> sentences with their hits, attack words and classification; pick_date

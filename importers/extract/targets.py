@@ -11,7 +11,7 @@ import re
 from db.drafts import ActorMention, Document, Evidence
 
 from . import actors as actors_mod
-from . import cues, gazetteer
+from . import cues, gazetteer, phrases
 from .analysis import Info, evidence_of
 from .grouping import Group, has_role_cue
 from .sentences import Sentence
@@ -34,7 +34,7 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
         if not (info.attack or has_role_cue(info.sent.text) or cues.CONTINUES.search(info.sent.text)):
             continue
         ev = evidence_of(info.sent)
-        for np, conf in actors_mod.targets(info.sent.text, info.attack, _not_targets(info, perp_spans)):
+        for np, conf in phrases.targets(info.sent.text, info.attack, _not_targets(info, perp_spans)):
             name = np.text
             if not _is_target(np, info, perp_names, place_spans):
                 continue
@@ -94,7 +94,7 @@ def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozen
     title = (doc.title or "").strip()
     if not title or not cues.HEADLINE_ATTACK.search(title):
         return []
-    names = [np.text for np, _ in actors_mod.targets(title, True, [])]
+    names = [np.text for np, _ in phrases.targets(title, True, [])]
     m = cues.HEADLINE_VICTIM.match(title)
     if m:
         names.append(m.group("name"))

@@ -2,8 +2,7 @@
 titles, and the grouping of recounted incidents. All sentences are made up for these tests."""
 from __future__ import annotations
 
-from importers.extract import actors as actors_mod
-from importers.extract import extract
+from importers.extract import extract, phrases
 
 
 def targets(drafts, n=None):
@@ -12,7 +11,7 @@ def targets(drafts, n=None):
 
 
 def tnames(sentence):
-    return [np.text for np, _ in actors_mod.targets(sentence, True, [])]
+    return [np.text for np, _ in phrases.targets(sentence, True, [])]
 
 
 # ----------------------------------------------------------------------------- 1. places inside actor names
