@@ -42,11 +42,14 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def expand(args: Iterable[str], stdin: bytes | None = None,
+def expand(args: Iterable[str | Input], stdin: bytes | None = None,
            max_size: int = DEFAULT_MAX_SIZE) -> Iterator[Input | Outcome]:
     """Files, folders (recursively), globs and '-'. Names that match nothing come out as failures.
     Standard input is read up to max_size + 1 bytes: what is over the limit is refused, never held."""
     for arg in args:
+        if isinstance(arg, Input):  # already read by the caller (a TAXII pull: importers/taxii.py)
+            yield arg
+            continue
         if arg == "-":
             yield _stdin(stdin, max_size)
             continue

@@ -12,8 +12,9 @@ from importers.cli.common import DbOption, JsonOption, console, fail, open_db, p
 # --- import -------------------------------------------------------------------------------------------
 
 def import_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for stdin.",
-                                               show_default=False)],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files, folders (read recursively), globs, - for stdin, or TAXII 2.1 collections "
+             "(taxii://HOST/API-ROOT/collections/ID/).", show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Input format; auto detects it from the content.")] = "auto",
     published: Annotated[str | None, typer.Option(help="Publication date for inputs that give none (YYYY[-MM[-DD]]).")] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher for inputs that name none.")] = None,
@@ -32,6 +33,15 @@ def import_cmd(
                       "E.g. --map title=event.eventName --map url=sources.URL", show_default=False)] = None,
     mapping_file: Annotated[Path | None, typer.Option(
         "--mapping", help="A TOML mapping file ([map] FIELD = \"PATH\", [types], namespace); --map adds to it.",
+        show_default=False)] = None,
+    taxii: Annotated[str | None, typer.Option(
+        "--taxii", help="Pull a TAXII 2.1 collection: its URL, or the API root's with --collection. Credentials "
+                        "from the URL or INCIDEX_TAXII_USER / INCIDEX_TAXII_PASSWORD.", show_default=False)] = None,
+    collection: Annotated[str | None, typer.Option(
+        "--collection", help="The TAXII collection id under the --taxii API root.", show_default=False)] = None,
+    added_after: Annotated[str | None, typer.Option(
+        "--added-after", metavar="TIMESTAMP", help="TAXII: only objects the server added after this time (the "
+                                                   "'next --added-after' a previous pull printed).",
         show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
@@ -69,11 +79,16 @@ def import_cmd(
         raise fail(f"--max-size: {exc}") from None
     if not 0 <= time_limit < 10 ** 7:  # (also NaN)
         raise fail(f"--time-limit: not a number of seconds: {time_limit:g} (use e.g. 120, or 0 for no limit)")
+    inputs: list = list(paths or [])
+    err = console(stderr=True)
+    pulled = _pull_taxii(inputs, taxii, collection, added_after, size, err, as_json)
+    if not inputs and not pulled:
+        raise fail("name what to import: files, folders, -, or a TAXII collection (--taxii)")
+    inputs = [i for i in inputs if i is not None]  # (a pull that brought nothing new)
     opts = pipeline.Options(fmt=fmt, extract=not no_extract, max_size=size,
                             published=partial_date(published) if published else None, publisher=publisher,
                             dry_run=dry_run, workers=workers, time_limit=time_limit or None)
     conn = None if dry_run else open_db(db)
-    err = console(stderr=True)
     show_progress = err.is_terminal and not as_json
     try:
         if show_progress:
@@ -82,10 +97,10 @@ def import_cmd(
             with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                           console=err, transient=True) as bar:
                 task = bar.add_task("import", total=None)
-                report = pipeline.run(conn, paths, opts, progress=lambda o: bar.advance(task),
+                report = pipeline.run(conn, inputs, opts, progress=lambda o: bar.advance(task),
                                       total_hint=lambda n: bar.update(task, total=n))
         else:
-            report = pipeline.run(conn, paths, opts)
+            report = pipeline.run(conn, inputs, opts)
     except KeyboardInterrupt:
         raise fail("interrupted; every document imported so far is complete (run the same import again to finish)",
                    130) from None
@@ -93,11 +108,45 @@ def import_cmd(
         if conn is not None:
             conn.close()
     if as_json:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), **({"taxii": pulled} if pulled else {})})
     else:
         _print_import_summary(report, dry_run)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _pull_taxii(inputs: list, url: str | None, collection: str | None, added_after: str | None, max_size: int,
+                err, as_json: bool) -> list[dict]:
+    """Replace the TAXII collections among `inputs` (and --taxii) by what they hold, read in full before
+    anything is written: a server that fails is one line and exit 2, and the database is not touched."""
+    from importers import taxii as tx
+    from importers.inputs import Input
+
+    if (collection or added_after) and not url and not any(isinstance(a, str) and tx.is_taxii(a) for a in inputs):
+        raise fail("--collection and --added-after apply to a TAXII pull (--taxii URL or taxii://...)")
+    if added_after:
+        try:
+            added_after = tx.timestamp(added_after)
+        except tx.TaxiiError as exc:
+            raise fail(f"--added-after: {exc}") from None
+    targets = [(i, a) for i, a in enumerate(inputs) if isinstance(a, str) and tx.is_taxii(a)]
+    if url:
+        targets.append((len(inputs), url))
+        inputs.append(None)
+    pulled = []
+    for i, arg in targets:
+        try:
+            ep = tx.endpoint(arg, collection if arg is url else None)
+            got = tx.pull(ep, added_after, max_size)
+        except tx.TaxiiError as exc:
+            raise fail(f"taxii: {exc}") from None
+        inputs[i] = Input(ep.shown, data=got.data) if got.objects else None
+        pulled.append({"collection": ep.shown, "objects": got.objects, "added_last": got.added_last})
+        if not as_json:
+            note = f"; next: --added-after {got.added_last}" if got.added_last else ""
+            err.print(f"pulled {got.objects:,} objects from {safe(ep.shown)}{safe(note)}", markup=False,
+                      highlight=False)
+    return pulled
 
 
 def _print_import_summary(report, dry_run: bool) -> None:
@@ -119,6 +168,42 @@ def _print_import_summary(report, dry_run: bool) -> None:
     out.print(table)
 
 
+
+
+def push_taxii(db: str | None, fmt: str, url: str | None, collection: str | None, output, query: str | None,
+               include_paths: bool, select_ids) -> None:
+    """`incidex export --format stix --taxii URL`: the STIX bundle added to a TAXII 2.1 collection."""
+    import io
+    import json
+
+    from db import export
+    from importers import taxii as tx
+
+    if not url:
+        raise fail("--collection applies to a TAXII push (--taxii URL)")
+    if fmt != "stix":
+        raise fail("--taxii pushes STIX 2.1: add --format stix")
+    if output is not None:
+        raise fail("--taxii and --output: choose one")
+    try:
+        ep = tx.endpoint(url, collection)
+    except tx.TaxiiError as exc:
+        raise fail(f"taxii: {exc}") from None
+    conn = open_db(db, readonly=None)
+    try:
+        buf = io.StringIO()
+        n = export.write(conn, buf, "stix", select_ids(conn, "incidents", query), query=query,
+                         include_paths=include_paths)
+    finally:
+        conn.close()
+    try:
+        done = tx.push(ep, json.loads(buf.getvalue()))
+    except tx.TaxiiError as exc:
+        raise fail(f"taxii: {exc}") from None
+    typer.echo(safe(f"pushed {n} incidents to {ep.shown}: {done.succeeded} of {done.total} objects added, "
+                    f"{done.failed} failed, {done.pending} pending"), err=True)
+    if done.failed:
+        raise typer.Exit(1)
 
 
 # --- demo ---------------------------------------------------------------------------------------------

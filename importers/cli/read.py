@@ -167,12 +167,19 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default, or -: stdout).")] = None,
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns, comma-separated (default: id,date,date_precision,type,title,actors,targets,countries,sources; also uuid, date_end, domain, status, summary, places, source_titles, figures, tags, review, aliases). Dates are ISO 8601 as known (2024, 2024-02 or 2024-02-15), date_precision says which (day, month, year, unknown); a cell with several items separates them with \"; \".", show_default=False)] = None,
     include_paths: Annotated[bool, typer.Option("--include-paths", help="Show a source without a URL by its full local path (default: its file name only).")] = False,
+    taxii: Annotated[str | None, typer.Option("--taxii", help="Push the STIX bundle to this TAXII 2.1 collection (its URL, or the API root's with --collection) instead of writing it.", show_default=False)] = None,
+    collection: Annotated[str | None, typer.Option("--collection", help="The TAXII collection id under the --taxii API root.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Export incidents with their actors and sources (JSON contract: incidex/1; also CSV, STIX 2.1, MISP, Markdown)."""
     from db import export
     from db.export import ExportError
     from db.export.csv import parse_columns
+
+    if taxii or collection:  # importers/cli/ingest.py: push_taxii
+        from importers.cli.ingest import push_taxii
+
+        return push_taxii(db, fmt.value, taxii, collection, output, query, include_paths, _select_ids)
 
     if columns is not None and fmt is not ExportFormat.csv:
         raise fail("--columns applies to --format csv only")
