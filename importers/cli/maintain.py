@@ -58,3 +58,16 @@ def _resolved(db: str | None):
         return resolve_path(db)
     except DatabaseError as exc:
         raise fail(str(exc)) from None
+
+
+def db_datasette_metadata(db: DbOption = None) -> None:
+    """Print a Datasette metadata.json for the file: full-text search on incidents, actors, sources and article
+    text, internal tables hidden (datasette FILE -m metadata.json)."""
+    from db.datasette import metadata
+
+    path = _resolved(db)
+    conn = open_db(db, readonly=None)
+    try:
+        print_json(metadata(conn, path.stem))
+    finally:
+        conn.close()
