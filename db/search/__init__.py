@@ -64,7 +64,8 @@ Matching rules
 ==============
 
 * A plain word matches rows having a word that *starts with* it in the row's search text (incidents:
-  title, type, actors and their aliases, targets, places, tags, year; actors: name, aliases, kind,
+  title, type, actors and their aliases, targets, places, tags, year, and the summary and evidence
+  sentences (rows found there only score 0 in the ranking: below title hits); actors: name, aliases, kind,
   country, tags; sources: title, publisher, URL, tags; article bodies only through ``body:``),
   accent-insensitive, smart case (a word with a capital is case-sensitive). Only when a word matches
   *no row at all* does `search` widen it: to close words of the index vocabulary (typos:
@@ -76,9 +77,10 @@ Matching rules
   and subsequence-tolerant; any non-target role), ``target:``, ``role:`` (alone: any actor in that
   role; with ``actor:``: that actor in that role), ``type:`` (matches ``class/subtype`` words),
   ``country:`` (ISO code or name), ``place:``, ``year:``/``date:`` (ranges on the sort key; an open
-  start excludes undated rows), ``source:`` (incidents reported by matching sources, newest 1000),
-  ``tag:``, ``review:``, ``title:``; actors view: ``kind:``/``type:``, ``country:``, ``tag:``,
-  ``actor:``; sources view: ``publisher:``, ``source:``, ``body:``, ``year:``/``date:``, ``tag:``.
+  start excludes undated rows), ``source:`` (incidents reported by matching sources, newest 1000; a
+  source's title, publisher, URL or file name), ``tag:``, ``review:``, ``title:``, ``from:`` (an actor's
+  country) and ``kind:`` (an actor's kind), both of an actor in a non-target role; actors view:
+  ``kind:``/``type:``, ``country:``/``from:``, ``tag:``, ``actor:``; sources view: ``publisher:``, ``source:``, ``body:``, ``year:``/``date:``, ``tag:``.
   A qualifier that does not apply to the view is ignored with a note.
 
 Threads and cancellation

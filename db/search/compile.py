@@ -282,7 +282,10 @@ class _Compiler:
         try:
             import pycountry
 
-            c = pycountry.countries.lookup(value.strip())
+            try:
+                c = pycountry.countries.lookup(value.strip())
+            except LookupError:  # 'russia', 'iran': common names; the best fuzzy match, said in the note
+                c = pycountry.countries.search_fuzzy(value.strip())[0]
             self.notes.append(f"{t.raw} → {c.alpha_2}")
             return [f"c{c.alpha_2.lower()}"]
         except Exception:  # noqa: BLE001 - unknown name or pycountry missing
@@ -398,11 +401,26 @@ def _body(c: _Compiler, t: Term) -> _Compiled:
                      sql=("rowid IN (SELECT rowid FROM source_body_fts WHERE source_body_fts MATCH ?)", (expr,)))
 
 
+def _party_country(c: _Compiler, t: Term) -> _Compiled:
+    """from: of an incident: an actor in a non-target role whose country is the value (key ``f<code>``)."""
+    return c.keys_any(t, ["f" + k[1:] for k in c.countries(t)], "country")
+
+
+def _party_kind(c: _Compiler, t: Term) -> _Compiled:
+    """kind: of an incident: an actor in a non-target role of a kind the value names (key ``k<kind>``)."""
+    kinds = [k for k in c.look.vocab("kind") if compact(t.text) in compact(k)]
+    if kinds:
+        c.notes.append(f"{t.raw} → {', '.join(kinds[:6])}")
+    return c.keys_any(t, [f"k{compact(k)}" for k in kinds], "actor kind")
+
+
 QUALIFIERS: dict[str, dict[str, Qualifier]] = {
     "incidents": {"type": _incident_type, "actor": _linked_actor, "role": _role, "target": _linked_actor,
                   "country": _incident_country, "place": _columns("places"), "year": _dates, "date": _dates,
-                  "source": _reporting_source, "tag": _columns("tags"), "review": _review, "title": _title},
+                  "source": _reporting_source, "tag": _columns("tags"), "review": _review, "title": _title,
+                  "from": _party_country, "kind": _party_kind},
     "actors": {"actor": _actor_itself, "kind": _actor_kind, "type": _actor_kind, "country": _actor_country,
+               "from": _actor_country,
                "tag": _columns("tags"), "title": _title},
     "sources": {"year": _dates, "date": _dates, "tag": _columns("tags"), "title": _title, "body": _body,
                 "publisher": _columns("publisher"), "source": _columns("title", "publisher", "url")},

@@ -15,6 +15,7 @@ Each write tells the connection's `Searcher` to drop its caches (vocabulary, act
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,6 +25,7 @@ from db.search.index import (
     _PENDING_DDL,
     ID_BITS,
     LAYOUT,
+    TEXT_CHARS,
     VIEWS,
     View,
     _chunks,
@@ -115,10 +117,10 @@ class _ActorInfo:
 
 def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...], actors: _ActorInfo | None,
                    ) -> tuple[list[tuple[Any, ...]], set[str], set[str], set[str], set[str]]:
-    """Index rows (skey, id, title, type, actors, targets, places, tags, extra, keys) for incidents
+    """Index rows (skey, id, title, type, actors, targets, places, tags, extra, text, keys) for incidents
     matching `where` (on table alias i), plus vocabulary words, types and place names seen."""
     inc = conn.execute(
-        "SELECT i.id, i.title, i.type, i.date_start, i.countries, i.review FROM incident i "
+        "SELECT i.id, i.title, i.type, i.date_start, i.countries, i.review, i.summary FROM incident i "
         f"WHERE i.merged_into IS NULL AND {where}", params).fetchall()
     if not inc:
         return [], set(), set(), set(), set()
@@ -127,6 +129,7 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
     places: dict[int, list[tuple[str, str | None]]] = {}
     tags: dict[int, list[str]] = {}
     srcs: dict[int, list[int]] = {}
+    said: dict[int, list[str]] = {}  # evidence sentences, for the text column
     lo, hi = min(ids), max(ids)
     dense = len(ids) > 200 and (hi - lo) < 4 * len(ids)
     # Dense id ranges (rebuild) use range scans; sparse sets (reindex) use IN lists.
@@ -140,6 +143,14 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
         for iid, name, country in conn.execute(
                 f"SELECT incident_id, name, country FROM incident_place WHERE incident_id{cond}", p):
             places.setdefault(iid, []).append((name, country))
+        for iid, text in conn.execute(
+                f"SELECT incident_id, evidence FROM incident_actor WHERE incident_id{cond} AND evidence <> '' "
+                f"UNION ALL SELECT incident_id, evidence FROM incident_place WHERE incident_id{cond} "
+                "AND evidence <> ''", p + p):
+            said.setdefault(iid, []).append(text)
+        for iid, ev in conn.execute(
+                f"SELECT incident_id, evidence FROM incident_source WHERE incident_id{cond} AND evidence <> '[]'", p):
+            said.setdefault(iid, []).extend(_evidence_texts(ev))
         for iid, name in conn.execute(
                 f"SELECT entity_id, name FROM tag WHERE entity = 'incident' AND entity_id{cond}", p):
             tags.setdefault(iid, []).append(name)
@@ -156,7 +167,7 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
     place_names: set[str] = set()
     tag_names: set[str] = set()
     text_cache: dict[int, str] = {}
-    for iid, title, type_, date, countries, review in inc:
+    for iid, title, type_, date, countries, review, summary in inc:
         keys = ["zall"]
         actor_txt: list[str] = []
         target_txt: list[str] = []
@@ -175,6 +186,7 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
             else:
                 actor_txt.append(txt)
                 keys.append(f"a{sid}")
+                keys.extend(_party_keys(actors.rows[sid]))
             keys.append(f"a{sid}{rtok}")
             keys.append(f"r{rtok}")
         pl = places.get(iid, ())
@@ -188,7 +200,7 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
         ptxt = " ; ".join(dict.fromkeys(n for n, _ in pl if n))
         ttxt = " ; ".join(tags.get(iid, ()))
         row = (title or "", (type_ or "").replace("/", " / "), " ; ".join(dict.fromkeys(actor_txt)),
-               " ; ".join(dict.fromkeys(target_txt)), ptxt, ttxt, extra)
+               " ; ".join(dict.fromkeys(target_txt)), ptxt, ttxt, extra, _full_text(summary, said.get(iid, ())))
         words = _words(row)
         vocab |= words
         keys.extend(_initials(words))
@@ -198,6 +210,58 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
         place_names.update(n for n, _ in pl if n)
         tag_names.update(tags.get(iid, ()))
     return docs, vocab, types, place_names, tag_names
+
+
+def _evidence_texts(value: str | None) -> list[str]:
+    """The sentences of an incident_source.evidence JSON list ({text, start, end} items)."""
+    if not value:
+        return []
+    import json
+
+    try:
+        items = json.loads(value)
+    except (ValueError, TypeError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [str(x.get("text")) for x in items if isinstance(x, dict) and x.get("text")]
+
+
+def _full_text(summary: str | None, sentences: Iterable[str]) -> str:
+    """The text column: the summary, then each distinct evidence sentence not already in it, cut at
+    TEXT_CHARS (on a word boundary)."""
+    parts: list[str] = []
+    size = 0
+    seen = (summary or "").strip()
+    for part in dict.fromkeys([seen, *(" ".join(s.split()) for s in sentences)]):
+        if not part or (parts and part in seen):
+            continue
+        parts.append(part)
+        size += len(part) + 3
+        if size >= TEXT_CHARS:
+            break
+    text = " ; ".join(parts)
+    if len(text) > TEXT_CHARS:
+        text = text[:TEXT_CHARS].rsplit(" ", 1)[0]
+    return text
+
+
+def _party_keys(actor: tuple[str, str | None, str | None, int | None]) -> list[str]:
+    """Key tokens of a non-target actor's kind and country (``k<kind>``, ``f<country>``): the
+    qualifiers kind: and from: of the incidents view."""
+    _name, kind, country, _merged = actor
+    out = [f"k{_key_token(kind)}"] if kind else []
+    if country:
+        out.append(f"f{_key_token(country)}")
+    return out
+
+
+def _file_name(origin: str | None) -> str:
+    """The last part of a source's origin (a path or URL): source: matches it; the folders stay out of the
+    index (they say nothing about the article and may be private)."""
+    if not origin:
+        return ""
+    return re.split(r"[\\/]", origin.rstrip("/\\"))[-1]
 
 
 def _words(parts: Iterable[str]) -> set[str]:
@@ -260,8 +324,8 @@ def _actor_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...]
 
 def _source_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...],
                  ) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]], set[str]]:
-    rows = conn.execute(f"SELECT s.id, s.title, s.publisher, s.url, s.published, s.body FROM source s WHERE {where}",
-                        params).fetchall()
+    rows = conn.execute(f"SELECT s.id, s.title, s.publisher, s.url, s.published, s.body, s.origin FROM source s "
+                        f"WHERE {where}", params).fetchall()
     if not rows:
         return [], [], set()
     tags: dict[int, list[str]] = {}
@@ -272,9 +336,10 @@ def _source_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...
             tags.setdefault(sid, []).append(name)
     docs, bodies = [], []
     vocab: set[str] = set()
-    for sid, title, publisher, url, published, body in rows:
+    for sid, title, publisher, url, published, body, origin in rows:
         skey = _skey(published, sid)
-        row = (title or "", publisher or "", url or "", " ; ".join(tags.get(sid, ())))
+        where_from = " ; ".join(p for p in (url, _file_name(origin)) if p)  # the url column: URL and file name
+        row = (title or "", publisher or "", where_from, " ; ".join(tags.get(sid, ())))
         words = _words(row)
         vocab |= words
         docs.append((skey, sid, *row, _keys_text(["zall", *_initials(words)])))
@@ -336,15 +401,16 @@ def reindex(conn: sqlite3.Connection, incidents: Iterable[int] = (), actors: Ite
             changed: set[int] = set()
             for chunk in _chunks(rel):
                 m = _marks(len(chunk))
-                old = {r[0]: (r[1], r[2]) for r in conn.execute(
-                    f"SELECT id, name, aliases FROM actor_doc WHERE id IN ({m})", chunk)}
+                old = {r[0]: tuple(r[1:]) for r in conn.execute(
+                    f"SELECT id, name, aliases, kind, country FROM actor_doc WHERE id IN ({m})", chunk)}
                 _drop_docs(conn, VIEWS["actors"], chunk)
                 docs, vocab = _actor_docs(conn, f"a.id IN ({m})", tuple(chunk))
                 _put_docs(conn, VIEWS["actors"], docs)
                 _save_vocab(conn, "actors", vocab)
                 _save_vocab(conn, "kind", {d[4] for d in docs if d[4]})
-                new = {d[1]: (d[2], d[3]) for d in docs}
-                # Incidents embed names and aliases only: a kind/country/description edit costs nothing.
+                new = {d[1]: tuple(d[2:6]) for d in docs}
+                # Incidents embed names, aliases, kind and country (kind: and from:): a description or
+                # tag edit costs nothing.
                 changed.update(a for a in chunk if old.get(a) != new.get(a))
             for chunk in _chunks(sorted(changed)):
                 m = _marks(len(chunk))

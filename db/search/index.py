@@ -4,9 +4,10 @@ Everything SQLite-specific about the layout is here (what goes into the tables i
 how a query reads them is `db.search.compile` and `db.search.plan`):
 
 * ``incident_fts``: FTS5 (unicode61, remove_diacritics 2, prefix indexes 2 and 3) with columns title,
-  type, actors, targets, places, tags, extra (year) and keys (internal tokens: ``a<actor id>``,
-  ``a<id><role>``, ``t<target id>``, ``r<role>``, ``c<country>``, ``rv<review>``, ``ty<type>``,
-  ``s<source id>``, ``zall``; each written behind ``KEY_MARK``). Its rowid is a sort key
+  type, actors, targets, places, tags, extra (year), text (the summary and the evidence sentences, bounded
+  by ``TEXT_CHARS``: full-text search beside the title; rows found there only rank below title hits) and
+  keys (internal tokens: ``a<actor id>``, ``a<id><role>``, ``t<target id>``, ``r<role>``, ``c<country>``,
+  ``rv<review>``, ``ty<type>``, ``s<source id>``, ``zall``; each written behind ``KEY_MARK``). Its rowid is a sort key
   ``date_key << 32 | id`` where date_key is YYYYMMDD of ``date_start`` (missing month/day = 00;
   undated = 0), so "newest N matching" is ``ORDER BY rowid DESC LIMIT N`` straight off the index and
   date qualifiers are rowid ranges.
@@ -36,8 +37,12 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from types import TracebackType
 
-LAYOUT = "4"
+LAYOUT = "5"
 """Version of the index layout; `needs_rebuild` compares it with the one recorded by `rebuild`."""
+TEXT_CHARS = 2000
+"""Characters of summary and evidence an incident's index row holds (a row is read back whole when a term
+must be verified in Python: a bound keeps that cost flat; an incident's summary and first sentences say
+what it is about)."""
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 TOKENIZE = "tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3'"
@@ -62,8 +67,8 @@ class View:
 
 VIEWS = {
     "incidents": View("incidents", "incident_fts", "incident_doc",
-                      ("title", "type", "actors", "targets", "places", "tags", "extra", "keys"),
-                      ("title", "type", "actors", "targets", "places", "tags", "extra"), "title", True),
+                      ("title", "type", "actors", "targets", "places", "tags", "extra", "text", "keys"),
+                      ("title", "type", "actors", "targets", "places", "tags", "extra", "text"), "title", True),
     "actors": View("actors", "actor_fts", "actor_doc", ("name", "aliases", "kind", "country", "tags", "keys"),
                    ("name", "aliases", "kind", "country", "tags"), "name", False),
     "sources": View("sources", "source_fts", "source_doc", ("title", "publisher", "url", "tags", "keys"),
