@@ -40,7 +40,11 @@ NP_STOP = frozenset(w for w in FUNCTION if w not in ("the",)) | frozenset(MONTHS
     "api", "sql", "pdf", "usb", "wifi", "wi-fi", "sms", "ddos", "dos", "cve", "rdp", "ssl", "tls", "http", "https",
     "html", "pc", "os", "id", "pin", "cto", "ciso", "gdpr", "tor", "european", "western", "eastern",
     "asian", "african", "arab", "latin", "nordic", "baltic", "balkan", "islamist", "islamic", "jihadist",
-    "anarchist", "anarchists", "extremist", "extremists", "nazi", "neo-nazi", "internet", "web", "online"}
+    "anarchist", "anarchists", "extremist", "extremists", "nazi", "neo-nazi", "internet", "web", "online"} | frozenset(
+    # file formats, protocols and technical acronyms: "inside a JPEG file", "an encrypted RSA format", "a CV"
+    """jpeg jpg png gif bmp tiff zip rar 7z gz tar jar exe dll js vbs hta lnk iso img doc docx xls xlsx xlsm ppt pptx
+    rtf csv txt xml json mp3 mp4 avi cv ftp sftp smb irc iot ssn ssns plc plcs scada rsa aes pos atm atms isp isps
+    rat rats apk ios macos mac""".split())
 _NP_RE = re.compile(
     r"(?:(?<=\s)|(?<=^)|(?<=[(\"“‘']))(?:(?:[A-Z0-9][\w'’.&+-]*|[a-z]+[A-Z][\w-]*)"
     r"(?:\s+(?:of|for|de|du|des|la|le|di|del|der|von|van|the|&|-)?\s*(?:[A-Z0-9][\w'’.&+-]*|[a-z]+[A-Z][\w-]*))*)")
@@ -69,7 +73,7 @@ _VICTIM_AFTER = re.compile(
     r"the\s+(?:latest\s+)?(?:victim|target))|(?:has\s+|have\s+|had\s+)?(?:(?:suffered|disclosed|confirmed|"
     r"reported|announced|revealed|admitted)\s+(?:that\s+it\s+(?:was|had\s+been|has\s+been)\s+\w+|(?:a|an|the)\s+"
     r"(?:[\w“”\"-]+\s+){0,3}?(?:breach|attack|cyber-?attack|incident|hack|intrusion|compromise|outage|ransomware|"
-    r"leak))|notified|warned\s+(?:its\s+)?(?:customers|users)|"
+    r"leak))|(?:notified|warned|alerted|informed)\s+(?:its\s+|their\s+|all\s+|the\s+)?(?:\w+\s+)?(?:customers|users|clients|patients|employees|staff|members|subscribers|guests|passengers|individuals|people|residents|students|regulators|authorities|police)|"
     r"(?:revealed|disclosed|confirmed|admitted|announced)\s+(?:on\s+\w+\s+)?that\s+(?:[\w,$-]+\s+){0,8}?(?:customers|"
     r"passengers|users|clients|members|employees|patients|data|records|accounts|systems|servers|network)|"
     r"(?:paid|rejected|refused|received|declined|negotiated)\s+(?:a\s+|the\s+|an\s+)?(?:[\w$€£.,]+\s+){0,3}?"
@@ -94,7 +98,8 @@ _POSSESSIVE_ASSET = re.compile(
     r"campaign|team|party|staff|offices?|firm|company|portal|platform|service)\b",
     re.I)
 _AUTHORITY = re.compile(r"\b(?:Prosecutor|Prosecutors|Commissioner|Court|Tribunal|FBI|Europol|Interpol|NCSC|ANSSI|CISA|"
-                        r"CERT|Investigators?|Researchers?)\b")
+                        r"CERT|Investigators?|Researchers?|Attorney|Police\s+Department|Sheriff|Secret\s+Service|"
+                        r"Homeland\s+Security|Department\s+of\s+Justice|Justice\s+Department)\b")
 _BODIES_AFTER = re.compile(
     r"^(?:\s+[a-z]+){0,2}?\s+(?:government(?:\s+(?:websites|sites|agencies|departments|networks))?|ministries|ministry|"
     r"agencies|banks|hospitals|municipalities|media(?:\s+outlets)?|newspapers|companies|firms|airports|universities|"
@@ -106,12 +111,24 @@ _BODIES_AFTER = re.compile(
 _SUBJECT_START = re.compile(r"\W{0,3}(?:(?:The|A|An)\s+|(?:In|On|By|Last|Earlier|Since)\s+[\w-]+(?:\s+\d{4})?,?\s+(?:the\s+)?)?")
 
 
+# a list of things or of experts, not of parties hit: "banking Trojans such as X", "apps like X", "security experts,
+# including X", "websites such as X"
+_THINGS_LISTED = re.compile(
+    r"\b(?:malware|ransomware|trojans?|variants?|famil(?:y|ies)|strains?|tools?|apps?|"
+    r"platforms?|browsers?|experts?|researchers?|analysts?|specialists?|"
+    r"vendors?|information|data|numbers|details|files?|formats?|documents?|items?|payloads?|exploits?|threats?|"
+    r"botnets?|kits?|spyware|viruses|worms?|services\s+like)\s*,?\s*(?:such\s+as|including|like|"
+    r"include[sd]?|e\.g\.)\s+(?:the\s+)?(?:[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?){0,6}$", re.I)
 _SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|said|says|told|per|via|citing|cited\s+by|reported\s+by|quoted\s+by|"
                             r"researchers\s+at|analysts\s+at|experts\s+at|firm|vendor)\s+(?:the\s+)?$", re.I)
 _NOT_TARGET_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|threat\s+)?(?:group|gang|crew|operators?|"
     r"affiliates?|operation|hackers|wallet|malware|ransomware(?!\s+(?:attack|incident))|collective|actors?|members|"
-    r"leak\s+site)\b", re.I)
+    r"leak\s+site)\b|"
+    # "a JPEG file", "Word documents", "IoT exploits", "an IRC bouncer", "Linux based networks", "HK$119,000"
+    r"^\s*(?:\$|-?\s*(?:files?|formats?|attachments?|documents?|exploits?|bouncers?|horses?|operating\s+systems?|"
+    r"based|vulnerabilit(?:y|ies)|flaws?|bugs?|patch(?:es)?|updates?|plugins?|plug-ins?|extensions?|macros?|"
+    r"scripts?|bots?|worms?|trojans?|strains?|variants?|payloads?|samples?)\b)", re.I)
 
 
 def _gaz():
@@ -122,7 +139,10 @@ def _gaz():
 
 _LISTED = re.compile(r"\b(?:such\s+as|including|include[sd]?|among|amongst|like|(?:ISPs?|providers?|operators?|"
                      r"compan(?:y|ies)|firms?|outlets?|banks?)(?:\s+[A-Z]\w*)?)\s+(?:the\s+)?$")
-_OWN_ASSET = re.compile(r"\b(?:its|their)\s+(?:\w+\s+)?(?:customers|users|systems|servers|network|networks|data|website|"
+# "its"/"their" refer to the subject unless a person speaks in between ("Johnson said his office ... its networks",
+# "Bossert called the attack in which victims ... their computers")
+_OWN_ASSET = re.compile(r"^(?:(?!\b(?:his|her)\b)[^.;])*?(?:\bits|^(?:(?!\b(?:said|says|told|called|added|noted|"
+                        r"explained|believes?)\b)[^.;])*?\btheir)\s+(?:\w+\s+)?(?:customers|users|systems|servers|network|networks|data|website|"
                         r"accounts|database|databases|staff|employees|members|clients|computers|patients)\b", re.I)
 _PEOPLE_AFTER = re.compile(r"^(?:\s+(?:online|mobile|business|retail|corporate|email|e-mail|broadband|bank|banking|account|"
                            r"card|credit|app|web|government|state|county|city|federal|former|current|existing|"
@@ -146,14 +166,75 @@ class NounPhrase:
     start: int
     end: int
     people: bool = False  # "Debenhams customers": the people of an organisation
+    why: str = ""  # the cue that made it a target candidate (for --explain and debugging)
+
+
+# a capitalised function word inside a run of capitalised words starts a new phrase: two sentences or a headline
+# glued together ("... links to Ukraine The UK Foreign Office was targeted")
+_GLUE = re.compile(r"\s+(?=(?:The|This|These|Those|Its|Their|Our|In|On|At|For|But|And|As|When|While|After|Before|If|"
+                   r"According|Many|Some|Other)\s)")
+# a sentence-initial word that is capitalised only because it opens the sentence: an adverb ("Unfortunately,",
+# "Nearly three weeks"), a participle ("Following this incident", "Based in", "Infected computers") or a plural
+# common noun ("Dozens of", "Others to have been targeted", "Services are being restored")
+_INITIAL_FORM = re.compile(r"[A-Z][a-z]+(?:ly|ing|ed|ised|ized|ied)$")
+_AUXILIARY = frozenset("""was were is are has have had said says will would could can may might did does told
+confirmed reported announced disclosed admitted revealed denied paid""".split())
+_INITIAL_WORDS = frozenset("""given aside dozens hundreds thousands millions billions others officials businesses
+companies services computers victims targets mere cyber cybersecurity security under nearly around almost about
+once instead elsewhere overall sadly thankfully""".split())
+
+
+def common_word(word: str) -> bool:
+    """An ordinary English word (or its plural): "Services", "Companies", "Others"."""
+    w = word.lower().strip(".,'’")
+    if w in COMMON or w in _INITIAL_WORDS:
+        return True
+    return w.endswith("s") and (w[:-1] in COMMON or (w.endswith("ies") and w[:-3] + "y" in COMMON) or (
+        w.endswith("es") and w[:-2] in COMMON))
+
+
+def _initial_word(sentence: str, start: int, end: int) -> int:
+    """Where a phrase starts once a sentence-initial word that is no name is dropped (``start`` if none)."""
+    if not re.fullmatch(r"[\W\d]*", sentence[:start]):
+        return start
+    m = re.match(r"[\w'’.-]+", sentence[start:end])
+    if not m:
+        return start
+    word = m.group(0)
+    nxt = re.match(r"(\s*[,:;]|\s+([a-z][\w'’-]*)|\s+\d)?", sentence[start + m.end():])
+    following = nxt.group(2) if nxt else None
+    if word.lower() in _INITIAL_WORDS or (common_word(word) and start + m.end() == end):
+        drop = True
+    elif _INITIAL_FORM.match(word):
+        # "Boeing was hit" keeps its name: a verb follows
+        drop = bool(nxt and nxt.group(1)) and following not in _AUXILIARY
+    else:
+        drop = False
+    if not drop:
+        return start
+    rest = re.match(r"[\w'’.-]+\s*", sentence[start:end])
+    return start + rest.end() if rest else end
+
+
+def _phrase_spans(sentence: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _NP_RE.finditer(sentence):
+        s = m.start()
+        for g in _GLUE.finditer(m.group(0)):
+            spans.append((s, m.start() + g.start()))
+            s = m.start() + g.end()
+        spans.append((s, m.end()))
+    return spans
 
 
 def noun_phrases(sentence: str) -> list[NounPhrase]:
     out = []
     prev_described_end = -1
-    for m in _NP_RE.finditer(sentence):
-        text = m.group(0)
-        start = m.start()
+    for s0, e0 in _phrase_spans(sentence):
+        start = _initial_word(sentence, s0, e0)
+        text = sentence[start:e0]
+        if not text:
+            continue
         # trim leading function words ("The", "In", "While") and trailing punctuation/connectors
         words = text.split()
         while words and (words[0].lower().strip(".,") in NP_STOP or words[0].lower() == "the"):
@@ -163,7 +244,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             words = words[1:]
         if not words:
             continue
-        text = sentence[start:m.end()]
+        text = sentence[start:e0]
         text = re.sub(r"(?:\s+(?:of|for|de|du|des|la|le|the|&|-))+$", "", text)
         text = text.rstrip(",'’-") if re.search(r"\b(?:[A-Z]\.){2,}$", text) else text.rstrip(".,'’-")
         if text.endswith(("'s", "’s")):
@@ -184,10 +265,12 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
         described = bool(pm and not pm.group(0).rstrip().endswith(("'s", "’s"))) or bool(_DESCRIPTOR.search(
             sentence[max(0, start - 30):start])) or (prev_described_end >= 0 and re.fullmatch(
                 r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", sentence[prev_described_end:start]) is not None)
-        if text.lower() in NP_STOP or (text.lower() in COMMON and " " not in text and not described):
+        if text.lower() in NP_STOP or (common_word(text) and " " not in text and not described):
             continue
         if not re.search(r"(?:^|\s)[A-Z]", text) or re.fullmatch(r"[\d\s.,]+\w{0,3}", text):
             continue
+        if re.match(r"\w+['’](?:ve|ll|re|d|m)\b", text):
+            continue  # "We’ve", "They'll"
         if re.search(r"-(?:based|backed|linked|sponsored|born|made|owned)$", text) or text.lower() in (
                 "hacker", "hackers", "attacker", "attackers", "group", "gang", "actor", "ransomware", "malware"):
             continue
@@ -200,6 +283,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
     """(noun phrase, confidence) for the parties named as hit in a sentence."""
     nps = noun_phrases(sentence)
     found: dict[int, int] = {}
+    blocked: set[int] = set()
     for i, np in enumerate(nps):
         if any(np.start < e and np.end > s for s, e in exclude):
             continue
@@ -217,23 +301,27 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
         if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) and not (
                 _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)) or \
                 _NOT_TARGET_AFTER.match(after) or \
-                _SOURCE_BEFORE.search(before):
+                _SOURCE_BEFORE.search(before) or _THINGS_LISTED.search(before):
             conf = 0  # "claimed the attack on its Telegram channel"; "ALPHV's operators", "the X gang"
         elif people and has_trigger:
             np.text = sentence[np.start:np.end + people.end()].strip()
             np.end = np.start + len(np.text)
             np.people = True
+            np.why = "people of"
             conf = 55
         elif _VICTIM_BEFORE.search(before) or _FROM_BEFORE.search(before) or (
                 has_trigger and _FRONTED_OWN_ASSET.search(before)):
+            np.why = "object of an attack word"
             conf = 60
             if _LISTED.search(before):
                 np.people = True  # "such as A, B": named organisations even when a town shares the name
         elif _VICTIM_AFTER.search(after) or (_OFFLINE_AFTER.match(after) and _OFFLINE_BEFORE.search(before)):
+            np.why = "subject of a passive attack verb or report"
             conf = 60  # "X was hit"; "took the broadcaster X off air"
-        elif _NAMED_ATTACK_AFTER.match(after) and not np.text.lower().startswith(("the ", "a ", "an ")) and (
-                " " in np.text.strip() or np.text.split()[-1].lower() in _ORG_WORDS) and not (
+        elif (_NAMED_ATTACK_AFTER.match(after) and (" " in np.text.strip() or np.text.split()[-1].lower() in _ORG_WORDS)
+              or _NAMED_BREACH_AFTER.match(after)) and not np.text.lower().startswith(("the ", "a ", "an ")) and not (
                 re.search(r"\b(?:by|from)\s+(?:the\s+)?$", before)):
+            np.why = "named attack"
             conf = 50  # "the Change Healthcare attack", "in the Colonial Pipeline hack"
         elif has_trigger and _POSSESSIVE_ASSET.search(after):
             pa = _POSSESSIVE_ASSET.search(after)
@@ -241,20 +329,24 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
                 np.text = sentence[np.start:np.end + pa.end()]  # "Macron's party", "Beckham's PR firm"
                 np.end = np.start + len(np.text)
                 np.people = True
+            np.why = "possessive asset"
             conf = 50
         elif has_trigger and i == 0 and _SUBJECT_START.fullmatch(sentence[:np.start]) and \
                 _OWN_ASSET.search(sentence[np.end:]):
+            np.why = "subject with own assets"
             conf = 45
         elif has_trigger and re.match(r"(?:City|Town|County|Borough|Ministry|Department|University|Council|"
                                       r"Municipality|Government|State|Port|Bank)\s+of\b", np.text) and \
                 not _SPEECH_NEAR.match(after):
+            np.why = "body of a place"
             conf = 40
         elif has_trigger and i == 0 and _SUBJECT_START.fullmatch(sentence[:np.start]) and \
                 np.text.split()[-1].lower().strip(".") in _ORG_WORDS \
                 and not _SPEECH_NEAR.match(after):
+            np.why = "organisation as subject"
             conf = 40
         if conf and (_AUTHORITY.search(np.text) or re.match(r"^(?:'s|’s)\s+office\b", after)):
-            conf = 0
+            blocked.add(i)  # an investigator is no party hit, but a list it opens still is
         if conf:
             found[i] = max(found.get(i, 0), conf)
     # lists share the role: "such as A, B, C and D", "A and B were hit"
@@ -273,6 +365,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
                 elif i + 1 in found and i not in found and _VICTIM_AFTER.search(sentence[b.end:b.end + 160]):
                     found[i] = found[i + 1]
                     changed = True
+    for i in blocked:
+        found.pop(i, None)
     # "the US Treasury and Commerce departments": each listed name is a department
     for i in sorted(found):
         m = re.match(r"\s+(departments|ministries|agencies)\b", sentence[nps[i].end:nps[i].end + 20])
@@ -304,6 +398,12 @@ _FRONTED_OWN_ASSET = re.compile(
 _NAMED_ATTACK_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:ransomware\s+|cyber\s+|data\s+|DDoS\s+|security\s+|network\s+)?(?:attack|cyber-?attack|"
     r"hack|breach|intrusion|compromise|ransomware\s+incident|cyber\s+incident|security\s+incident)\b", re.I)
+
+
+# one word before "breach" is the breached party ("the Equifax data breach", "Tesla cloud account breach"); before
+# "attack" it may be the malware ("the WannaCry attack"), so one word needs an organisation word there
+_NAMED_BREACH_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}?(?:breach|hack|leak|intrusion)\b"
+                                 r"(?!\s+(?:notification|report|repositor|database|law|disclosure|tracker|site))")
 
 
 _SPEECH_NEAR = re.compile(r"^\W*(?:said|says|told|stated|spokes\w+|has\s+opened|opened|launched\s+an\s+investigation|"
