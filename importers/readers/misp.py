@@ -9,7 +9,13 @@ either, or MISP's REST search answer `{"response": [...]}`.
   aliases and the cluster uuid as reference; `target-org` attributes → targets.
 - roles: a `threat-actor` attribute tagged `incidex:role="perpetrator|claimed|attributed|suspected|denied"`
   (what db/export/misp.py writes, one per actor and role) gives that actor its roles in the incident; an
-  actor without one is `attributed` (attributed by the creating organisation).
+  actor without one is `attributed` (attributed by the creating organisation). Its comment, unless it is
+  only the role, is the sentence the role rests on; so is a `target-org` attribute's comment. A cluster one
+  of whose synonyms is such an attribute's name (our export gives official galaxy clusters our name as a
+  synonym) is that actor, under that name.
+- places: `target-location` attributes tagged `incidex:level="..."` (and `incidex:country="XX"`), their
+  comment the sentence; other `target-location` values are countries.
+- the evidence sentences are paragraphs of the rendered body, so they keep offsets in it.
 - the event itself → a structured source `misp:<event uuid>` (body: a text rendering with threat level,
   analysis and tags); each `link` attribute (and non-IDS `url` attributes of external analysis) → a
   source of its own linked to the incident.
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from db.drafts import ActorMention, Document, IncidentDraft
+from db.drafts import ActorMention, Document, Evidence, IncidentDraft, PlaceMention
 from importers.readers.decode import ReadError
 from importers.readers.jsonutil import (
     actor_kind,
@@ -45,6 +51,7 @@ _TAG = re.compile(r'^([\w.-]+):([\w.-]+)(?:="?(.*?)"?)?$')
 _ACTOR_GALAXY = re.compile(r"threat-actor|intrusion-set|activity-group|^tidal-groups$|^groups$|ransomware-group", re.I)
 _MALWARE_GALAXY = re.compile(r"ransomware|malpedia|tool|backdoor|rat|stealer|botnet|banker|android|exploit-kit", re.I)
 _ROLE_TAG = re.compile(r'^incidex:role="?([\w-]+)"?$', re.I)
+_OWN_ATTR_TAG = re.compile(r'^incidex:(role|level|country)=', re.I)  # our export's tags on attributes
 ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied")
 _LIKELIHOOD = re.compile(r'^estimative-language:(?:likelihood-probability|confidence-in-analytic-judgment)="?([^"]+)"?$', re.I)
 
@@ -122,7 +129,7 @@ def _event(ev: dict, origin: str) -> list[Document]:
     org_name = line(org.get("name"), 200) or None
     attrs = [a for a in as_list(ev.get("Attribute")) if isinstance(a, dict)]
     for a in attrs:
-        tags += [t for t in _tag_names(a.get("Tag")) if not _ROLE_TAG.match(t)]
+        tags += [t for t in _tag_names(a.get("Tag")) if not _OWN_ATTR_TAG.match(t)]
 
     # type: RSIT/eCSIRT first, then classification tags and malware galaxies, then the wording
     exact, hints = [], []
@@ -163,9 +170,15 @@ def _event(ev: dict, origin: str) -> list[Document]:
     # else it is attributed (by the creating organisation)
     roles_of: dict[str, list[str]] = {}
     role_names: dict[str, str] = {}
+    said: dict[tuple[str, str], str] = {}  # (name, role) -> the sentence (the attribute's comment)
     for a in attrs:
-        name = line(a.get("value"), 200) if a.get("type") == "threat-actor" else ""
+        name = line(a.get("value"), 200) if a.get("type") in ("threat-actor", "target-org") else ""
         if not name:
+            continue
+        comment = text(a.get("comment"), 5000)
+        if a.get("type") == "target-org":
+            if comment:
+                said.setdefault((name.lower(), "target"), comment)
             continue
         role_names.setdefault(name.lower(), name)
         roles = roles_of.setdefault(name.lower(), [])
@@ -173,9 +186,14 @@ def _event(ev: dict, origin: str) -> list[Document]:
             m = _ROLE_TAG.match(t)
             if m and m.group(1).lower() in ROLES and m.group(1).lower() not in roles:
                 roles.append(m.group(1).lower())
+                if comment and comment.lower() not in ROLES:
+                    said[(name.lower(), m.group(1).lower())] = comment
 
     def roles(name: str) -> list[str]:
         return roles_of.get(name.lower()) or ["attributed"]
+
+    places = _places(attrs)
+    sentences = list(dict.fromkeys([*said.values(), *(p.evidence.text for p in places if p.evidence)]))
 
     actors: list[ActorMention] = []
     seen: set[str] = set()
@@ -187,17 +205,21 @@ def _event(ev: dict, origin: str) -> list[Document]:
             if not isinstance(c, dict):
                 continue
             name = line(c.get("value"), 200)
+            meta = c.get("meta") if isinstance(c.get("meta"), dict) else {}
+            if name and name.lower() not in role_names:  # our export: the official cluster, our name a synonym
+                ours = [s for s in split_names(meta.get("synonyms")) if s.lower() in role_names]
+                name = role_names[ours[0].lower()] if ours else name
             if not name or name.lower() in seen:
                 continue
-            seen.add(name.lower())
-            meta = c.get("meta") if isinstance(c.get("meta"), dict) else {}
+            value = line(c.get("value"), 200)
+            seen.update((name.lower(), value.lower()))  # (its tag names the official value)
             cc = countries_of(meta.get("country"))
             actors.extend(ActorMention(
                 name=name, role=role, kind=actor_kind(meta.get("cfr-type-of-incident"), meta.get("type"),
                                                                "state-linked group" if meta.get("cfr-suspected-state-sponsor") else None,
                                                                "ransomware" if "ransomware" in gt else None),
                 country=cc[0] if cc else None, confidence=confidence, attributed_by=org_name,
-                aliases=[s for s in split_names(meta.get("synonyms")) if s.lower() != name.lower()],
+                aliases=[s for s in dict.fromkeys([value, *split_names(meta.get("synonyms"))]) if s.lower() != name.lower()],
                 description=text(c.get("description"), 5000) or None,
                 reference=line(c.get("uuid"), 80) or None, alias_origin="galaxy") for role in roles(name))
     countries: list[str] = []
@@ -221,8 +243,9 @@ def _event(ev: dict, origin: str) -> list[Document]:
         t = line(a.get("type"), 40)
         if t == "target-org" and line(a.get("value"), 200):
             actors.append(ActorMention(name=line(a.get("value"), 200), role="target", kind="organisation", confidence=confidence))
-        elif t == "target-location":
+        elif t == "target-location" and not _place_tags(a):
             countries += countries_of(a.get("value"))
+    countries += [p.country for p in places if p.level == "country" and p.country]
 
     # summary, links, source
     notes = [text(a.get("value"), 5000) for a in attrs if a.get("type") in ("text", "comment") and text(a.get("value"))]
@@ -242,10 +265,14 @@ def _event(ev: dict, origin: str) -> list[Document]:
         ("Analysis", analysis), ("Type", type_), ("Actors", [a.name for a in actors if a.role != "target"]),
         ("Tags", [t for t in tags if not t.lower().startswith("misp-galaxy:mitre")][:40]),
         ("Links", [lk["url"] for lk in links][:20]),
-    ], notes)
+    ], notes + sentences)
+    for m in actors:  # each sentence where the rendered body holds it
+        m.evidence = _at(body, said.get((m.name.lower(), m.role)))
+    for p in places:
+        p.evidence = _at(body, p.evidence.text if p.evidence else None)
     draft = IncidentDraft(title=title, type=type_, summary=summary, domain=domain_of(type_), date_start=date,
                           date_precision=precision, date_basis="reported", countries=sorted(set(countries)),
-                          actors=actors, uuid=stable_uuid(uid), relation="report",
+                          actors=actors, places=places, uuid=stable_uuid(uid), relation="report",
                           evidence=evidence_for(body, spans, notes[0] if notes else None))
     doc_tags = [t for t in dict.fromkeys(tags) if not t.lower().startswith("misp-galaxy:mitre")][:30]
     if level:
@@ -253,3 +280,33 @@ def _event(ev: dict, origin: str) -> list[Document]:
     main = record_document(origin, "misp", f"misp:{uid}", title, body, [draft], published=date, publisher=org_name,
                            tags=doc_tags)
     return [main, *link_documents(origin, "misp", links, draft, f"MISP event {uid}")]
+
+
+def _place_tags(attr: dict) -> dict[str, str]:
+    """Our export's place tags on a target-location attribute: {"level": ..., "country": ...}."""
+    out = {}
+    for t in _tag_names(attr.get("Tag")):
+        m = _TAG.match(t)
+        if m and m.group(1).lower() == "incidex" and m.group(2).lower() in ("level", "country") and m.group(3):
+            out[m.group(2).lower()] = line(m.group(3), 40)
+    return out
+
+
+def _places(attrs: list[dict]) -> list[PlaceMention]:
+    out = []
+    for a in attrs:
+        tags = _place_tags(a) if a.get("type") == "target-location" else {}
+        name = line(a.get("value"), 200)
+        if tags and name:
+            cc = countries_of(tags.get("country"))
+            said = text(a.get("comment"), 5000)
+            out.append(PlaceMention(name, cc[0] if cc else None, tags.get("level") or "city",
+                                    evidence=Evidence(said, -1, -1) if said else None))  # offsets: _at, once rendered
+    return out
+
+
+def _at(body: str, sentence: str | None) -> Evidence | None:
+    if not sentence:
+        return None
+    i = body.find(sentence)
+    return Evidence(sentence, i, i + len(sentence)) if i >= 0 else None
