@@ -1,16 +1,21 @@
 """Actors of one sentence: perpetrator-side parties with the role the wording gives them (targets: .phrases).
 
 Perpetrator side: threat-actor groups from the MISP galaxies (through the gazetteer), states (countries and
-their capitals used as metonyms) and generic actors ("Russia-based hackers", "far-left anarchists",
-"Islamist hacker groups"). Roles: claimed, attributed (an official or a government names them; attributed_by
-is set), suspected, denied, perpetrator.
+their capitals used as metonyms), generic actors ("Russia-based hackers", "far-left anarchists", "a Bangladeshi
+hacker", "two Iranian citizens"), self-chosen names ("a hacker calling himself X") and people charged, accused or
+convicted (:mod:`.persons`). Roles: claimed, attributed (an official or a government names them; attributed_by
+is set), suspected, denied, perpetrator. Negation and hedging have the last word (:func:`_qualified`): "wasn't
+from X", "ruled out X", "no evidence that X" give denied, never perpetrator; "probably", "may have", "is believed
+to", "according to researchers at X" give suspected with a lower confidence and the speaker when named.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from . import persons as persons_mod
 from .phrases import NP_STOP, is_demonym
+from .text import key
 from .words import COMMON, FUNCTION
 
 
@@ -35,12 +40,22 @@ _IDEOLOGY = (r"(?:far|hard|extreme|ultra|radical)[- ](?:left|right)(?:ist)?|(?:l
 _PLACE_ADJ = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?-(?:based|backed|linked|sponsored|affiliated|aligned|speaking)"
 _NOUN = (r"hacker\s+groups?|hacking\s+groups?|hackers?|hacktivist\s+(?:groups?|crews?|collectives?)|"
          r"hacktivists?|extremists?|anarchists?|anarchist\s+groups|cyber-?criminals?|criminal\s+groups?|"
-         r"threat\s+actors?|actors|operatives|militants|activists|groups|gangs?|crews?|spies|agents|nationals|"
+         r"threat\s+actors?|actors|operatives|militants|activists|groups|gangs?|crews?|spies|agents|nationals?|"
+         r"citizens?|man|woman|men|women|teen(?:ager)?s?|"
          r"terrorists|attackers|jihadists|radicals|separatists|cells?|collectives?|units?|services|ecologists|"
          r"environmentalists|nationalists|saboteurs|vandals|insurgents|rebels|partisans")
 GENERIC_RE = re.compile(
     rf"\b(?P<q>(?:(?:{_IDEOLOGY}|{_PLACE_ADJ}|(?P<demo>[A-Z][a-z]+(?: [A-Z][a-z]+)?))\s+){{1,3}})(?P<n>{_NOUN})\b")
 _IDEO_RE = re.compile(_IDEOLOGY, re.I)
+# nouns that say their bearer attacks: "by Iranian hackers" names the agent whatever the verb before it
+_AGENT_NOUN = re.compile(r"hack|attacker|cyber|criminal|threat|saboteur", re.I)
+
+
+def _demonym(word: str, gaz) -> bool:
+    """A demonym or country name, also the "-i" demonyms the reference data lacks ("Bangladeshi": Bangladesh)."""
+    if is_demonym(word, gaz):
+        return True
+    return word.endswith("i") and any(e[0] == "country" for e in gaz.entries.get(key(word[:-1]), ()))
 
 # Capitals used for their state ("Moscow denied", "blamed Beijing").
 METONYMS = {"Moscow": "RU", "Kremlin": "RU", "Beijing": "CN", "Pyongyang": "KP", "Tehran": "IR",
@@ -81,17 +96,20 @@ _SUSPECT_AFTER = re.compile(
     r"intrusions?|sabotage|campaign|operation|outages?|leak))\b", re.I)
 _PERP_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)*(?:hacked|attacked|"
-    r"breached|launched|targeted|stole|leaked|defaced|deployed|compromised|infiltrated|hit|struck|used|"
+    r"breached|launched|targeted|stole|leaked|defaced|deployed|compromised|infiltrated|hit|struck|used|tricked|"
+    r"conned|defrauded|scammed|duped|hijacked|ransacked|infected|extorted|impersonated|phished|bilked|"
     r"exploited|encrypted|demanded|sent|conducted|carried\s+out|broke|published|dumped|posted|flooded)\b", re.I)
 
 
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the|which\s+is|also\s+known\s+as|known\s+as)\s+[^,;.]{2,70},")
 
 
-def _role_for(sentence: str, start: int, end: int, strict: bool = False) -> tuple[str | None, str | None]:
+def _role_for(sentence: str, start: int, end: int, strict: bool = False,
+              agent: bool = False) -> tuple[str | None, str | None]:
     """(role, attributed_by) for the party at [start, end) of the sentence, from the surrounding wording.
 
-    ``strict`` (for states): the accusing verb must come right before the name.
+    ``strict`` (for states): the accusing verb must come right before the name. ``agent``: the name says it is an
+    attacker ("Iranian hackers"), so "an attempt by", "maintained by" make it the agent without an attack verb.
     """
     before = sentence[max(0, start - 90):start]
     after = sentence[end:end + 150]
@@ -115,10 +133,10 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False) -> tupl
                             "charged", "pointed")) and official:
             return "attributed", official
         if verb.startswith(("carried", "conducted", "launched", "orchestrated", "perpetrated", "by")):
-            speaker = _official_speaker(sentence)
+            speaker = _official_speaker(sentence, (start, end))
             if speaker:
                 return "attributed", speaker
-            if verb == "by" and not re.search(r"\b(?:attacks?|breach|hack\w*|carried|conducted|launched|"
+            if verb == "by" and not agent and not re.search(r"\b(?:attacks?|breach|hack\w*|carried|conducted|launched|"
                                               r"claimed|committed|targeted|hit)\b[\w\s,]*$", subject[-60:] + " ",
                                               re.I):
                 return None, None
@@ -153,16 +171,100 @@ def _official_subject(subject: str) -> str | None:
     return None
 
 
-def _official_speaker(sentence: str) -> str | None:
+def _official_speaker(sentence: str, party: tuple[int, int] = (0, 0)) -> str | None:
+    """The official who says it, by name when one stands next to the official word (never the party itself)."""
     if not _SPEECH.search(sentence):
         return None
     m = _OFFICIAL.search(sentence)
     if not m:
         return None
-    # the capitalised name next to the official word, if any
-    window = sentence[max(0, m.start() - 60):m.end() + 60]
-    names = re.findall(r"(?:[A-Z][\w'’.-]+\s+){1,4}[A-Z][\w'’.-]+", window)
-    return (names[0] if names else m.group(0)).strip()
+    w0 = max(0, m.start() - 60)
+    for n in re.finditer(r"(?:[A-Z][\w'’.-]+\s+){1,4}[A-Z][\w'’.-]+", sentence[w0:m.end() + 60]):
+        if not (w0 + n.start() < party[1] and w0 + n.end() > party[0]):
+            return n.group(0).strip()
+    return m.group(0).strip()
+
+
+# ------------------------------------------------------------------------------------ negation and hedging
+# A party whose part the sentence negates ("wasn't from X", "ruled out X", "no evidence that X", "X was not
+# behind"): never a perpetrator; it is named as one who did not do it (role "denied").
+_NEG_BEFORE = re.compile(
+    r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:\w+ly|been|be|have|actually|necessarily)\s+){0,2}(?:(?:come|came|coming|carried\s+"
+    r"out|conducted|launched|perpetrated|orchestrated|committed|done|caused|sent)\s+)?"
+    r"(?:from|by|behind|(?:linked|tied|connected)\s+to|the\s+work\s+of|responsible)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}$|"
+    r"\b(?:rul(?:ed|es|ing)\s+out|rule\s+out|exclud(?:ed|es|ing)|no\s+(?:evidence|indication|sign|proof|reason\s+to\s+"
+    r"believe)\s+(?:that|of|linking|connecting|tying|pointing\s+to)|no\s+(?:links?|connection|ties)\s+(?:to|with|between)|"
+    r"(?:unlikely|doubtful|not\s+clear|unclear)\s+(?:that|whether)|doubts?\s+that|doubted\s+that|(?:do|does|did)\s+not\s+"
+    r"(?:believe|think)\s+(?:that\s+)?|(?:rather|other)\s+than|instead\s+of|(?:not|n['’]t)\s+(?:\w+\s+)?(?:blame|"
+    r"accuse|suspect|attribute)\w*)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
+_NEG_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:(?:was|were|is|are|has|have|had|did|does|do)(?:\s+\w+ly)?\s+(?:not|never)\b|"
+    r"(?:wasn|weren|isn|aren|hasn|haven|hadn|didn|doesn)['’]t\b)\s*(?:\w+\s+){0,2}?(?:behind|involved|responsible|"
+    r"the\s+(?:culprit|source|perpetrator)s?|to\s+blame|(?:carry|carried)\s+out|hack|attack|launch|take\s+part)|"
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:had|has|have)\s+nothing\s+to\s+do\s+with", re.I)
+# Hedging: "probably", "may have", "is believed to", "according to researchers": a suspicion, told with less
+# confidence than a plain statement; within the clause of the name (the characters either side)
+_HEDGE = re.compile(r"\b(?:probabl[ey]|possibl[ey]|likely|(?-i:may)|might|could|perhaps|presumabl[ey]|reportedly|allegedly|"
+                    r"apparently|purportedly|supposedly|seemingly|believed?|thought|suspect\w*|appears?\s+to|seems?\s+to|"
+                    r"is\s+said\s+to|are\s+said\s+to|according\s+to|speculat\w+|potentially|possible|circumstantial|"
+                    r"hints?|suggests?|suggested|points?\s+to|indicates?)\b", re.I)
+_CLAUSE_END = re.compile(r"[;:]|\s[–—-]\s|,\s+(?:but|while|whereas|although|though)\b")
+# who says so: "according to researchers at X", "X said", "X believes"
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+|a\s+)?(?P<who>(?:[a-z][\w-]*\s+){0,4}[A-Z][\w.'’&-]*"
+                        r"(?:\s+[A-Z][\w.'’&-]*)*|researchers|investigators|officials|experts|analysts|authorities|"
+                        r"prosecutors|police)")
+_SAID_BY = re.compile(r"(?P<who>(?<![\w.])[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,4})\s*,?\s+(?:has\s+|have\s+|had\s+)?"
+                      r"(?:said|says|believes?|believed|thinks|told|reported|wrote|noted|assessed|suspects?|suggested|"
+                      r"concluded|claimed)\b|\b(?:said|says|told|reported|wrote|noted)\s+(?P<who2>(?:[a-z]+\s+){0,3}?"
+                      r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,4})")
+_NOT_SPEAKERS = frozenset({"it", "he", "she", "they", "we", "i", "the", "this", "that", "there", "but", "and"})
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the name's clause before and after it (an em dash, a semicolon or ", but" ends a clause)."""
+    before = sentence[max(0, start - 100):start]
+    ends = list(_CLAUSE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end():]
+    after = sentence[end:end + 100]
+    m = _CLAUSE_END.search(after)
+    if m:
+        after = after[:m.start()]
+    return before, after
+
+
+def _speaker(sentence: str) -> str | None:
+    """Who the sentence says tells it: "according to researchers at X", "X said", "said X" (a named party)."""
+    m = _ACCORDING.search(sentence)
+    if m:
+        who = m.group("who").strip().rstrip(".,")
+        if who.lower() not in _NOT_SPEAKERS:
+            return who
+    for m in _SAID_BY.finditer(sentence):
+        who = (m.group("who") or m.group("who2") or "").strip()
+        if who and who.split()[0].lower() not in _NOT_SPEAKERS and who.split()[0].lower() not in FUNCTION:
+            return who
+    return None
+
+
+def _qualified(sentence: str, p: Party) -> Party:
+    """The party with the role the wording allows: negated, it is named as one who did not do it (denied); hedged,
+    a perpetrator or attribution becomes a suspicion with a lower confidence and the speaker when named."""
+    if p.role in ("denied", "target"):
+        return p
+    before, after = _clause(sentence, p.start, p.end)
+    if _NEG_BEFORE.search(before) or _NEG_AFTER.search(after):
+        p.role, p.confidence = "denied", 30
+        p.attributed_by = _speaker(sentence)  # who says it was not them
+        return p
+    if p.role == "claimed":
+        return p
+    if _HEDGE.search(before[-70:]) or _HEDGE.search(after[:70]):
+        if p.role == "perpetrator":
+            p.role = "suspected"
+        p.confidence = min(p.confidence, 35)
+        p.attributed_by = p.attributed_by or _speaker(sentence)
+    return p
 
 
 def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
@@ -176,7 +278,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         if demo and not _IDEO_RE.search(qual) and not re.search(_PLACE_ADJ, qual):
             # a bare capitalised word before the noun: keep only demonyms and countries ("Russian hackers")
             words = qual.split()
-            if not all(is_demonym(w, gaz) for w in words[-1:]):
+            if not all(_demonym(w, gaz) for w in words[-1:]):
                 continue
         if noun.lower() in ("groups", "services", "units", "cells", "cell", "unit", "agents", "actors", "gangs",
                             "gang", "crews", "crew", "collective", "collectives") and not (
@@ -186,13 +288,13 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                 h[1] <= m.start() and any(e[0] == "actor" for e in h[3]) for h in gaz_hits
                 if m.start() - 45 <= h[1] <= m.start()):
             continue  # "Killnet, a pro-Russian hacktivist group": a description of the named group
-        role, by = _role_for(sentence, m.start(), m.end())
+        role, by = _role_for(sentence, m.start(), m.end(), agent=bool(_AGENT_NOUN.match(noun)))
         if role is None:
             continue
         name = m.group(0)
         kind = "ideological movement" if _IDEO_RE.search(qual) and "hack" not in noun.lower() else (
             "hacktivist group" if "hacktivist" in noun.lower() else "unknown")
-        if noun.lower() == "nationals":
+        if re.fullmatch(r"nationals?|citizens?|man|woman|men|women|teen(?:ager)?s?", noun, re.I):
             kind = "person"
         country = None
         for h in gaz_hits:
@@ -204,7 +306,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         out.append(Party(name=name, role=role, kind=kind, start=m.start(), end=m.end(), country=country,
                          attributed_by=by, confidence=50 if role != "claimed" else 70))
         taken.append((m.start(), m.end()))
-    handles = list(_HANDLE.finditer(sentence))
+    handles = list(_HANDLE.finditer(sentence)) + list(_SO_CALLED.finditer(sentence))
     if _PERP_WORDS.search(sentence):
         handles += list(_ALIAS_USED.finditer(sentence))
     for m in handles:
@@ -212,7 +314,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         s0, e0 = m.start("name"), m.start("name") + len(name)
         if any(s0 < te and e0 > ts for ts, te in taken) or name.lower() in FUNCTION or name.lower() in COMMON:
             continue
-        if any(s0 <= h[0] < e0 and any(e[0] == "actor" for e in h[3]) for h in gaz_hits):
+        if any(h[0] < e0 and h[1] > s0 and any(e[0] == "actor" for e in h[3]) for h in gaz_hits):
             continue  # a galaxy group: handled below with its reference data
         role, by = _role_for(sentence, s0, e0)
         # no role cue: a handle told beside the attack is its perpetrator (_role_for gives a role of db.taxonomy.ROLES
@@ -247,6 +349,8 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             placey = any(e[0] in ("country", "region", "city", "demonym") for e in entries)
             if _ALLY_BEFORE.search(sentence[max(0, start - 70):start]):
                 continue  # "its public alignment with the pro-Russian collective Killnet": a relation, not a role
+            if _LONGER_NAME.match(sentence, end):
+                continue  # "the Gorilla Glue company": a word of another name that happens to be some group's alias
             role, by = _role_for(sentence, start, end)
             if role is None:
                 if placey:
@@ -274,9 +378,19 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         out.append(Party(name=name, role=role, kind="state", start=start, end=end, country=cc, attributed_by=by,
                          confidence=40))
         taken.append((start, end))
-    return out
+    for person in persons_mod.people(sentence, taken, gaz):
+        role, by = person.role, None
+        if person.legal:  # "prosecutors charged X", "X was arrested, police said": an official attributes it
+            by = _official_subject(sentence[:person.start]) or _official_speaker(sentence, (person.start, person.end))
+            role = "attributed" if by else role
+        out.append(Party(name=person.name, role=role, kind="person", start=person.start, end=person.end,
+                         attributed_by=by, confidence=50))
+    return [_qualified(sentence, p) for p in out]
 
 
+# a capitalised word right after a galaxy alias that does not describe a group: the alias is part of another name
+_LONGER_NAME = re.compile(r"\s+(?!(?:Group|Team|Gang|Crew|Hackers?|Hacking|APT|Collective|Cyber|Spider|Panda|Bear|Kitten|"
+                          r"Chollima|Tiger|Typhoon|Blizzard|Sandstorm|Sleet|Tempest)\b)[A-Z][a-z]")
 _ALLY_BEFORE = re.compile(r"\b(?:alignment|aligned|allied|alliance|allies|partnership|partnered|cooperat\w+|"
                           r"collaborat\w+|affiliat\w+|solidarity)\s+(?:with|to)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
                           re.I)
@@ -292,10 +406,19 @@ _NAMED_GROUP = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w.]*[A-Z0-9][\w.]*|[A-Z][a-z]+[A-Z][\w]*)\s+(?:ransomware|hacking|hacker|hacktivist|"
     r"threat|cybercrime|extortion|APT|cyber-?espionage)\s+(?:group|gang|crew|collective|operation|actor|cartel|outfit)\b")
 
+_ALIAS_WORD = r"(?:name|handle|alias|moniker|nickname|pseudonym|username|user\s?name|nom\s+de\s+guerre)"
+# "a hacker calling himself X", "the vendor who goes by the handle of X", "the hackers – who are calling themselves
+# the “X” –", "a hacker operating under the name X": a self-chosen name, told beside the attack (the name keeps its
+# capitals: the cue words are matched in any case, the name is not)
 _HANDLE = re.compile(
-    r"\b(?:hackers?|attackers?|groups?|actors?|crooks?|criminals?|users?|gang|individual|person|persona|"
-    r"collective|blackmailers?|extortionists?|scammers?)\s*,?\s+(?:(?:identified|known|referred\s+to)\s+as|"
-    r"calling\s+(?:himself|herself|itself|themselves)|going\s+by\s+(?:the\s+)?(?:name|handle|alias|moniker|"
-    r"nickname)?(?:\s+of)?|dubbed|named|called|under\s+the\s+(?:name|handle|alias|moniker)(?:\s+of)?|using\s+the\s+"
-    r"(?:fake\s+)?(?:name|handle|alias|moniker)(?:\s+of)?)\s+[\"“'‘]?(?P<name>[A-Z0-9][\w.@-]*(?:\s+[A-Z][\w.-]*){0,2})",
-    re.I)
+    r"\b(?:hackers?|attackers?|groups?|actors?|crooks?|criminals?|users?|gang|individual|person|persona|crew|team|"
+    r"collective|blackmailers?|extortionists?|scammers?|fraudsters?|vendors?|sellers?|culprits?|perpetrators?|"
+    r"someone|somebody|outfit|entity)\s*(?:[,–—-]\s*)?(?:(?:who|which|that)\s+)?(?:(?:is|are|was|were|has\s+been|"
+    r"have\s+been)\s+)?(?:(?:identified|known|referred\s+to)\s+(?:only\s+)?as|(?:calling|calls?|called)\s+"
+    r"(?:himself|herself|itself|themselves)|(?:going|goes|went|go)\s+by\s+(?:the\s+)?(?:" + _ALIAS_WORD + r")?(?:\s+of)?|"
+    r"dubbed|named|called|(?:operating|working|posting|writing|acting|trading)?\s*under\s+(?:the\s+)?(?:" + _ALIAS_WORD +
+    r")(?:\s+of)?|using\s+the\s+(?:fake\s+)?(?:" + _ALIAS_WORD + r")(?:\s+of)?)\s+(?:(?-i:the)\s+)?[\"“'‘]?"
+    r"(?P<name>(?-i:[A-Z0-9][\w.@-]*(?:\s+[A-Z0-9][\w.-]*){0,3}))", re.I)
+# "the so-called “X”": a name the article quotes as the group's own
+_SO_CALLED = re.compile(r"\b(?:so-called|self-styled|self-proclaimed)\s+[\"“'‘](?P<name>[A-Z0-9][\w.@-]*(?:\s+[A-Z0-9][\w.-]*){0,3})"
+                        r"[,.]?[\"”'’]")

@@ -76,8 +76,11 @@ NOT_EVENT_NAMES = ("same", "first", "second", "latest", "new")
 CLAUSE_CONJUNCTION = re.compile(r"\b(?:after|when|since|as|once)\b", re.I)
 PAST_VERB = re.compile(r"\b\w+(?:ed|oke|ole|uck|it)\b")
 # a party's role told in a sentence without an event of its own ("X claimed to be behind ...")
+# (and a legal step: "Prosecutors charged X with ...", "X pleaded guilty" often follows the story without an attack
+# word of its own; "ruled out" names who did not do it)
 ROLE_CUE = re.compile(r"\b(?:claim\w*|took\s+credit|responsib\w+|behind|accus\w+|blam\w+|suspect\w*|implicat\w+|"
-                      r"attribut\w+|denie[sd]|deny|ties\s+to|linked\s+to|perpetrat\w+|statement)\b", re.I)
+                      r"attribut\w+|denie[sd]|deny|ties\s+to|linked\s+to|perpetrat\w+|statement|charg(?:ed|es|ing)|"
+                      r"arrest\w*|indict\w*|pleaded|pled|convicted|sentenced|extradit\w+|ruled\s+out)\b", re.I)
 # a claim may come two sentences after the story it claims
 CLAIM_CUE = re.compile(r"\b(?:claimed\s+responsibility|took\s+credit|claimed\s+(?:the|this|these)\s+(?:\w+\s+)?"
                        r"attacks?)\b", re.I)

@@ -1,0 +1,131 @@
+"""Who did it, as the article says it: negation, hedging, people charged, self-chosen names, nationalities.
+
+Each test is one short article of our own and asserts the role (and confidence, and who attributed it) that a
+user sees on the incident that extract() drafts.
+"""
+from __future__ import annotations
+
+from db.taxonomy import PERPETRATOR_ROLES
+from importers.extract import extract
+
+PLAIN = 60  # the confidence of a galaxy group named plainly as the perpetrator
+
+
+def parties(drafts):
+    return [a for d in drafts for a in d.actors if a.role != "target"]
+
+
+def by_name(drafts):
+    return {a.name: a for a in parties(drafts)}
+
+
+def test_hedged_attribution_is_a_suspicion_with_less_confidence_and_its_source(doc):
+    drafts = extract(doc("A phishing attack hit the Harbor Bank on Tuesday. The attack was probably carried out "
+                         "by Fancy Bear, according to researchers at Norlake Security.", "2024-06-05"))
+    a = by_name(drafts)["APT28"]
+    assert a.role == "suspected"
+    assert a.confidence < PLAIN
+    assert a.attributed_by and "Norlake Security" in a.attributed_by
+
+
+def test_is_believed_to_is_a_suspicion(doc):
+    drafts = extract(doc("Fancy Bear is believed to have hacked the email servers of the Harbor Bank last week.",
+                         "2024-06-05"))
+    a = by_name(drafts)["APT28"]
+    assert a.role == "suspected"
+    assert a.confidence < PLAIN
+
+
+def test_plain_statement_stays_perpetrator(doc):
+    drafts = extract(doc("Fancy Bear hacked the email servers of the Harbor Bank last week.", "2024-06-05"))
+    a = by_name(drafts)["APT28"]
+    assert a.role == "perpetrator"
+    assert a.confidence == PLAIN
+
+
+def test_wasnt_from_never_gives_perpetrator(doc):
+    drafts = extract(doc("Tuesday's phishing attack on the Harbor Bank probably wasn't from Fancy Bear, "
+                         "Norlake Security said.", "2024-06-05"))
+    assert drafts
+    named = [a for a in parties(drafts) if a.name == "APT28"]
+    assert not [a for a in named if a.role in PERPETRATOR_ROLES]
+    assert [(a.role, a.attributed_by) for a in named] in ([], [("denied", "Norlake Security")])
+
+
+def test_not_carried_out_by_is_a_denial(doc):
+    drafts = extract(doc("Hackers breached the Harbor Bank's network on Monday in an attack that was not carried out "
+                         "by Fancy Bear, investigators said.", "2024-06-05"))
+    roles = {a.role for a in parties(drafts) if a.name == "APT28"}
+    assert roles == {"denied"}
+
+
+def test_no_evidence_that_a_state_did_it(doc):
+    drafts = extract(doc("Hackers breached the Harbor Bank's network on Monday. There is no evidence that Russia "
+                         "was behind the attack, the bank said.", "2024-06-05"))
+    assert not [a for a in parties(drafts) if a.name == "Russia" and a.role in PERPETRATOR_ROLES]
+
+
+def test_country_in_a_noun_compound_is_no_actor(doc):
+    drafts = extract(doc("A DDoS attack knocked French government websites offline on Monday amid the "
+                         "Russia-Ukraine war.", "2024-06-05"))
+    assert drafts
+    assert not [a for a in parties(drafts) if a.kind == "state"]
+
+
+def test_person_charged_by_prosecutors_is_attributed(doc):
+    drafts = extract(doc("Hackers stole the records of 20,000 customers of the Harbor Bank in March. Federal "
+                         "prosecutors charged Marko Pellen, 34, with breaching the bank's network.", "2024-06-05"))
+    a = by_name(drafts)["Marko Pellen"]
+    assert a.role == "attributed"
+    assert a.kind == "person"
+    assert "prosecutors" in a.attributed_by
+
+
+def test_person_accused_is_suspected(doc):
+    drafts = extract(doc("Ransomware encrypted the computers of the city of Harbor Falls in March. Marko Pellen "
+                         "and Ivo Tarrant are accused of deploying the ransomware.", "2024-06-05"))
+    names = by_name(drafts)
+    assert names["Marko Pellen"].role == names["Ivo Tarrant"].role == "suspected"
+
+
+def test_guilty_plea_is_perpetrator(doc):
+    drafts = extract(doc("Hackers stole the records of 20,000 customers of the Harbor Bank in March. Ivo Tarrant, "
+                         "27, pleaded guilty to the breach on Monday.", "2024-06-05"))
+    assert by_name(drafts)["Ivo Tarrant"].role == "perpetrator"
+
+
+def test_a_named_victim_with_an_age_is_no_perpetrator(doc):
+    drafts = extract(doc("Hackers breached the Harbor Bank on Monday. John Keller, 45, whose account was emptied, "
+                         "said he lost his savings.", "2024-06-05"))
+    assert "John Keller" not in by_name(drafts)
+
+
+def test_self_named_hacker(doc):
+    drafts = extract(doc("A hacker calling himself Zorvex9 breached the forum of the Harbor Chess Club and leaked "
+                         "its user database on Monday.", "2024-06-05"))
+    assert by_name(drafts)["Zorvex9"].role == "perpetrator"
+
+
+def test_hacker_going_by_a_pseudonym_claims(doc):
+    drafts = extract(doc("The records of the Harbor Bank were leaked online on Monday. A hacker group going by the "
+                         "pseudonym \"Grey Lantern\" claimed responsibility for the breach.", "2024-06-05"))
+    assert by_name(drafts)["Grey Lantern"].role == "claimed"
+
+
+def test_nationality_as_the_agent(doc):
+    drafts = extract(doc("The website of the Harbor Bank was hacked on Monday by a Bangladeshi hacker who leaked "
+                         "its customer database.", "2024-06-05"))
+    assert by_name(drafts)["Bangladeshi hacker"].role == "perpetrator"
+
+
+def test_nationality_of_the_victims_is_no_actor(doc):
+    drafts = extract(doc("Hackers stole the personal data of two million Iranian citizens from a government "
+                         "database on Monday.", "2024-06-05"))
+    assert not [a for a in parties(drafts) if "Iranian" in a.name]
+
+
+def test_galaxy_alias_inside_another_name_is_no_actor(doc):
+    # "Gorilla" is a threat-actor alias in the galaxies; here it is a word of a company's name
+    drafts = extract(doc("Hackers stole hundreds of gigabytes of files from the Gorilla Glue adhesive company "
+                         "on Monday.", "2024-06-05"))
+    assert not [a for a in parties(drafts) if a.reference]
