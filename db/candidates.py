@@ -146,6 +146,7 @@ class Candidate:
     _index: dict[tuple[str, str | float], set[int | None]] | None = None
     _pending: list[tuple[Any, ...]] = field(default_factory=list)  # the entries of `_note`
     links_later: bool = False
+    reports: int = 1  # sources the incident cites: what "more than half of its reports" is counted against
 
     @property
     def index(self) -> dict[tuple[str, str | float], set[int | None]]:
@@ -234,6 +235,17 @@ class Candidate:
         if len(found) <= 1:
             return found[0] if found else frozenset()
         return set().union(*found)
+
+    def core(self, *keys: tuple[str, str | float]) -> int:
+        """How many of these are named by more than half of the incident's reports (or by an analyst):
+        what the incident as a whole says, not one of its members. A draft agreeing with one report
+        only chains stories (A shares a victim with B, B a group with C: A and C share nothing)."""
+        n = max(self.reports, 1)
+        return sum(1 for r in map(self.index.get, keys) if r and (None in r or 2 * len(r) > n))
+
+    def support(self, *keys: tuple[str, str | float]) -> int:
+        """The most reports naming one of these."""
+        return max((len(r) for r in map(self.index.get, keys) if r), default=0)
 
     @property
     def names(self) -> set[str]:
@@ -369,12 +381,14 @@ def load_candidates(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]
         return []
     marks = _marks(len(ids))
     out: dict[int, Candidate] = {}
-    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, figures FROM incident"
+    for r in conn.execute(f"SELECT id, title, summary, type, date_start, date_end, countries, figures,"
+                          f" (SELECT count(*) FROM incident_source x WHERE x.incident_id = incident.id) FROM incident"
                           f" WHERE id IN ({marks})", ids):
         figures = _json_list(r[7])
         c = out[r[0]] = Candidate(r[0], r[1] or "", r[2] or "", r[3], DateRange.parse(r[4], r[5]), NONE,
                                   NONE, NONE, NONE, set(_json_list(r[6])) or NONE, conn=conn,
-                                  figures_length=len(r[7] or ""), figures_count=len(figures), links_later=True)
+                                  figures_length=len(r[7] or ""), figures_count=len(figures), links_later=True,
+                                  reports=r[8])
         for f in figures:
             if isinstance(f.get("value"), (int, float)):
                 c.add_figure(float(f["value"]), f.get("source_id"))
@@ -463,6 +477,8 @@ class CandidateCache:
                 e[iid].add_place(name)
         for rid, iid in conn.execute("SELECT id, incident_id FROM incident_source WHERE id > ?", (ms,)):
             ms = max(ms, rid)
+            if iid in e:
+                e[iid].reports += 1
             if iid in e and e[iid]._names_all:
                 e[iid]._names = None  # the first NAMES_SOURCES sources (by id) are read: later ones change nothing
         self.marks = (ma, mp, ms)

@@ -563,3 +563,35 @@ def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, An
         search.reindex(conn, incidents=data.get("incidents", []), actors=data.get("actors", []),
                        sources=data.get("sources", []))
     return {"change": row[0], "undone": row[1]}
+
+
+# --- the review queue: settling pending decisions ---------------------------------------------------------
+
+def settle(conn: sqlite3.Connection, decision_id: int, accept: bool) -> dict[str, Any]:
+    """Settle a pending decision of the review queue (importers/resolve.py writes them for same-event joins
+    it is not sure of, db/store.py for names shared by several actors): accepting merges the two incidents
+    (or actors), as `merge` would, rejecting records `not_same`, which later imports respect. Either is
+    one change in the journal, undone by `undo`."""
+    row = conn.execute("SELECT entity, left_id, right_id, verdict FROM decision WHERE id = ?", (decision_id,)).fetchone()
+    if row is None:
+        raise CurationError(f"no decision {decision_id}")
+    entity, left, right, verdict = row
+    if verdict != "pending":
+        raise CurationError(f"decision {decision_id} is already settled ({verdict})")
+    if not accept:
+        return dict(decide(conn, entity, left, right, "not_same", "rejected in the review queue"), decision=decision_id)
+    from db.records import follow
+
+    live = []
+    for i in (left, right):
+        if not conn.execute(f"SELECT 1 FROM {entity} WHERE id = ?", (i,)).fetchone():
+            raise CurationError(f"{entity} {i} no longer exists; reject decision {decision_id} instead")
+        live.append(follow(conn, entity, i) or i)
+    if live[0] == live[1]:  # merged already, by another decision or by hand
+        return dict(decide(conn, entity, left, right, "same", "accepted in the review queue"), decision=decision_id)
+    merged = merge_incidents(conn, live) if entity == "incident" else merge_actors(conn, live)
+    if (left, right) != tuple(sorted(live)):  # the pair the merge recorded is not this row's: settle it too
+        with transaction(conn):
+            conn.execute("UPDATE decision SET verdict = 'same', reason = 'accepted in the review queue' WHERE id = ?",
+                         (decision_id,))
+    return dict(merged, entity=entity, decision=decision_id, verdict="same")

@@ -29,6 +29,7 @@ class StoreResult:
     incidents: list[int] = field(default_factory=list)  # every incident the document speaks of
     joined: list[int] = field(default_factory=list)  # incidents that existed and got this source
     created: list[int] = field(default_factory=list)  # incidents inserted for this document
+    pending: list[int] = field(default_factory=list)  # incidents inserted with a pending 'maybe the same' decision
 
 
 @contextmanager
@@ -110,6 +111,7 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
         changed_actors: set[int] = set()
         for draft in doc.drafts or []:
             joined = resolver(conn, draft, source_id) if resolver and not draft.uuid else None
+            maybe, joined = (joined, None) if joined and joined[1].get("outcome") == "pending" else (None, joined)
             if joined:
                 incident_id, reason = joined
                 add_reason(conn, incident_id, source_id, reason)
@@ -118,6 +120,8 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
                 incident_id, created = insert_incident(conn, draft)
                 if created:
                     result.created.append(incident_id)
+                if maybe and _pending(conn, maybe, incident_id):
+                    result.pending.append(incident_id)
             result.incidents.append(incident_id)
             changed_actors |= attach_draft(conn, incident_id, draft, source_id)
         for tag in doc.tags:
@@ -204,6 +208,7 @@ def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[Inci
                 kept_ids.append(incident_id)
             else:
                 hit = resolver(conn, draft, source_id) if resolver else None
+                maybe, hit = (hit, None) if hit and hit[1].get("outcome") == "pending" else (None, hit)
                 if hit:
                     incident_id = hit[0]
                     add_reason(conn, incident_id, source_id, hit[1])
@@ -211,6 +216,8 @@ def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[Inci
                 else:
                     incident_id, _new = insert_incident(conn, draft)
                     created.append(incident_id)
+                    if maybe:
+                        _pending(conn, maybe, incident_id)
             used.add(incident_id)
             actors |= attach_draft(conn, incident_id, draft, source_id)
         removed = []
@@ -334,6 +341,16 @@ def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reaso
     report of a story)."""
     conn.execute("UPDATE incident SET join_reason = json_insert(coalesce(join_reason, '[]'), '$[#]', json(?))"
                  " WHERE id = ?", (json.dumps(dict(reason, source_id=source_id), ensure_ascii=False), incident_id))
+
+
+def _pending(conn: sqlite3.Connection, maybe: tuple[int, dict[str, Any]], incident_id: int) -> bool:
+    """A pending decision 'maybe the same as #N' between a new incident and the one a resolver was not
+    sure it reports (importers/resolve.py); True when it is new (an analyst's verdict is never replaced)."""
+    other, reason = maybe
+    text = reason.get("text") or f"maybe the same as #{other} (score {reason.get('score')})"
+    before = conn.total_changes
+    record_decision(conn, "incident", other, incident_id, "pending", text, overwrite=False)
+    return conn.total_changes > before
 
 
 def live_actor(conn: sqlite3.Connection, actor_id: int) -> int:

@@ -356,7 +356,11 @@ def score(p: Probe, c: Candidate, sim: float) -> tuple[float, list[str], list[st
 def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
             cache: CandidateCache | None = None) -> tuple[int, dict] | None:
     """The incident this draft joins, with the reason, or None for a new incident. Imports pass a
-    `Resolver` (a callable with the same signature) instead, to keep candidates between drafts."""
+    `Resolver` (a callable with the same signature) instead, to keep candidates between drafts.
+
+    Three outcomes: a sure join (reason "outcome": "join"); a new incident that may be the same as
+    one known ("outcome": "pending", with "doubt": why it is not sure; the store makes a new incident and a
+    pending decision for the review queue); or None, a new incident."""
     p = Probe.of(draft)
     if p.date is None and not (p.targets or p.named):
         return None  # nothing to anchor a join on
@@ -366,11 +370,21 @@ def resolve(conn: sqlite3.Connection, draft: IncidentDraft, source_id: int,
     ids = candidates.candidate_ids(conn, p.date, draft.type, _compatible(draft.type), p.target_ids, p.actor_ids,
                                    place_names)
     loaded = cache.load(conn, ids) if cache is not None else candidates.load_candidates(conn, ids)
-    best = _best(p, _reachable(p, loaded, blocked))
-    if best is None:
-        return None
-    s, c, agree = best
-    return c.id, {"score": s, "agree": agree, "threshold": THRESHOLD}
+    sure, maybe = _best(p, _reachable(p, loaded, blocked))
+    if sure is not None:
+        s, c, agree, core = sure
+        return c.id, {"outcome": "join", "score": s, "agree": agree, "core": core, "threshold": THRESHOLD}
+    if maybe is not None:
+        s, c, agree, why = maybe
+        reason = {"outcome": "pending", "score": s, "agree": agree, "doubt": why, "threshold": THRESHOLD}
+        return c.id, dict(reason, text=pending_reason(c.id, reason))
+    return None
+
+
+def pending_reason(incident_id: int, reason: dict) -> str:
+    """The sentence a pending decision shows in the review queue."""
+    return (f"maybe the same as #{incident_id}: score {reason['score']:.2f} ({', '.join(reason['agree'])});"
+            f" not sure: {reason['doubt']}")
 
 
 def _reachable(p: Probe, loaded: list[Candidate], blocked: set[int]) -> list[tuple[float, Candidate, float]]:
@@ -388,18 +402,70 @@ def _reachable(p: Probe, loaded: list[Candidate], blocked: set[int]) -> list[tup
     return block
 
 
-def _best(p: Probe, block: list[tuple[float, Candidate, float]]) -> tuple[float, Candidate, list[str]] | None:
-    """The best-scoring candidate of the block, with its score and agreeing fields, if one joins."""
-    best: tuple[float, Candidate, list[str]] | None = None
+_SPECIFIC = ("figures", "wording", "names")  # agreements that pin a story when its dates cannot
+
+
+def doubt(p: Probe, c: Candidate, s: float, agree: list[str]) -> tuple[str | None, list[str]]:
+    """Why a draft scoring `s` against `c` is not surely the same event (None when it is), and the
+    incident-wide fields it agrees on. Sure means agreeing with the incident as a whole: a target or a
+    group named by more than half of its reports (`Candidate.core`), the score still over THRESHOLD
+    with only those counted, dates within 3 days when both are dated to the day or month (two weeks
+    when a victim is shared), and, when they are not, one more specific agreement (figures, wording, shared names) than a type, a place
+    and one name: on the 550 CASIE dev articles, joins on a common type, a date and a figure or a place
+    alone joined unrelated ransomware stories (6 of 20 multi-article incidents shared no annotated party)."""
+    core: list[str] = []
+    t_keys = (*(("t", n) for n in p.targets), *(("T", i) for i in p.target_ids))
+    a_names = p.named | (_near(c.actors, p.named) if "actors" in agree and not p.named & c.actors else set())
+    a_keys = (*(("a", n) for n in a_names), *(("A", i) for i in p.actor_ids))
+    if "targets" in agree and c.core(*t_keys):
+        core.append("targets")
+    if "actors" in agree and c.core(*a_keys):
+        core.append("actors")
+    if not core:
+        named = [f for f in ("targets", "actors") if f in agree]
+        if not named:
+            return f"no shared target or group, only {', '.join(agree)}", core
+        n = c.support(*(t_keys if named[0] == "targets" else a_keys))
+        return f"the shared {named[0]} are named by {n} of the {c.reports} reports of #{c.id}, not by most", core
+    lost = W.targets * ("targets" in agree and "targets" not in core) + W.actors * ("actors" in agree and "actors" not in core)
+    if s - lost < THRESHOLD:
+        return f"score {s - lost:.2f} without what only some of the reports of #{c.id} say", core
+    if core == ["targets"]:
+        shared = len(p.targets & c.targets) or len(p.target_ids & c.target_ids)
+        others = len(p.targets) - shared
+        if others > shared:
+            return f"the report names {others} other victims for {shared} shared", core
+    pinned = any(a.startswith("date") for a in agree)
+    if p.date and c.date and not pinned and p.date.distance(c.date) > 0 and "targets" not in core:
+        # a victim's story is reported for two weeks (Cathay Pacific: 4 days apart on CASIE); a group's
+        # name 4-14 days apart is as often its next attack
+        return f"dates {p.date.distance(c.date)} days apart", core
+    if not pinned and len(core) < 2 and not any(a.startswith(_SPECIFIC) for a in agree):
+        return "no date pins both reports to one moment, and nothing but one name and the type agree", core
+    return None, core
+
+
+def _best(p: Probe, block: list[tuple[float, Candidate, float]]):
+    """(sure, maybe): the best-scoring candidate of the block the draft surely joins (score, candidate,
+    agreeing fields, fields agreeing with the incident as a whole), and, when there is none, the best one
+    it may join (score, candidate, agreeing fields, why it is not sure)."""
+    best: tuple[float, Candidate, list[str], list[str]] | None = None
+    maybe: tuple[float, Candidate, list[str], str] | None = None
     for top, c, sim in block:
         if best is not None and top < best[0]:
             break
-        s, agree, disagree = score(p, c, sim)
+        s, agree, _disagree = score(p, c, sim)
         # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
         # Equal scores go to the oldest incident.
-        if s >= THRESHOLD and len(agree) >= 3 and (best is None or (s, -c.id) > (best[0], -best[1].id)):
-            best = (s, c, agree)
-    return best
+        if s < THRESHOLD or len(agree) < 3:
+            continue
+        why, core = doubt(p, c, s, agree)
+        if why is None:
+            if best is None or (s, -c.id) > (best[0], -best[1].id):
+                best = (s, c, agree, core)
+        elif maybe is None or (s, -c.id) > (maybe[0], -maybe[1].id):
+            maybe = (s, c, agree, why)
+    return best, maybe
 
 
 class Resolver(CandidateCache):

@@ -170,14 +170,46 @@ def note_cmd(
 
 
 def review_cmd(
-    incidents: Annotated[list[int], typer.Argument(help="Incident ids.")],
+    incidents: Annotated[list[int] | None, typer.Argument(help="Incident ids to mark reviewed.")] = None,
     undo_review: Annotated[bool, typer.Option("--auto", help="Mark as not reviewed (auto) instead.")] = False,
+    pending: Annotated[bool, typer.Option("--pending", help="List the review queue: pending same-event and"
+                                                        " same-actor decisions, with their reasons.")] = False,
+    accept: Annotated[int | None, typer.Option("--accept", metavar="DECISION",
+                                               help="Accept a pending decision: the two incidents (or actors) merge.")] = None,
+    reject: Annotated[int | None, typer.Option("--reject", metavar="DECISION",
+                                               help="Reject a pending decision: recorded as not the same.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Mark incidents as reviewed by an analyst (query them with review:reviewed)."""
-    from db.curation import review
+    """Mark incidents reviewed, or work through the review queue of pending decisions.
 
+    Reviewed incidents are found with review:reviewed. --pending lists what imports were not sure of, with
+    the reasons; --accept merges the two incidents (or actors) of a decision, --reject records that they
+    are not the same."""
+    from db.curation import pending_decisions, review, settle
+
+    if sum((bool(incidents), pending, accept is not None, reject is not None)) != 1:
+        raise fail("give incident ids, --pending, --accept DECISION or --reject DECISION (one of them)")
+    if pending:
+        conn = open_db(db)
+        try:
+            rows = pending_decisions(conn)
+        finally:
+            conn.close()
+        if as_json:
+            print_json(rows)
+            return
+        for r in rows:
+            typer.echo(safe(f"{r['id']:>5} {r['entity']}s #{r['left']} and #{r['right']}: {r['reason'] or ''}"))
+        typer.echo(f"{len(rows)} pending decision{'s' if len(rows) != 1 else ''}", err=True)
+        return
+    if accept is not None or reject is not None:
+        decision = accept if accept is not None else reject
+        _run(db, as_json, lambda c: settle(c, decision, accept is not None),
+             lambda r: f"decision {r['decision']}: " + (
+                 f"merged {', '.join(map(str, r['merged']))} into {r['entity']} {r['survivor']}" if "survivor" in r
+                 else f"{r['entity']}s {r['left']} and {r['right']}: {r['verdict']}"))
+        return
     _run(db, as_json, lambda c: [review(c, i, not undo_review) for i in incidents],
          lambda rs: "; ".join(f"incident {r['incident']}: {r['review']}" for r in rs))
 
