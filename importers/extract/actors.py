@@ -35,18 +35,19 @@ class Party:
 # ------------------------------------------------------------------------------------------ generic actors
 _IDEOLOGY = (r"(?:far|hard|extreme|ultra|radical)[- ](?:left|right)(?:ist)?|(?:left|right)-wing|extremist|"
              r"radical|anarchist|Islamist|Islamic|jihadist|militant|neo-Nazi|eco-?terrorist|separatist|"
-             r"nationalist|pro-[A-Z][\w-]+|anti-[A-Za-z][\w-]+|state-(?:sponsored|backed|linked)|"
+             r"nationalist|[Pp]ro-[A-Z][\w-]+|[Aa]nti-[A-Za-z][\w-]+|state-(?:sponsored|backed|linked)|"
              r"government-(?:backed|linked|sponsored)|nation-state")
 _PLACE_ADJ = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?-(?:based|backed|linked|sponsored|affiliated|aligned|speaking)"
 _NOUN = (r"hacker\s+groups?|hacking\s+groups?|hackers?|hacktivist\s+(?:groups?|crews?|collectives?)|"
          r"hacktivists?|extremists?|anarchists?|anarchist\s+groups|cyber-?criminals?|criminal\s+groups?|"
-         r"threat\s+actors?|actors|operatives|militants|activists|groups|gangs?|crews?|spies|agents|nationals?|"
+         r"threat\s+actors?|actors|operatives|militants|activists|groups?|gangs?|crews?|spies|agents|nationals?|"
          r"citizens?|man|woman|men|women|teen(?:ager)?s?|"
          r"terrorists|attackers|jihadists|radicals|separatists|cells?|collectives?|units?|services|ecologists|"
          r"environmentalists|nationalists|saboteurs|vandals|insurgents|rebels|partisans")
 GENERIC_RE = re.compile(
     rf"\b(?P<q>(?:(?:{_IDEOLOGY}|{_PLACE_ADJ}|(?P<demo>[A-Z][a-z]+(?: [A-Z][a-z]+)?))\s+){{1,3}})(?P<n>{_NOUN})\b")
 _IDEO_RE = re.compile(_IDEOLOGY, re.I)
+_ARTICLE = re.compile(r"(?:(?:The|A|An)\s+)?")
 # nouns that say their bearer attacks: "by Iranian hackers" names the agent whatever the verb before it
 _AGENT_NOUN = re.compile(r"hack|attacker|cyber|criminal|threat|saboteur", re.I)
 
@@ -101,6 +102,11 @@ _PERP_AFTER = re.compile(
     r"exploited|encrypted|demanded|sent|conducted|carried\s+out|broke|published|dumped|posted|flooded)\b", re.I)
 
 
+# the verb before "by" says who investigated, found or reported it, not who did it
+_INVESTIGATED = re.compile(r"\b(?:arrest\w*|charged|indicted|detained|sentenced|convicted|investigat\w+|discovered|"
+                           r"detected|spotted|found|reported|notified|fined|disclosed|confirmed|identified|"
+                           r"tracked|uncovered|analy[sz]ed|examined|seized|taken\s+down|dismantled|disrupted)\s+"
+                           r"(?:[\w'’-]+\s+){0,6}$", re.I)
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the|which\s+is|also\s+known\s+as|known\s+as)\s+[^,;.]{2,70},")
 
 
@@ -122,8 +128,8 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
     if _DENY_AFTER.search(after):
         return "denied", None
     m = _ACCUSE_BEFORE.search(before)
-    if m and strict and not re.search(r"(?:\b(?:accus\w+|blam\w+|suspect\w*|to|at|sanction\w*|named|indicted|by|"
-                                      r"identified)\s+(?:the\s+)?)$", before):
+    if m and strict and not re.search(r"(?:\b(?:accus\w+|blam\w+|blam\w+\s+on|suspect\w*|to|at|sanction\w*|named|"
+                                      r"indicted|by|identified)\s+(?:the\s+)?)$", before):
         m = None
     if m:
         verb = m.group("verb").lower()
@@ -132,6 +138,8 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
         if verb.startswith(("accus", "blam", "attribut", "named", "identified", "sanction", "indicted",
                             "charged", "pointed")) and official:
             return "attributed", official
+        if verb == "by" and _INVESTIGATED.search(subject[-40:]):
+            return None, None  # "arrested by Lithuanian authorities", "discovered by researchers": not the agent
         if verb.startswith(("carried", "conducted", "launched", "orchestrated", "perpetrated", "by")):
             speaker = _official_speaker(sentence, (start, end))
             if speaker:
@@ -259,11 +267,17 @@ def _qualified(sentence: str, p: Party) -> Party:
         return p
     if p.role == "claimed":
         return p
-    if _HEDGE.search(before[-70:]) or _HEDGE.search(after[:70]):
+    hedged = _HEDGE.search(before[-70:]) or _HEDGE.search(after[:70])
+    if hedged:
         if p.role == "perpetrator":
             p.role = "suspected"
         p.confidence = min(p.confidence, 35)
-        p.attributed_by = p.attributed_by or _speaker(sentence)
+    if (hedged or p.role in ("suspected", "attributed")) and not p.attributed_by:
+        # "X was behind the intrusion, the FBI said": who suspects it, never the party itself
+        who = _speaker(sentence)
+        surface = sentence[p.start:p.end]
+        if who and surface not in who and who not in surface:
+            p.attributed_by = who
     return p
 
 
@@ -280,18 +294,19 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             words = qual.split()
             if not all(_demonym(w, gaz) for w in words[-1:]):
                 continue
-        if noun.lower() in ("groups", "services", "units", "cells", "cell", "unit", "agents", "actors", "gangs",
-                            "gang", "crews", "crew", "collective", "collectives") and not (
-                _IDEO_RE.search(qual) or "hack" in qual.lower()):
+        if noun.lower() in ("groups", "group", "services", "units", "cells", "cell", "unit", "agents", "actors",
+                            "gangs", "gang", "crews", "crew", "collective", "collectives") and not (
+                _IDEO_RE.search(qual) or "hack" in qual.lower() or re.search(_PLACE_ADJ, qual)):
             continue  # "French groups", "Russian services": too vague to be an actor
         if re.search(r"[A-Z][\w()-]*\s*,\s*(?:a|an|the)\s+$", sentence[max(0, m.start() - 40):m.start()]) and any(
                 h[1] <= m.start() and any(e[0] == "actor" for e in h[3]) for h in gaz_hits
                 if m.start() - 45 <= h[1] <= m.start()):
             continue  # "Killnet, a pro-Russian hacktivist group": a description of the named group
-        role, by = _role_for(sentence, m.start(), m.end(), agent=bool(_AGENT_NOUN.match(noun)))
+        start = m.start() + len(_ARTICLE.match(m.group(0)).group(0))  # "The Russia-linked group" -> "Russia-..."
+        role, by = _role_for(sentence, start, m.end(), agent=bool(_AGENT_NOUN.match(noun)))
         if role is None:
             continue
-        name = m.group(0)
+        name = sentence[start:m.end()]
         kind = "ideological movement" if _IDEO_RE.search(qual) and "hack" not in noun.lower() else (
             "hacktivist group" if "hacktivist" in noun.lower() else "unknown")
         if re.fullmatch(r"nationals?|citizens?|man|woman|men|women|teen(?:ager)?s?", noun, re.I):
@@ -303,7 +318,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                     if e[0] in ("country", "demonym"):
                         country = e[1]
                         break
-        out.append(Party(name=name, role=role, kind=kind, start=m.start(), end=m.end(), country=country,
+        out.append(Party(name=name, role=role, kind=kind, start=start, end=m.end(), country=country,
                          attributed_by=by, confidence=50 if role != "claimed" else 70))
         taken.append((m.start(), m.end()))
     handles = list(_HANDLE.finditer(sentence)) + list(_SO_CALLED.finditer(sentence))
@@ -378,6 +393,19 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         out.append(Party(name=name, role=role, kind="state", start=start, end=end, country=cc, attributed_by=by,
                          confidence=40))
         taken.append((start, end))
+    for m in _STATE_ORGAN.finditer(sentence):
+        hit = next((h for h in gaz_hits if m.start("demo") <= h[0] < m.end("demo") and h[1] == m.end("demo")), None)
+        demo = next((e for e in hit[3] if e[0] == "demonym"), None) if hit else None
+        s0, e0 = (hit[0] if hit else m.start()), m.end()
+        if demo is None or any(s0 < te and e0 > ts for ts, te in taken) or _COMPOUND_HEAD.match(sentence, e0):
+            continue  # "French government websites": a noun compound, no agent
+        role, by = _role_for(sentence, s0, e0, strict=True)
+        if role is None or role == "perpetrator" and not re.match(r"\s*(?:has\s+|have\s+)?(?:hacked|attacked|launched)",
+                                                                  sentence[e0:e0 + 30]):
+            continue
+        out.append(Party(name=gaz.country_names.get(demo[1], demo[2]), role=role, kind="state", start=s0, end=e0,
+                         country=demo[1], attributed_by=by, confidence=40))
+        taken.append((s0, e0))
     for person in persons_mod.people(sentence, taken, gaz):
         role, by = person.role, None
         if person.legal:  # "prosecutors charged X", "X was arrested, police said": an official attributes it
@@ -388,6 +416,15 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
     return [_qualified(sentence, p) for p in out]
 
 
+# "the Russian government", "the North Korean regime": a state by its organ (an actor only when worded as an agent)
+_STATE_ORGAN = re.compile(r"\b(?P<demo>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:government|state|military|army|regime|"
+                          r"intelligence(?:\s+(?:services?|agency|agencies))?|security\s+services|spy\s+agency|"
+                          r"authorities)\b")
+# the head noun of a compound ("French government websites", "Russian state media"): the organ is not the agent
+_COMPOUND_HEAD = re.compile(r"\s+(?:(?:web)?sites?|networks?|servers?|systems?|computers?|accounts?|e-?mails?|officials?|"
+                            r"employees?|staff|documents?|data|contractors?|departments?|ministr\w+|agenc\w+|portals?|"
+                            r"services?|databases?|media|television|TV|news|websites?|bodies|institutions?|entities|"
+                            r"offices?|buildings?|workers|infrastructure|property|secrets?)\b")
 # a capitalised word right after a galaxy alias that does not describe a group: the alias is part of another name
 _LONGER_NAME = re.compile(r"\s+(?!(?:Group|Team|Gang|Crew|Hackers?|Hacking|APT|Collective|Cyber|Spider|Panda|Bear|Kitten|"
                           r"Chollima|Tiger|Typhoon|Blizzard|Sandstorm|Sleet|Tempest)\b)[A-Z][a-z]")

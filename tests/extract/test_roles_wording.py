@@ -129,3 +129,24 @@ def test_galaxy_alias_inside_another_name_is_no_actor(doc):
     drafts = extract(doc("Hackers stole hundreds of gigabytes of files from the Gorilla Glue adhesive company "
                          "on Monday.", "2024-06-05"))
     assert not [a for a in parties(drafts) if a.reference]
+
+
+def test_state_named_by_its_organ_as_the_agent(doc):
+    drafts = extract(doc("Hackers breached the email servers of the Harbor Bank on Monday. The Chinese government was "
+                         "behind the intrusion, the FBI said.", "2024-06-05"))
+    a = by_name(drafts)["China"]
+    assert (a.kind, a.role, a.attributed_by) == ("state", "suspected", "FBI")
+
+
+def test_state_organ_in_a_noun_compound_is_no_actor(doc):
+    drafts = extract(doc("Hackers stole Russian government documents from the servers of the Harbor Bank on Monday.",
+                         "2024-06-05"))
+    assert drafts
+    assert not [a for a in parties(drafts) if a.kind == "state"]
+
+
+def test_the_police_who_arrest_are_not_the_agent(doc):
+    drafts = extract(doc("Hackers stole the records of 20,000 customers of the Harbor Bank in March. Marko Pellen, "
+                         "34, was arrested on Friday by Lithuanian authorities, prosecutors said.", "2024-06-05"))
+    assert not [a for a in parties(drafts) if a.kind == "state"]
+    assert by_name(drafts)["Marko Pellen"].role == "attributed"
