@@ -577,14 +577,20 @@ def test_placeholder_tables_are_replaced(tmp_path):
     assert all_ids(c, "lyon") == {1}
 
 
-def test_actor_edits_that_do_not_change_names_leave_incidents_alone(conn):
+def test_actor_edits_that_incidents_do_not_show_leave_incidents_alone(conn):
     conn.execute("CREATE TEMP TABLE touched(id)")
     conn.execute("CREATE TEMP TRIGGER log_touch AFTER DELETE ON main.incident_doc "
                  "BEGIN INSERT INTO touched VALUES (old.id); END")
+    conn.execute("UPDATE actor SET description = 'a longer story' WHERE id = 1")
+    search.reindex(conn, actors=[1])
+    assert conn.execute("SELECT count(*) FROM touched").fetchone()[0] == 0
+    # kind and country are searched on its incidents (kind:, from:): those are refreshed
     conn.execute("UPDATE actor SET kind = 'criminal group', country = 'BY' WHERE id = 1")
     search.reindex(conn, actors=[1])
     assert all_ids(conn, "country:by", view="actors") == {1}
-    assert conn.execute("SELECT count(*) FROM touched").fetchone()[0] == 0
+    assert {r[0] for r in conn.execute("SELECT id FROM touched")} == {2, 8}
+    assert all_ids(conn, "from:by") == {2, 8}
+    conn.execute("DELETE FROM touched")
     conn.execute("UPDATE actor SET name = 'Killnet Reborn' WHERE id = 1")
     search.reindex(conn, actors=[1])
     assert {r[0] for r in conn.execute("SELECT id FROM touched")} == {2, 8}
