@@ -102,6 +102,7 @@ def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, A
         j.keep("incident_actor", f"incident_id IN ({omarks})", others)
         j.keep("incident_source", f"incident_id IN ({marks})", ids)
         j.keep("incident_place", f"incident_id IN ({marks})", ids)
+        j.keep("incident_tool", f"incident_id IN ({marks})", ids)
         j.keep("tag", f"entity = 'incident' AND entity_id IN ({marks})", ids)
         j.keep("note", f"entity = 'incident' AND entity_id IN ({omarks})", others)
         j.keep("decision", f"entity = 'incident' AND (left_id IN ({marks}) OR right_id IN ({marks}))", [*ids, *ids])
@@ -125,6 +126,9 @@ def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, A
             conn.execute("UPDATE incident_place SET incident_id = ? WHERE incident_id = ? AND lower(name) NOT IN"
                          " (SELECT lower(name) FROM incident_place WHERE incident_id = ?)", (survivor, other, survivor))
             conn.execute("DELETE FROM incident_place WHERE incident_id = ?", (other,))
+            conn.execute("UPDATE incident_tool SET incident_id = ? WHERE incident_id = ? AND lower(name) NOT IN"
+                         " (SELECT lower(name) FROM incident_tool WHERE incident_id = ?)", (survivor, other, survivor))
+            conn.execute("DELETE FROM incident_tool WHERE incident_id = ?", (other,))
             conn.execute("UPDATE OR IGNORE tag SET entity_id = ? WHERE entity = 'incident' AND entity_id = ?", (survivor, other))
             conn.execute("DELETE FROM tag WHERE entity = 'incident' AND entity_id = ?", (other,))
             conn.execute("UPDATE note SET entity_id = ? WHERE entity = 'incident' AND entity_id = ?", (survivor, other))
@@ -139,7 +143,7 @@ def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, A
 
 
 def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> dict[str, Any]:
-    """Move one source, with the actor links, places and figures it brought, to a new incident."""
+    """Move one source, with the actor links, places, tools and figures it brought, to a new incident."""
     with transaction(conn):
         _live_incident(conn, incident_id)
         n_sources = conn.execute("SELECT count(*) FROM incident_source WHERE incident_id = ?", (incident_id,)).fetchone()[0]
@@ -153,6 +157,7 @@ def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> 
         j.keep("incident_source", "incident_id = ? AND source_id = ?", (incident_id, source_id))
         j.keep("incident_actor", "incident_id = ? AND source_id = ?", (incident_id, source_id))
         j.keep("incident_place", "incident_id = ? AND source_id = ?", (incident_id, source_id))
+        j.keep("incident_tool", "incident_id = ? AND source_id = ?", (incident_id, source_id))
         j.keep("decision", "entity = 'incident' AND (left_id = ? OR right_id = ?)", (incident_id, incident_id))
         cols = ("title, summary, type, domain, status, date_start, date_end, date_precision, date_basis, countries")
         row = conn.execute(f"SELECT {cols}, figures FROM incident WHERE id = ?", (incident_id,)).fetchone()
@@ -167,7 +172,7 @@ def split_source(conn: sqlite3.Connection, incident_id: int, source_id: int) -> 
             (str(_uuid.uuid4()), title, row[1], *row[2:10], json.dumps(mine, ensure_ascii=False), "auto", "[]", now, now))
         new_id: int = inserted_id(cur)
         j.added("incident", new_id)
-        for table in ("incident_source", "incident_actor", "incident_place"):
+        for table in ("incident_source", "incident_actor", "incident_place", "incident_tool"):
             conn.execute(f"UPDATE {table} SET incident_id = ? WHERE incident_id = ? AND source_id = ?",
                          (new_id, incident_id, source_id))
         conn.execute("UPDATE incident SET figures = ?, updated_at = ? WHERE id = ?",
@@ -542,7 +547,7 @@ def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, An
                 raise CurationError(f"change {change_id} has later changes; undo those first")
         data = json.loads(row[2])
         # Children first when deleting what was inserted, parents first when restoring what was there.
-        order = ["decision", "note", "tag", "incident_place", "incident_actor", "incident_source", "actor_alias",
+        order = ["decision", "note", "tag", "incident_tool", "incident_place", "incident_actor", "incident_source", "actor_alias",
                  "actor", "incident"]
         for table in order:
             for rid in data["inserted"].get(table, []):

@@ -52,6 +52,21 @@ class PlaceMention:
 
 
 @dataclass
+class ToolMention:
+    """A malware family or tool the document names for one incident (GandCrab, Emotet, Mimikatz).
+
+    kind: ransomware, banker, stealer, rat, backdoor, botnet, exploit-kit, malware, tool.
+    reference: the MISP galaxy cluster uuid it was matched to; galaxy: that galaxy's type ("ransomware").
+    """
+
+    name: str
+    kind: str = "malware"
+    reference: str | None = None
+    galaxy: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass
 class Figure:
     value: float
     unit: str
@@ -81,6 +96,7 @@ class IncidentDraft:
     relation: str = "report"  # report, claim, attribution, update, analysis
     uuid: str | None = None  # a stable id given by a structured input (STIX, MISP); else generated
     facts: dict[str, Evidence] = field(default_factory=dict)  # evidence per field: "type", "date", ...
+    tools: list[ToolMention] = field(default_factory=list)  # malware and tools named, each with its sentence
 
 
 @dataclass

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the ORM is imported only where it is used (see above)
     from sqlalchemy import Table
     from sqlalchemy.engine import Engine
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
 
@@ -358,14 +358,19 @@ def _v8_to_v9(conn: sqlite3.Connection) -> None:
 
 def _v9_to_v10(conn: sqlite3.Connection) -> None:
     """Schema 10's search index holds each incident's summary and evidence sentences (a `text` column,
-    `db.search.index`): the index of an older file is rebuilt (SEARCH_LAYOUT). It also adds `incident_tool`
-    (the malware and tools of an incident, created by the IF NOT EXISTS pass)."""
+    `db.search.index`): the index of an older file is rebuilt (SEARCH_LAYOUT)."""
+
+
+def _v10_to_v11(conn: sqlite3.Connection) -> None:
+    """Schema 11 adds `incident_tool`, the malware and tools an incident was carried out with (created by
+    the IF NOT EXISTS pass); the search index keeps its layout (an older file has no tools to index)."""
 
 
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-                                                                7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10}
+                                                                7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10,
+                                                                10: _v10_to_v11}
 SEARCH_LAYOUT = 10
 """The schema version that last changed the search tables: upgrading a file older than it rebuilds the
 search index (minutes at a million rows), newer upgrades leave the index alone."""

@@ -151,6 +151,24 @@ class IncidentPlace(SQLModel, table=True):
     end: int | None = None
 
 
+class IncidentTool(SQLModel, table=True):
+    """A malware family or tool an incident was carried out with, as one source names it (schema 10)."""
+
+    __tablename__ = "incident_tool"
+    __table_args__ = (Index("ix_incident_tool_link", "incident_id", "name"), Index("ix_incident_tool_name", "name"))
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE")
+    name: str
+    kind: str = "malware"  # ransomware, banker, stealer, rat, backdoor, botnet, exploit-kit, malware, tool
+    reference: str | None = Field(default=None, description="MISP galaxy cluster uuid")
+    galaxy: str | None = Field(default=None, description="the galaxy's type: misp-galaxy:GALAXY=\"NAME\"")
+    source_id: int | None = Field(default=None, foreign_key="source.id", ondelete="CASCADE")
+    evidence: str | None = None
+    start: int | None = None
+    end: int | None = None
+    origin: str = "auto"  # auto or analyst
+
+
 class Tag(SQLModel, table=True):
     __tablename__ = "tag"
     __table_args__ = (UniqueConstraint("entity", "entity_id", "name"), Index("ix_tag_name", "name"))
@@ -197,4 +215,5 @@ class Change(SQLModel, table=True):
     created_at: str = Field(default_factory=utcnow)
 
 
-TABLES = [Source, Incident, Actor, ActorAlias, IncidentActor, IncidentSource, IncidentPlace, Tag, Note, Decision, Change]
+TABLES = [Source, Incident, Actor, ActorAlias, IncidentActor, IncidentSource, IncidentPlace, IncidentTool, Tag, Note,
+          Decision, Change]

@@ -115,7 +115,7 @@ def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence:
                 "review": r[13], "edited_fields": json.loads(r[14] or "[]"), "merged_into": r[15],
                 "join_reasons": json.loads(r[16]) if r[16] else [],
                 "created_at": r[17], "updated_at": r[18],
-                "places": [], "place_details": [], "actors": [], "sources": [], "tags": [],
+                "places": [], "place_details": [], "actors": [], "sources": [], "tags": [], "tools": [],
             }
         for r in conn.execute(
             f'SELECT incident_id, name, country, level, source_id, evidence, start, "end" FROM incident_place'
@@ -125,6 +125,13 @@ def incidents_by_id(conn: sqlite3.Connection, ids: Sequence[int], with_evidence:
                 inc["places"].append(r[1])
                 inc["place_details"].append({"name": r[1], "country": r[2], "level": r[3], "source_id": r[4],
                                              **({"evidence": r[5], "start": r[6], "end": r[7]} if with_evidence else {})})
+        for r in conn.execute(
+            f'SELECT incident_id, name, kind, reference, galaxy, source_id, evidence, start, "end" FROM incident_tool'
+            f" WHERE incident_id IN ({marks}) ORDER BY id", chunk):
+            inc = out.get(r[0])
+            if inc is not None:  # the malware and tools it was carried out with (db/models.py IncidentTool)
+                inc["tools"].append({"name": r[1], "kind": r[2], "reference": r[3], "galaxy": r[4], "source_id": r[5],
+                                     **({"evidence": r[6], "start": r[7], "end": r[8]} if with_evidence else {})})
         for r in conn.execute(
             f"SELECT ia.incident_id, a.id, a.name, ia.role, ia.confidence, ia.attributed_by, ia.source_id,"
             f' ia.evidence, ia.start, ia."end", a.kind, ia.origin, ia.id FROM incident_actor ia'

@@ -54,6 +54,11 @@ def figure_text(f: dict[str, Any]) -> str:
     return f"{v:,} {f.get('unit') or ''}".strip() if isinstance(v, (int, float)) else f"{v} {f.get('unit') or ''}"
 
 
+def tool_text(t: dict[str, Any]) -> str:
+    """A tool as every renderer names it: "GandCrab (ransomware)"."""
+    return f"{t.get('name') or '?'} ({t.get('kind') or 'malware'})"
+
+
 def by_role(actors: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for a in actors:

@@ -186,6 +186,7 @@ def reextract_source(conn: sqlite3.Connection, source_id: int, drafts: list[Inci
         old = {r[0] for r in rows}
         conn.execute("DELETE FROM incident_actor WHERE source_id = ? AND origin = 'auto'", (source_id,))
         conn.execute("DELETE FROM incident_place WHERE source_id = ?", (source_id,))
+        conn.execute("DELETE FROM incident_tool WHERE source_id = ? AND origin = 'auto'", (source_id,))
         for (iid,) in [(r[0],) for r in rows]:
             f = conn.execute("SELECT figures FROM incident WHERE id = ?", (iid,)).fetchone()[0]
             kept = [x for x in json.loads(f or "[]") if x.get("source_id") != source_id]
@@ -277,7 +278,7 @@ def _evidence_json(draft: IncidentDraft) -> str:
 
 
 def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraft, source_id: int) -> set[int]:
-    """Link a draft's source, actors, places and figures to an incident.
+    """Link a draft's source, actors, places, tools and figures to an incident.
 
     Returns the ids of actors whose own record changed (new, new alias, new facts): only those need
     their search documents rebuilt, which also rebuilds every incident they appear in."""
@@ -314,6 +315,8 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
             (incident_id, place.name, place.country, place.level, source_id, ev.text if ev else None,
              ev.start if ev else None, ev.end if ev else None),
         )
+    if draft.tools:
+        _attach_tools(conn, incident_id, draft, source_id)
     if draft.figures or draft.countries:
         # The figures list grows with every report of a story: SQLite's JSON functions read and append
         # to it, instead of a Python round trip of the whole list per report.
@@ -453,3 +456,18 @@ def record_decision(conn: sqlite3.Connection, entity: str, left: int, right: int
         f" ON CONFLICT (entity, left_id, right_id) {conflict}",
         (entity, left, right, verdict, reason, utcnow()),
     )
+
+
+def _attach_tools(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraft, source_id: int) -> None:
+    """One row per tool an incident was carried out with: the first source to name it gives the evidence."""
+    known = {_norm(r[0]) for r in conn.execute("SELECT name FROM incident_tool WHERE incident_id = ?", (incident_id,))}
+    for tool in draft.tools:
+        if not tool.name or _norm(tool.name) in known:
+            continue
+        known.add(_norm(tool.name))
+        ev = tool.evidence
+        conn.execute(
+            'INSERT INTO incident_tool (incident_id, name, kind, reference, galaxy, source_id, evidence, start, "end",'
+            " origin) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (incident_id, tool.name, tool.kind or "malware", tool.reference, tool.galaxy, source_id,
+             ev.text if ev else None, ev.start if ev else None, ev.end if ev else None, "auto"))

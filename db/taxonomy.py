@@ -26,6 +26,8 @@ PERPETRATOR_ROLES = ("perpetrator", "claimed", "attributed", "suspected")
 of this list counted it, resolution did not; resolution's reading is the right one)."""
 ACTOR_KINDS = ("state", "state-linked group", "hacktivist group", "criminal group", "ideological movement",
                "organisation", "government body", "person", "unknown")
+TOOL_KINDS = ("ransomware", "banker", "stealer", "rat", "backdoor", "botnet", "exploit-kit", "malware", "tool")
+"""Kinds of the malware and tools of an incident (incident_tool.kind), from the MISP galaxy that names them."""
 PRECISIONS = ("day", "month", "year", "unknown")
 RELATIONS = ("report", "claim", "attribution", "update", "analysis")
 

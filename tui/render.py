@@ -6,7 +6,7 @@ from collections import Counter
 
 from rich.text import Text
 
-from db.records import ROLE_TITLES, by_role, date_text, figure_text
+from db.records import ROLE_TITLES, by_role, date_text, figure_text, tool_text
 from tui.safe import Glyphs, safe_line, strip_unsafe
 
 SPAN_STYLES = {"actor": "bold red", "target": "bold yellow", "place": "bold green", "figure": "bold cyan",
@@ -64,6 +64,8 @@ def incident(inc: dict, ascii: bool = False) -> list[Block]:
                 extra.append(f"source {a['source_id']}")
             t.append("  " + ", ".join(x for x in extra if x), style="dim")
             out.append((t, ("actor", a["id"])))
+    if inc.get("tools"):
+        out.extend(_tools(inc["tools"]))
     if inc.get("figures"):
         out.append((Text(""), None))
         out.append((Text("figures", style="bold underline"), None))
@@ -95,6 +97,21 @@ def incident(inc: dict, ascii: bool = False) -> list[Block]:
             out.append((t, ("source", s["id"])))
     for n in inc.get("notes") or []:
         out.append((_label("note", n["text"]), None))
+    return out
+
+
+def _tools(tools: list[dict]) -> list[Block]:
+    """With what: each malware family or tool, its kind and the sentence that names it."""
+    out: list[Block] = [(Text(""), None), (Text("tools", style="bold underline"), None)]
+    for tool in tools:
+        t = Text("  ")
+        t.append(safe_line(tool_text(tool)), style="bold magenta")
+        if tool.get("source_id"):
+            t.append(f"  source {tool['source_id']}", style="dim")
+        out.append((t, ("source", tool["source_id"]) if tool.get("source_id") else None))
+        if tool.get("evidence"):
+            ev = Text("    " + Glyphs.open_quote + safe_line(tool["evidence"]) + Glyphs.close_quote, style="dim italic")
+            out.append((ev, ("source", tool["source_id"]) if tool.get("source_id") else None))
     return out
 
 

@@ -52,6 +52,7 @@ CSV_COLUMNS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
     "sources": lambda i, ctx: _items(s["url"] or s["origin"] for s in i["sources"]),
     "source_titles": lambda i, ctx: _items(s["title"] for s in i["sources"]),
     "figures": lambda i, ctx: _items((f"{number_text(f['value'])} {f['unit']}".strip() for f in i["figures"]), unique=False),
+    "tools": lambda i, ctx: _items(f"{t['name']} ({t['kind']})" for t in i.get("tools") or []),
     "tags": lambda i, ctx: _items(i.get("tags") or []),
     "review": lambda i, ctx: i.get("review") or "",
     "aliases": lambda i, ctx: _items(al for a in i["actors"] if a["role"] != "target"

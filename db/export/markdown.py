@@ -65,6 +65,9 @@ def write_markdown(conn: sqlite3.Connection, out: IO[str], incident_ids: Sequenc
                 name = "Targets" if role == "target" else role.capitalize()
                 lines.append(f"- **{name}:** " + "; ".join(f"{label} {''.join(c)}".rstrip()
                                                             for label, c in by_role[role].items()))
+        if inc.get("tools"):
+            lines.append("- **Tools:** " + "; ".join(f"{_md(t['name'])} ({_md(t['kind'])}){cite(t.get('source_id'))}"
+                                                   for t in inc["tools"]))
         if inc.get("figures"):
             lines.append("- **Figures:** " + "; ".join(f"{number_text(f['value'])} {_md(f['unit'])}{cite(f.get('source_id'))}"
                                                       for f in inc["figures"]))

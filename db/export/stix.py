@@ -28,6 +28,9 @@ _THREAT_ACTOR_TYPES = {"state": "nation-state", "state-linked group": "nation-st
                        "criminal group": "crime-syndicate", "ideological movement": "terrorist",
                        "person": "lone-wolf", "organisation": "competitor", "government body": "nation-state"}
 
+# our tool kinds in the STIX 2.1 open vocabularies malware-type-ov and tool-type-ov
+_MALWARE_TYPES = {"ransomware": "ransomware", "banker": "trojan", "stealer": "spyware", "rat": "remote-access-trojan",
+                  "backdoor": "backdoor", "botnet": "bot", "exploit-kit": "exploit-kit"}
 _V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
@@ -52,7 +55,10 @@ _SCHEMA = (
     " [{report_ref, relation, evidence [evidence]}]; on threat-actor and identity: uuid, kind, country, reference,"
     " aliases; on relationship: role (perpetrator, claimed, attributed, suspected, denied, target), attributed_by,"
     " source_ref (the report the claim comes from), evidence; on report: kind, publisher, author, language,"
-    " published (partial date) or published_unknown, tags. evidence is {text, start, end}: a sentence and its"
+    " published (partial date) or published_unknown, tags; on malware and tool: kind (ransomware, banker,"
+    " stealer, rat, backdoor, botnet, exploit-kit, malware, tool), galaxy (the MISP galaxy type), reference (the"
+    " galaxy cluster uuid); on a uses relationship from an incident: source_ref, evidence; from a threat-actor:"
+    " incident_refs (the incidents it used the tool in). evidence is {text, start, end}: a sentence and its"
     " character offsets in the report's description (the source body). See docs/ARCHITECTURE.md in incidex."
 )
 
@@ -161,6 +167,39 @@ def stix_bundle(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
                                "aliases": a.get("aliases") if target else None})
         return oid
 
+    tool_objs: dict[str, dict[str, Any]] = {}
+
+    def tool_ref(t: dict[str, Any]) -> str:
+        """A malware (a family: is_family) or tool object per tool, shared by every incident naming it."""
+        kind = t.get("kind") or "malware"
+        stype = "tool" if kind == "tool" else "malware"
+        oid = f"{stype}--{v4('tool:' + (t.get('reference') or str(t['name']).lower()))}"
+        if oid not in tool_objs:
+            o: dict[str, Any] = {"type": stype, "spec_version": "2.1", "id": oid, "created": now, "modified": now,
+                                 "name": t["name"]}
+            if stype == "malware":
+                o["is_family"] = True
+                if kind in _MALWARE_TYPES:
+                    o["malware_types"] = [_MALWARE_TYPES[kind]]
+            _ext(o, {"kind": kind, "galaxy": t.get("galaxy"), "reference": t.get("reference")})
+            tool_objs[oid] = o
+        return oid
+
+    uses_rels: dict[str, dict[str, Any]] = {}  # one `uses` per (user, tool), after the incidents' objects
+
+    def uses(src: str, dst: str, extra: dict[str, Any], evidence: str | None = None) -> None:
+        rid = f"relationship--{v4('uses:' + src + '|' + dst)}"
+        rel = uses_rels.get(rid)
+        if rel is None:
+            rel = uses_rels[rid] = {"type": "relationship", "spec_version": "2.1", "id": rid, "created": now,
+                                    "modified": now, "relationship_type": "uses", "source_ref": src, "target_ref": dst}
+            if evidence:
+                rel["description"] = evidence
+            _ext(rel, extra)
+        elif extra.get("incident_refs"):
+            mine = rel["extensions"][EXTENSION_ID]
+            mine["incident_refs"] = list(dict.fromkeys([*mine.get("incident_refs", []), *extra["incident_refs"]]))
+
     for inc in data["incidents"]:
         own = uuid_or_stable(inc["uuid"], "incident:" + str(inc["id"]))
         iid = f"incident--{v4(own)}"
@@ -204,7 +243,21 @@ def stix_bundle(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
             _ext(rel, {"role": a["role"], "attributed_by": a.get("attributed_by"), "source_ref": source_ref,
                        "evidence": _evidence(a.get("evidence"), a.get("start"), a.get("end"))})
             objects.append(rel)
-    objects[head:head] = list(actor_objs.values())
+        # with what: the incident uses each tool (with the sentence that names it), and so does each actor
+        # on the perpetrator side (threat-actor uses malware/tool: the STIX 2.1 relationship OpenCTI draws)
+        perps = list(dict.fromkeys(actor_ref(a["id"], False) for a in inc["actors"]
+                                   if a["role"] in ("perpetrator", "claimed", "attributed", "suspected")))
+        for t in inc.get("tools") or []:
+            tref = tool_ref(t)
+            source_ref = report_ids.get(t.get("source_id"))
+            if source_ref:
+                report_refs[t["source_id"]].append(tref)
+            uses(iid, tref, {"source_ref": source_ref, "evidence": _evidence(t.get("evidence"), t.get("start"), t.get("end"))},
+                 t.get("evidence"))
+            for p in perps:
+                uses(p, tref, {"incident_refs": [iid]})
+    objects[head:head] = [*actor_objs.values(), *tool_objs.values()]
+    objects.extend(uses_rels.values())
     for s in data["sources"]:
         row = source_rows.get(s["id"]) or {}
         rid = report_ids.get(s["id"]) or _report_id({"uid": None, "id": s["id"]})

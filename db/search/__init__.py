@@ -80,7 +80,8 @@ Matching rules
   start excludes undated rows), ``source:`` (incidents reported by matching sources, newest 1000; a
   source's title, publisher, URL or file name), ``tag:``, ``review:``, ``title:``, ``from:`` (an actor's
   country) and ``kind:`` (an actor's kind), both of an actor in a non-target role; actors view:
-  ``kind:``/``type:``, ``country:``/``from:``, ``tag:``, ``actor:``; sources view: ``publisher:``, ``source:``, ``body:``, ``year:``/``date:``, ``tag:``.
+  ``kind:``/``type:``, ``country:``/``from:``, ``tag:``, ``actor:``; sources view: ``publisher:``,
+  ``source:``, ``body:``, ``year:``/``date:``, ``tag:``.
   A qualifier that does not apply to the view is ignored with a note.
 
 Threads and cancellation

@@ -23,7 +23,7 @@ from db.search.fuzzy import compact, fold, needle_regex, tokens
 from db.search.index import ID_BITS, ID_MASK, View, _cols, _keys_expr, _marks, _or, _phrase
 from db.search.parser import REVIEWS, ParsedQuery, Term
 from db.search.resolve import MAX_EXPANSION, Lookups, _token_prefix_regex
-from db.taxonomy import ROLES
+from db.taxonomy import ROLES, TOOL_KINDS
 
 MAX_RESOLVED = 1000
 """Sources a source: qualifier may resolve to (the newest ones)."""
@@ -414,11 +414,28 @@ def _party_kind(c: _Compiler, t: Term) -> _Compiled:
     return c.keys_any(t, [f"k{compact(k)}" for k in kinds], "actor kind")
 
 
+def _tool(c: _Compiler, t: Term) -> _Compiled:
+    """tool: of an incident: the malware and tools it was carried out with (keys ``wn<name>``), by name
+    (a prefix, or the closest names for a typo: tool:gandcarb → GandCrab) or by kind (tool:ransomware)."""
+    from rapidfuzz import fuzz, process
+
+    v = compact(t.text)
+    rows = c.look.conn.execute("SELECT DISTINCT name FROM incident_tool").fetchall()
+    names = {compact(r[0]): r[0] for r in rows if r[0]}
+    hits = [k for k in names if k == v] or [k for k in names if v and k.startswith(v)]
+    if not hits and v:
+        hits = [k for k, _, _ in process.extract(v, list(names), scorer=fuzz.ratio, score_cutoff=80, limit=3)]
+    kinds = [compact(k) for k in TOOL_KINDS if v and compact(k).startswith(v)]
+    if hits:
+        c.notes.append(f"{t.raw} → {', '.join(names[k] for k in hits[:5])}{'…' if len(hits) > 5 else ''}")
+    return c.keys_any(t, [f"wn{k}" for k in hits[:200]] + [f"wk{k}" for k in kinds], "tool")
+
+
 QUALIFIERS: dict[str, dict[str, Qualifier]] = {
     "incidents": {"type": _incident_type, "actor": _linked_actor, "role": _role, "target": _linked_actor,
                   "country": _incident_country, "place": _columns("places"), "year": _dates, "date": _dates,
                   "source": _reporting_source, "tag": _columns("tags"), "review": _review, "title": _title,
-                  "from": _party_country, "kind": _party_kind},
+                  "from": _party_country, "kind": _party_kind, "tool": _tool},
     "actors": {"actor": _actor_itself, "kind": _actor_kind, "type": _actor_kind, "country": _actor_country,
                "from": _actor_country,
                "tag": _columns("tags"), "title": _title},

@@ -130,6 +130,7 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
     tags: dict[int, list[str]] = {}
     srcs: dict[int, list[int]] = {}
     said: dict[int, list[str]] = {}  # evidence sentences, for the text column
+    tools: dict[int, list[tuple[str, str]]] = {}  # (name, kind): the extra column and the tool: keys
     lo, hi = min(ids), max(ids)
     dense = len(ids) > 200 and (hi - lo) < 4 * len(ids)
     # Dense id ranges (rebuild) use range scans; sparse sets (reindex) use IN lists.
@@ -151,6 +152,9 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
         for iid, ev in conn.execute(
                 f"SELECT incident_id, evidence FROM incident_source WHERE incident_id{cond} AND evidence <> '[]'", p):
             said.setdefault(iid, []).extend(_evidence_texts(ev))
+        for iid, name, kind in conn.execute(
+                f"SELECT incident_id, name, kind FROM incident_tool WHERE incident_id{cond}", p):
+            tools.setdefault(iid, []).append((name, kind or ""))
         for iid, name in conn.execute(
                 f"SELECT entity_id, name FROM tag WHERE entity = 'incident' AND entity_id{cond}", p):
             tags.setdefault(iid, []).append(name)
@@ -197,6 +201,10 @@ def _incident_docs(conn: sqlite3.Connection, where: str, params: tuple[object, .
         keys.extend(f"s{s}" for s in srcs.get(iid, ()))
         dk = date_key(date)
         extra = str(dk // 10000) if dk else ""
+        tl = tools.get(iid, ())
+        if tl:  # tool: keys (wn<name>, wk<kind>) and the names, searchable as words beside the year
+            keys.extend(dict.fromkeys(k for n, kind in tl for k in (f"wn{compact(n)}", f"wk{_key_token(kind)}")))
+            extra = " ; ".join([extra, *dict.fromkeys(n for n, _ in tl)]) if extra else " ; ".join(dict.fromkeys(n for n, _ in tl))
         ptxt = " ; ".join(dict.fromkeys(n for n, _ in pl if n))
         ttxt = " ; ".join(tags.get(iid, ()))
         row = (title or "", (type_ or "").replace("/", " / "), " ; ".join(dict.fromkeys(actor_txt)),

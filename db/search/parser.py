@@ -54,6 +54,7 @@ FIELDS = {
     "title": "words of the title only",
     "kind": "actor kind, e.g. kind:hacktivist (incidents: an actor in a non-target role)",
     "from": "an actor's country, e.g. from:RU (incidents: an actor in a non-target role)",
+    "tool": "malware or a tool the incident was carried out with, by name or kind, e.g. tool:gandcrab, tool:ransomware",
     "body": "words of an article body (sources view)",
     "publisher": "a source's publisher (sources view)",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
-from db.records import ROLE_TITLES, by_role, date_text, figure_text
+from db.records import ROLE_TITLES, by_role, date_text, figure_text, tool_text
 from db.text import safe_line, strip_unsafe
 
 
@@ -34,6 +34,8 @@ def incident_text(inc: dict) -> Group:
             extra = f", by {a['attributed_by']}" if a.get("attributed_by") else ""
             names.append(f"{a['name']} (confidence {a['confidence']}{extra})")
         parts.append(_line(ROLE_TITLES.get(role, role), "; ".join(dict.fromkeys(names))))
+    if inc.get("tools"):
+        parts.append(_line("tools", "; ".join(dict.fromkeys(tool_text(t) for t in inc["tools"]))))
     if inc["figures"]:
         parts.append(_line("figures", "; ".join(figure_text(f) for f in inc["figures"])))
     if inc.get("tags"):
@@ -113,6 +115,8 @@ def markdown(entity: str, r: dict) -> str:
             lines.append(f"- **Places:** {_md(', '.join(r['places']))}")
         for role, actors in by_role(r["actors"]).items():
             lines.append(f"- **{ROLE_TITLES.get(role, role)}:** {_md('; '.join(dict.fromkeys(a['name'] for a in actors)))}")
+        if r.get("tools"):
+            lines.append(f"- **Tools:** {_md('; '.join(dict.fromkeys(tool_text(t) for t in r['tools'])))}")
         if r["figures"]:
             lines.append(f"- **Figures:** {_md('; '.join(figure_text(f) for f in r['figures']))}")
         if r["summary"]:

@@ -25,6 +25,7 @@ Modules:
     titles      title(...), summary(...): the short texts of a draft
     targets     targets(group, ...), headline_targets(doc, ...): the parties a draft presents as hit
     drafting    build_drafts(doc): each group becomes an IncidentDraft, every fact with its evidence
+    tools       attach(doc, drafts): the malware and tools each draft names (MISP galaxies), with evidence
 """
 from __future__ import annotations
 
@@ -51,5 +52,8 @@ def extract(doc: Document) -> list[IncidentDraft]:
     reports a vulnerability or a patch yields at most one draft typed ``vulnerable/vulnerable-system``.
     """
     from .drafting import build_drafts
+    from .tools import attach
 
-    return build_drafts(doc)
+    drafts = build_drafts(doc)
+    attach(doc, drafts)
+    return drafts

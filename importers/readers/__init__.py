@@ -125,10 +125,13 @@ def read_json_any(data: bytes, origin: str, mapping: dict | None = None, fmt: st
     value = load_jsonl(text, origin=origin) if lines else load_json(text, origin=origin)
     if m is None or not m.given:
         from importers.readers.feeds import is_json_feed, json_feed_documents
+        from importers.readers.incidex import incidex_documents, is_incidex
         from importers.readers.misp import is_misp, misp_documents
         from importers.readers.stix import is_stix, stix_documents
         from importers.readers.veris import is_veris, veris_documents
 
+        if is_incidex(value):  # our own export, read back with its evidence
+            return incidex_documents(value, origin)
         if is_stix(value):
             return stix_documents(value, origin)
         if is_misp(value):

@@ -8,6 +8,8 @@
   (attributed, suspected for related-to; our extension's `role` when our own export wrote it) with its
   confidence; `targets` / `impacts` to an `identity` → a target actor, to a `location` → a country.
   One level of attribution chains is followed (incident → intrusion-set → threat-actor).
+- `uses` relationships from an incident or campaign to `malware` / `tool` → the tools it was carried out
+  with (kind, galaxy reference and evidence from our extension; else the kind from `malware_types`).
 - `campaign` that no incident refers to → an incident (first_seen/last_seen as dates).
 - A report that refers to threat actors but to no incident or campaign → one incident drafted from the
   report itself, so its actors are not lost.
@@ -26,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 
-from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
+from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention, ToolMention
 from db.taxonomy import ROLES
 from importers.readers.decode import ReadError
 from importers.readers.jsonutil import (
@@ -254,6 +256,31 @@ def _places(x: dict, source_ref: str | None, body: str | None) -> list[PlaceMent
     return out
 
 
+_TOOL_KINDS = {"ransomware": "ransomware", "trojan": "malware", "spyware": "stealer", "remote-access-trojan": "rat",
+               "backdoor": "backdoor", "bot": "botnet", "exploit-kit": "exploit-kit"}
+
+
+def _tools(b: _Bundle, obj: dict, source_ref: str | None, body: str | None) -> list[ToolMention]:
+    """The malware and tools an incident `uses`; one our export tied to a report comes with that report only."""
+    out: list[ToolMention] = []
+    for rel in b.out.get(obj["id"], []):
+        o = b.get(rel.get("target_ref"))
+        if rel.get("relationship_type") != "uses" or not o or o["type"] not in ("malware", "tool"):
+            continue
+        name = line(o.get("name"), 200)
+        rx, ox = _ours(rel), _ours(o)
+        marker = rx.get("source_ref")
+        if not name or source_ref and isinstance(marker, str) and marker and marker != source_ref:
+            continue
+        kind = line(ox.get("kind"), 20) or ("tool" if o["type"] == "tool" else next(
+            (_TOOL_KINDS[t] for t in as_list(o.get("malware_types")) if t in _TOOL_KINDS), "malware"))
+        ref = ox.get("reference")
+        out.append(ToolMention(name, kind, ref if isinstance(ref, str) and _UUID.match(ref) else None,
+                               line(ox.get("galaxy"), 40) or None,
+                               _evidence(body, rx.get("evidence") or rel.get("description"))))
+    return out
+
+
 def _event_dates(b: _Bundle) -> tuple[str | None, str]:
     starts = sorted(date_of(o.get("start_time")) for o in b.objects if o["type"] in ("event", "impact") and o.get("start_time"))
     starts = [s for s in starts if s[0]]
@@ -303,6 +330,7 @@ def _incident_draft(b: _Bundle, obj: dict, source_ref: str | None, first: bool, 
         date_basis=basis if basis in ("occurred", "disclosed", "reported") else "occurred",
         countries=sorted(set(countries_of(x.get("countries")) + countries)),
         places=_places(x, source_ref, body), actors=actors, figures=_figures(x) if first else [],
+        tools=_tools(b, obj, source_ref, body),
         uuid=own_uuid.lower() if isinstance(own_uuid, str) and _UUID.match(own_uuid) else stable_uuid(obj["id"]),
         relation=line(cited.get("relation") or x.get("relation"), 20) or "report",
         evidence=[e for e in (_evidence(body, v) for v in as_list(cited.get("evidence"))) if e],
