@@ -337,6 +337,14 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         out.append(Party(name=name, role=role or "perpetrator", kind="unknown", start=s0, end=e0, attributed_by=by,
                          confidence=50))
         taken.append((s0, e0))
+    for m in _CODE_NAME.finditer(sentence):
+        s0, e0 = m.span("name")
+        if any(s0 < te and e0 > ts for ts, te in taken):
+            continue
+        role, by = _role_for(sentence, s0, e0)
+        out.append(Party(name=m.group("name"), role=role or "perpetrator", kind="unknown", start=s0, end=e0,
+                         attributed_by=by, confidence=45))
+        taken.append((s0, e0))
     for m in _NAMED_GROUP.finditer(sentence):
         name = m.group("name")
         s0, e0 = m.start("name"), m.end("name")
@@ -383,9 +391,10 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         if not country and not any(e[0] == "city" for e in entries):
             continue
         role, by = _role_for(sentence, start, end, strict=True)
-        if role is None or role == "perpetrator" and not re.match(
-                r"\s*(?:has\s+|have\s+)?(?:hacked|attacked|launched)", sentence[end:end + 30]):
+        if role is None or role == "perpetrator" and not _STATE_ACTS.match(sentence, end):
             continue  # a state needs clear wording ("X-based hackers" is handled by the generic pattern)
+        if _IN_PLACE.search(sentence, max(0, start - 12), start):
+            continue  # "police in Portugal have launched an investigation": a place
         if sentence[end:end + 1] == "-" or sentence[end:end + 2] in ("'s", "’s") or re.match(
                 r"\s+[A-Z0-9]", sentence[end:end + 2]) or re.search(r"[A-Z][\w'’-]*\s+$", sentence[:start]):
             continue  # part of a longer name ("France Travail", "Radio France")
@@ -400,8 +409,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         if demo is None or any(s0 < te and e0 > ts for ts, te in taken) or _COMPOUND_HEAD.match(sentence, e0):
             continue  # "French government websites": a noun compound, no agent
         role, by = _role_for(sentence, s0, e0, strict=True)
-        if role is None or role == "perpetrator" and not re.match(r"\s*(?:has\s+|have\s+)?(?:hacked|attacked|launched)",
-                                                                  sentence[e0:e0 + 30]):
+        if role is None or role == "perpetrator" and not _STATE_ACTS.match(sentence, e0):
             continue
         out.append(Party(name=gaz.country_names.get(demo[1], demo[2]), role=role, kind="state", start=s0, end=e0,
                          country=demo[1], attributed_by=by, confidence=40))
@@ -420,6 +428,11 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
 _STATE_ORGAN = re.compile(r"\b(?P<demo>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:government|state|military|army|regime|"
                           r"intelligence(?:\s+(?:services?|agency|agencies))?|security\s+services|spy\s+agency|"
                           r"authorities)\b")
+# a state is the perpetrator only when it is the subject of the attack itself ("Russia launched a cyber attack"), not
+# of "launched an investigation"
+_STATE_ACTS = re.compile(r"\s*(?:has\s+|have\s+)?(?:hacked|attacked|launched\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+                         r"(?:attacks?|campaign|operation|intrusions?|offensive|DDoS))\b")
+_IN_PLACE = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?$")
 # the head noun of a compound ("French government websites", "Russian state media"): the organ is not the agent
 _COMPOUND_HEAD = re.compile(r"\s+(?:(?:web)?sites?|networks?|servers?|systems?|computers?|accounts?|e-?mails?|officials?|"
                             r"employees?|staff|documents?|data|contractors?|departments?|ministr\w+|agenc\w+|portals?|"
@@ -439,6 +452,13 @@ _ALIAS_USED = re.compile(r"\busing\s+the\s+(?:fake\s+|false\s+|assumed\s+)?(?:na
                          r"nickname)\s+(?:of\s+)?[\"“'‘]?(?P<name>[A-Z][\w.@-]*(?:\s+[A-Z][\w.-]*){0,2})")
 
 
+# a handle of letters and digits as the subject of the attack verb ("X1337 had hijacked 1,800 databases"): only a
+# self-chosen name looks like that (a product or a CVE has no such active verb)
+_CODE_NAME = re.compile(r"(?<![\w.@/-])(?P<name>(?=[A-Za-z_]*\d)(?=\d*[A-Za-z])[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*\d"
+                        r"[A-Za-z0-9_]*|(?=[A-Za-z_]*\d)[A-Za-z][A-Za-z_]*\d[A-Za-z0-9_]*)(?![\w.@/-])(?=\s+(?:(?:has|have|had|"
+                        r"also|reportedly|allegedly|then|later|quickly|now|already)\s+)*(?:hacked|hijacked|breached|stole|"
+                        r"leaked|attacked|defaced|encrypted|ransacked|compromised|infected|dumped|deleted|wiped|demanded|"
+                        r"extorted|claimed|took\s+credit|published|posted|sold|released)\b)")
 _NAMED_GROUP = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w.]*[A-Z0-9][\w.]*|[A-Z][a-z]+[A-Z][\w]*)\s+(?:ransomware|hacking|hacker|hacktivist|"
     r"threat|cybercrime|extortion|APT|cyber-?espionage)\s+(?:group|gang|crew|collective|operation|actor|cartel|outfit)\b")
@@ -448,7 +468,7 @@ _ALIAS_WORD = r"(?:name|handle|alias|moniker|nickname|pseudonym|username|user\s?
 # the “X” –", "a hacker operating under the name X": a self-chosen name, told beside the attack (the name keeps its
 # capitals: the cue words are matched in any case, the name is not)
 _HANDLE = re.compile(
-    r"\b(?:hackers?|attackers?|groups?|actors?|crooks?|criminals?|users?|gang|individual|person|persona|crew|team|"
+    r"\b(?:hackers?|attackers?|groups?|actors?|crooks?|criminals?|gang|individual|person|persona|crew|team|"
     r"collective|blackmailers?|extortionists?|scammers?|fraudsters?|vendors?|sellers?|culprits?|perpetrators?|"
     r"someone|somebody|outfit|entity)\s*(?:[,–—-]\s*)?(?:(?:who|which|that)\s+)?(?:(?:is|are|was|were|has\s+been|"
     r"have\s+been)\s+)?(?:(?:identified|known|referred\s+to)\s+(?:only\s+)?as|(?:calling|calls?|called)\s+"

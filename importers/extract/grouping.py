@@ -295,8 +295,28 @@ def best_type(g: Group) -> str:
     if not trigs:
         return "other/undetermined"
     strong = [t for t in trigs if t.strength >= 2] or trigs
+    # phishing told in two sentences (or in the founding one) is the incident: the deceptive messages that
+    # delivered the malware or opened the way; one mention beside a breach ("a goldmine for spear phishing")
+    # is not. Measured on the 550 CASIE dev articles: attack articles detected +9 (phishing campaigns typed
+    # ransomware or malware before), -1.
+    phishing = _phishing_sentences(g)
+    if phishing < 2 and not any(t.type == "fraud/phishing" for t in (g.founding.trigs if g.founding else ())):
+        others = {}
+        for i in g.infos:
+            for ty in {t.type for t in i.trigs if t.strength >= 3 and t.type != "fraud/phishing"
+                       and not t.type.startswith("vulnerable/")}:
+                others[ty] = others.get(ty, 0) + 1
+        if any(n >= 2 for n in others.values()):
+            strong = [t for t in strong if t.type != "fraud/phishing"] or strong
     best = max(strong, key=lambda t: (types_mod.PRIORITY.get(t.type, 0), t.strength))
-    if best.type.startswith("malicious-code/") and any(t.type == "fraud/phishing" and t.strength >= 3 for t in trigs) \
-            and any(cues.DELIVERY.search(i.sent.text) and not cues.HEDGE.search(i.sent.text) for i in g.infos):
+    if best.type.startswith("malicious-code/") and (phishing >= 2 or any(
+            t.type == "fraud/phishing" and t.strength >= 3 for t in trigs) and any(
+            cues.DELIVERY.search(i.sent.text) and not cues.HEDGE.search(i.sent.text) for i in g.infos)):
         return "fraud/phishing"  # a malspam campaign that delivers the malware: the incident is the phishing
     return best.type
+
+
+def _phishing_sentences(g: Group) -> int:
+    """How many sentences of the group tell deceptive messages (a specific phishing word, not a guess)."""
+    return sum(1 for i in g.infos if not i.hypothetical and any(t.type == "fraud/phishing" and t.strength >= 3
+                                                                 for t in i.trigs))

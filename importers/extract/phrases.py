@@ -13,6 +13,13 @@ from dataclasses import dataclass
 from .words import COMMON, FUNCTION, MONTHS, WEEKDAYS
 
 
+def _is_place_name(name: str) -> bool:
+    """A country, region, city or people of the reference data (any size: "an Austrian hotel", "a Warwick company")."""
+    from .text import key
+
+    return any(e[0] in ("demonym", "country", "region", "city") for e in _gaz().entries.get(key(name), ()))
+
+
 def is_demonym(word: str, gaz) -> bool:
     from .text import key
 
@@ -44,7 +51,7 @@ NP_STOP = frozenset(w for w in FUNCTION if w not in ("the",)) | frozenset(MONTHS
     # file formats, protocols and technical acronyms: "inside a JPEG file", "an encrypted RSA format", "a CV"
     """jpeg jpg png gif bmp tiff zip rar 7z gz tar jar exe dll js vbs hta lnk iso img doc docx xls xlsx xlsm ppt pptx
     rtf csv txt xml json mp3 mp4 avi cv ftp sftp smb irc iot ssn ssns plc plcs scada rsa aes pos atm atms isp isps
-    rat rats apk ios macos mac""".split())
+    rat rats apk ios macos mac tv""".split())
 _NP_RE = re.compile(
     r"(?:(?<=\s)|(?<=^)|(?<=[(\"“‘']))(?:(?:[A-Z0-9][\w'’.&+-]*|[a-z]+[A-Z][\w-]*)"
     r"(?:\s+(?:of|for|de|du|des|la|le|di|del|der|von|van|the|&|-)?\s*(?:[A-Z0-9][\w'’.&+-]*|[a-z]+[A-Z][\w-]*))*)")
@@ -105,6 +112,14 @@ _BODIES_AFTER = re.compile(
     r"agencies|banks|hospitals|municipalities|media(?:\s+outlets)?|newspapers|companies|firms|airports|universities|"
     r"schools|councils|authorities|institutions|outlets|operators|providers|utilities|"
     r"businesses|organi[sz]ations|retailers|telecoms?|carriers|ports|railways)\b(?!\s+(?:websites|sites)\b)")
+# a place followed by the body it names: "an NYC hospital", "a Michigan county", "Long Island companies"
+_BODY_AFTER_PLACE = re.compile(
+    r"^(?:\s+(?!based\b|owned\b|run\b)[a-z][\w-]*){0,2}?\s+(?:hospitals?|hotels?|universit(?:y|ies)|colleges?|schools?|banks?|compan(?:y|ies)|"
+    r"firms?|count(?:y|ies)|councils?|towns?|municipalit(?:y|ies)|retailers?|charit(?:y|ies)|agency|"
+    r"newspapers?|utilit(?:y|ies)|airports?|businesses|organi[sz]ations?|clinics?|corporations?|institutions?|"
+    r"ministry|department|government|authorit(?:y|ies)|health\s+systems?|school\s+districts?|"
+    r"casinos?|restaurants?|stores?|shops?|law\s+firms?|startups?|manufacturers?|providers?|operators?)\b"
+    r"(?!\s+(?:websites?|sites?)\b|\s+[A-Z])")  # "Finnish security firm F-Secure": the name follows
 
 
 
@@ -120,7 +135,8 @@ _THINGS_LISTED = re.compile(
     r"botnets?|kits?|spyware|viruses|worms?|services\s+like)\s*,?\s*(?:such\s+as|including|like|"
     r"include[sd]?|e\.g\.)\s+(?:the\s+)?(?:[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?){0,6}$", re.I)
 _SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|said|says|told|per|via|citing|cited\s+by|reported\s+by|quoted\s+by|"
-                            r"researchers\s+at|analysts\s+at|experts\s+at|firm|vendor)\s+(?:the\s+)?$", re.I)
+                            r"researchers\s+at|analysts\s+at|experts\s+at|firm|vendor|(?:report|study|research|analysis|blog\s+post)\s+(?:by|from))"
+                            r"\s+(?:the\s+)?$", re.I)
 _NOT_TARGET_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|threat\s+)?(?:group|gang|crew|operators?|"
     r"affiliates?|operation|hackers|wallet|malware|ransomware(?!\s+(?:attack|incident))|collective|actors?|members|"
@@ -128,7 +144,7 @@ _NOT_TARGET_AFTER = re.compile(
     # "a JPEG file", "Word documents", "IoT exploits", "an IRC bouncer", "Linux based networks", "HK$119,000"
     r"^\s*(?:\$|-?\s*(?:files?|formats?|attachments?|documents?|exploits?|bouncers?|horses?|operating\s+systems?|"
     r"based|vulnerabilit(?:y|ies)|flaws?|bugs?|patch(?:es)?|updates?|plugins?|plug-ins?|extensions?|macros?|"
-    r"scripts?|bots?|worms?|trojans?|strains?|variants?|payloads?|samples?)\b)", re.I)
+    r"scripts?|bots?|worms?|trojans?|strains?|variants?|payloads?|samples?|forms?)\b)", re.I)
 
 
 def _gaz():
@@ -137,6 +153,12 @@ def _gaz():
     return gazetteer.get()
 
 
+# lead-ins of _VICTIM_BEFORE that name no attack themselves
+_WEAK_LEAD = re.compile(r"(?:such\s+as|including|includ(?:e|ed|es)|like|amongst\s+them|among\s+them|among\s+those|"
+                        r"belonging\s+to|owned\s+by|inside|posing\s+as|pretending\s+to\s+be|masquerading\s+as|"
+                        r"affecting|affected|targets?|(?:computers|systems|servers|networks?|machines|devices|"
+                        r"workstations|websites?|databases?|files|records|data|email\s+accounts|IT\s+systems|profiles|"
+                        r"(?:social\s+media\s+)?accounts|pages|channels|feeds)\s)", re.I)
 _LISTED = re.compile(r"\b(?:such\s+as|including|include[sd]?|among|amongst|like|(?:ISPs?|providers?|operators?|"
                      r"compan(?:y|ies)|firms?|outlets?|banks?)(?:\s+[A-Z]\w*)?)\s+(?:the\s+)?$")
 # "its"/"their" refer to the subject unless a person speaks in between ("Johnson said his office ... its networks",
@@ -147,11 +169,44 @@ _OWN_ASSET = re.compile(r"^(?:(?!\b(?:his|her)\b)[^.;])*?(?:\bits|^(?:(?!\b(?:sa
 _PEOPLE_AFTER = re.compile(r"^(?:\s+(?:online|mobile|business|retail|corporate|email|e-mail|broadband|bank|banking|account|"
                            r"card|credit|app|web|government|state|county|city|federal|former|current|existing|"
                            r"affected|private|public|premium|loyalty|rewards|service|network)){0,1}\s+(?:customers|users|clients|subscribers|members|employees|staff|"
-                           r"patients|residents|account\s+holders|students|voters|citizens|shoppers|players)\b")
-_FROM_BEFORE = re.compile(r"\b(?:stole|steal|stealing|stolen|taken|exfiltrated|downloaded|obtained|accessed|siphoned|"
+                           r"patients|residents|account\s+holders|students|voters|citizens|shoppers|players|consumers|guests|"
+                           r"passengers|taxpayers|travell?ers|workers|readers|viewers|fans|donors|investors|"
+                           r"policyholders|cardholders|depositors|veterans|officials)\b")
+_FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrated|downloaded|obtained|accessed|siphoned|"
                           r"leaked|extorted)\s+[^.;]{0,60}?\b(?:data|records|information|details|e-?mails|files|documents|"
                           r"credentials|passwords|accounts|money|funds|bitcoin|databases?|photos|messages|numbers)\b"
-                          r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+                          r"[^.;]{0,40}?|(?:stole|steal|steals|stealing|stolen|exfiltrated|siphoned|swiped|looted)\b"
+                          r"[^.;]{0,80}?)\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+# the people of a body as the object of an attack sentence: "officials at X", "customers of X", "data of X"
+_MEMBERS_OF_BEFORE = re.compile(
+    r"\b(?:officials|employees|staff|workers|executives|customers|users|clients|patients|members|subscribers|guests|"
+    r"passengers|students|residents|account\s+holders|shoppers|donors|data|details|information|records)\s+"
+    r"(?:at|of|from)\s+(?:the\s+)?$", re.I)
+# what else says a party was hit, after its name (with an attack word in the sentence)
+_VICTIM_AFTER_MORE = re.compile(
+    r"^(?:\s*[–—(,][^–—(),]{3,120}?[–—),])?(?:,?\s+(?:in|of)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"
+    r"(?:\s*,?\s*(?:which|who))?\s*(?:'s\s+|’s\s+)?(?:[a-z]\w*\s+){0,3}?(?:"
+    # "X has announced that it has suffered a breach"; "X confirmed in a statement on Tuesday that it was a victim"
+    r"(?:has\s+|have\s+|had\s+)?(?:said|says|confirmed|disclosed|revealed|admitted|acknowledged|announced|stated)\s+"
+    r"(?:[\w,]+\s+){0,8}?that\s+it(?:'d|’d)?\s+(?:had\s+|has\s+|have\s+|was\s+|were\s+)?(?:been\s+)?(?:\w+\s+)?"
+    r"(?:hacked|breached|hit|attacked|targeted|compromised|infected|encrypted|disrupted|affected|impacted|suffered|"
+    r"experienced|detected|(?:a\s+)?victims?|the\s+target|negotiated|paid)"
+    # "X had their personal details stolen"
+    r"|(?:had|have|has)\s+(?:had\s+)?(?:their|its|his|her)\s+(?:[\w-]+\s+){0,3}?(?:stolen|leaked|exposed|hacked|"
+    r"compromised|encrypted|accessed|breached|hijacked|published|posted|locked)"
+    # "X sustained two ransomware attacks"
+    r"|(?:sustained|experienced|suffered|faced|endured)\s+(?:a|an|the|\d+|two|three|four|five|several|multiple|numerous|"
+    r"many)\s+(?:[\w“”\"-]+\s+){0,3}?(?:breach(?:es)?|attacks?|cyber-?attacks?|incidents?|hacks?|intrusions?|"
+    r"compromises?|outages?|infections?)"
+    # "X was tricked into", "X's data was exposed"
+    r"|(?:was|were|has\s+been|have\s+been|had\s+been|got|is\s+being|are\s+being)\s+(?:\w+\s+)?(?:tricked|duped|"
+    r"scammed|defrauded|extorted|blackmailed|phished|held\s+(?:to\s+)?ransom|locked\s+out|exposed|leaked|stolen|"
+    r"accessed|hijacked|shut\s+down|spoofed|swindled|robbed)"
+    r"|fell\s+(?:for|prey\s+to)\s|lost\s+(?:[$£€]|US\$|more\s+than|about|nearly|over|\d)|negotiated\s+with\s+"
+    r"(?:the\s+)?(?:attackers|hackers|criminals|extortionists))\b", re.I)
+
+# "the Dorvex Health Service in Wales, which ...": the place of the body named just before is not a party
+_PLACE_OF_NAMED = re.compile(r"[A-Z][\w.&'’-]*\s+(?:in|of)\s+(?:the\s+)?$")
 
 _NP_DATE = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
                       r"September|October|November|December)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?(?:\s+|$)|"
@@ -182,6 +237,9 @@ confirmed reported announced disclosed admitted revealed denied paid""".split())
 _INITIAL_WORDS = frozenset("""given aside dozens hundreds thousands millions billions others officials businesses
 companies services computers victims targets mere cyber cybersecurity security under nearly around almost about
 once instead elsewhere overall sadly thankfully""".split())
+
+
+_DATELINE = re.compile(r"(?:,\s*[A-Z][\w.]*\.?)?\s*(?:—|–|-)\s|\s*\((?:AP|Reuters|AFP|[A-Z]{2,6})\)\s*(?:—|–|-)")
 
 
 def common_word(word: str) -> bool:
@@ -233,8 +291,8 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
     for s0, e0 in _phrase_spans(sentence):
         start = _initial_word(sentence, s0, e0)
         text = sentence[start:e0]
-        if not text:
-            continue
+        if not text or _DATELINE.match(sentence[e0:]) and re.fullmatch(r"[\W\d]*", sentence[:s0]):
+            continue  # "GREENFIELD — Hancock Health paid ...": the place the story was filed from
         # trim leading function words ("The", "In", "While") and trailing punctuation/connectors
         words = text.split()
         while words and (words[0].lower().strip(".,") in NP_STOP or words[0].lower() == "the"):
@@ -245,7 +303,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
         if not words:
             continue
         text = sentence[start:e0]
-        text = re.sub(r"(?:\s+(?:of|for|de|du|des|la|le|the|&|-))+$", "", text)
+        text = re.sub(r"(?:\s+(?:of|for|de|du|des|la|le|the|The|A|An|&|-))+$", "", text)
         text = text.rstrip(",'’-") if re.search(r"\b(?:[A-Z]\.){2,}$", text) else text.rstrip(".,'’-")
         if text.endswith(("'s", "’s")):
             text = text[:-2]
@@ -259,6 +317,9 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
                 continue
         pm = re.match(r"[A-Z][\w-]*(?:'s|’s)\s+(?=[A-Z])|(?:ISPs?|MSPs?|NGOs?|telco|telecoms?)\s+(?=[A-Z])|"
                       r"(?:19|20)\d\d\s+(?=[A-Z])", text)
+        if pm and pm.group(0).rstrip().endswith(("'s", "’s")) and not (
+                _is_place_name(pm.group(0).rstrip()[:-2]) or pm.group(0).rstrip()[:-2].lower() in NP_STOP):
+            pm = None  # "Scotty’s Brewhouse", "Macron’s En Marche": the possessive is part of the name
         if pm:
             start += pm.end()
             text = text[pm.end():]
@@ -279,8 +340,12 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
     return out
 
 
-def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) -> list[tuple[NounPhrase, int]]:
-    """(noun phrase, confidence) for the parties named as hit in a sentence."""
+def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
+            strict: bool = False) -> list[tuple[NounPhrase, int]]:
+    """(noun phrase, confidence) for the parties named as hit in a sentence.
+
+    ``strict``: only the cues that name the attack themselves ("hacked X", "X was breached"), not the lead-ins that
+    need an attack word elsewhere in the sentence ("such as X", "belonging to X"): for a sentence of no incident."""
     nps = noun_phrases(sentence)
     found: dict[int, int] = {}
     blocked: set[int] = set()
@@ -290,18 +355,22 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
         before = sentence[max(0, np.start - 80):np.start]
         after = sentence[np.end:np.end + 260]
         conf = 0
-        people = _PEOPLE_AFTER.match(after)
         bodies = _BODIES_AFTER.match(after) if " " not in np.text else None
-        if bodies and is_demonym(np.text, _gaz()):
+        if not (bodies and is_demonym(np.text, _gaz())):
+            bodies = _BODY_AFTER_PLACE.match(after) if _is_place_name(np.text) else None
+        if bodies:
             # "several Dutch ministries", "French government websites"
             np.text = sentence[np.start:np.end + bodies.end()].strip()
             np.end = np.start + len(np.text)
             np.people = True
             after = sentence[np.end:np.end + 160]
+        people = _PEOPLE_AFTER.match(after) if not np.people else None
         if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) and not (
                 _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)) or \
                 _NOT_TARGET_AFTER.match(after) or \
-                _SOURCE_BEFORE.search(before) or _THINGS_LISTED.search(before):
+                _SOURCE_BEFORE.search(before) and not ((_VICTIM_AFTER.search(after) or _VICTIM_AFTER_MORE.match(after))
+                                                 and has_trigger) or _PLACE_OF_NAMED.search(before) and _is_place_name(np.text) or \
+                _THINGS_LISTED.search(before):
             conf = 0  # "claimed the attack on its Telegram channel"; "ALPHV's operators", "the X gang"
         elif people and has_trigger:
             np.text = sentence[np.start:np.end + people.end()].strip()
@@ -309,13 +378,15 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
             np.people = True
             np.why = "people of"
             conf = 55
-        elif _VICTIM_BEFORE.search(before) or _FROM_BEFORE.search(before) or (
-                has_trigger and _FRONTED_OWN_ASSET.search(before)):
+        elif (vb := _VICTIM_BEFORE.search(before)) and not (strict and _WEAK_LEAD.match(vb.group(0))) or \
+                _FROM_BEFORE.search(before) or (
+                has_trigger and (_FRONTED_OWN_ASSET.search(before) or _MEMBERS_OF_BEFORE.search(before))):
             np.why = "object of an attack word"
             conf = 60
             if _LISTED.search(before):
                 np.people = True  # "such as A, B": named organisations even when a town shares the name
-        elif _VICTIM_AFTER.search(after) or (_OFFLINE_AFTER.match(after) and _OFFLINE_BEFORE.search(before)):
+        elif _VICTIM_AFTER.search(after) or (_OFFLINE_AFTER.match(after) and _OFFLINE_BEFORE.search(before)) or (
+                has_trigger and _VICTIM_AFTER_MORE.match(after)):
             np.why = "subject of a passive attack verb or report"
             conf = 60  # "X was hit"; "took the broadcaster X off air"
         elif (_NAMED_ATTACK_AFTER.match(after) and (" " in np.text.strip() or np.text.split()[-1].lower() in _ORG_WORDS)
@@ -335,14 +406,13 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]]) ->
                 _OWN_ASSET.search(sentence[np.end:]):
             np.why = "subject with own assets"
             conf = 45
-        elif has_trigger and re.match(r"(?:City|Town|County|Borough|Ministry|Department|University|Council|"
-                                      r"Municipality|Government|State|Port|Bank)\s+of\b", np.text) and \
+        elif has_trigger and re.match(r"(?:City|Town|County|Borough|Municipality|Village|Port)\s+of\b", np.text) and \
                 not _SPEECH_NEAR.match(after):
             np.why = "body of a place"
             conf = 40
         elif has_trigger and i == 0 and _SUBJECT_START.fullmatch(sentence[:np.start]) and \
                 np.text.split()[-1].lower().strip(".") in _ORG_WORDS \
-                and not _SPEECH_NEAR.match(after):
+                and not _SPEECH_NEAR.match(after) and not _OBSERVER_NEAR.match(after):
             np.why = "organisation as subject"
             conf = 40
         if conf and (_AUTHORITY.search(np.text) or re.match(r"^(?:'s|’s)\s+office\b", after)):
@@ -408,3 +478,10 @@ _NAMED_BREACH_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}?(?:br
 
 _SPEECH_NEAR = re.compile(r"^\W*(?:said|says|told|stated|spokes\w+|has\s+opened|opened|launched\s+an\s+investigation|"
                           r"is\s+investigating|investigat\w+)\b", re.I)
+# a body that tells of attacks on others: "X reports that", "X has observed", "X assistant commissioner Y said",
+# "X has decided to take action on the breach at Y"
+_OBSERVER_NEAR = re.compile(
+    r"^(?:\s*\([^)]{1,20}\))?\s+(?:(?:has|have|had)\s+)?(?:reports?|reported|observed|published|warned|discovered|"
+    r"found|detected|spotted|noted|explained|says|said|issued|released|decided|(?:has\s+)?come\s+up|researchers?|"
+    r"analysts?|assistant|commissioner|spokes\w+|officials?\s+said|chief|head|director|CEO|threat\s+research|research"
+    r")\b", re.I)

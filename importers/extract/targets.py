@@ -7,11 +7,13 @@ a body ("the city of X", "Paris customers") stays a target.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from db.drafts import ActorMention, Document, Evidence
 
 from . import actors as actors_mod
 from . import cues, gazetteer, phrases
+from . import types as types_mod
 from .analysis import Info, evidence_of
 from .grouping import Group, has_role_cue
 from .sentences import Sentence
@@ -20,14 +22,14 @@ from .text import key
 
 def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans: dict[int, list[tuple[int, int]]],
             place_spans: dict[int, list[tuple[int, int]]], perp_names: set[str] | frozenset,
-            headline: list[tuple[str, Evidence]] | tuple = ()) -> tuple[dict[tuple[str, str], ActorMention],
-                                                                      Evidence | None]:
+            headline: list[ArticleTarget] | tuple = ()) -> tuple[dict[tuple[str, str], ActorMention],
+                                                                 Evidence | None]:
     """The target rows of a group by (lowercased name, "target"), in the order told, and the first evidence.
 
     ``perp_rows``: the perpetrator-side rows already drafted (a key there is not added again); ``perp_spans`` and
     ``place_spans``: by sentence index, where perpetrators and places are named; ``perp_names``: lowercased
-    names that are perpetrators of the article; ``headline``: the headline's targets, used when the sentences
-    name none."""
+    names that are perpetrators of the article; ``headline`` (lead incident only): the headline's targets, used when
+    the sentences name none, and the parties other sentences of the article present as hit."""
     out: dict[tuple[str, str], ActorMention] = {}
     first: Evidence | None = None
     for info in g.infos:
@@ -45,12 +47,22 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
                 first = ev if first is None else first
     if headline and not any(r.role == "target" for r in (*perp_rows.values(), *out.values())):
         # the lead story names no party as hit, the headline does ("X chief defends ransom payment")
-        for name, ev in headline:
+        for name, ev, title in headline:
             k = (name.lower(), "target")
-            if name.lower() not in perp_names and k not in perp_rows and k not in out:
+            if title and name.lower() not in perp_names and k not in perp_rows and k not in out:
                 out[k] = ActorMention(name=name, role="target", kind="organisation", confidence=40, evidence=ev,
                                       alias_origin="source")
                 first = ev if first is None else first
+    told = {info.sent.start for info in g.infos}
+    for name, ev, title in headline:
+        # a party the article presents as hit in a sentence of no incident ("A hacker has stolen millions of
+        # accounts from X"): the article is about the lead incident
+        k = (name.lower(), "target")
+        if not title and ev.start not in told and name.lower() not in perp_names and k not in perp_rows \
+                and k not in out:
+            out[k] = ActorMention(name=name, role="target", kind=_target_kind(name), confidence=35, evidence=ev,
+                                  alias_origin="source")
+            first = ev if first is None else first
     return out, first
 
 
@@ -88,9 +100,54 @@ def _target_kind(name: str) -> str:
     return "government body" if cues.GOVERNMENT_BODY.search(name.lower()) else "organisation"
 
 
-def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[tuple[str, Evidence]]:
+class ArticleTarget(NamedTuple):
+    """A party the headline (``title``) or a sentence outside the incidents' sentences presents as hit."""
+
+    name: str
+    evidence: Evidence
+    title: bool
+
+
+def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[ArticleTarget]:
     """Organisations the headline presents as hit ("X confirms data breach", "X chief defends ransom payment",
-    "... in the X attack"), each with the first body sentence that names it (evidence stays in the body)."""
+    "... in the X attack"), each with the first body sentence that names it (evidence stays in the body); then the
+    parties any body sentence presents as hit by its own wording (the cues that need no attack word elsewhere in
+    the sentence: "X was hacked", "stole data from X"), which the lead incident takes when its sentences do not
+    hold them."""
+    return _title_targets(doc, sents, article_perps) + _story_targets(sents, article_perps)
+
+
+def _story_targets(sents: list[Sentence], article_perps: frozenset) -> list[ArticleTarget]:
+    out: list[ArticleTarget] = []
+    seen: set[str] = set()
+    for snt in sents:
+        found = phrases.targets(snt.text, False, [(m.start(), m.end()) for m in actors_mod.GENERIC_RE.finditer(snt.text)],
+                                strict=True)
+        if not found or types_mod.hypothetical(snt.text) or types_mod.generic(snt.text) or not _cyber_told(snt.text):
+            continue
+        for np, _ in found:
+            low = np.text.lower()
+            if low in seen or not _plain_party(np.text, article_perps) or (is_place(np.text) and not np.people):
+                continue
+            seen.add(low)
+            out.append(ArticleTarget(np.text, evidence_of(snt), False))
+    return out
+
+
+def _cyber_told(text: str) -> bool:
+    """The sentence names a cyber attack by a specific word ("hacked", "stole data", "ransomware"): "the attacks
+    at X" or "the incident at X" (a shooting, a car ramming, in a story about a DDoS wave) names no victim of it."""
+    return any(t.domain == "cyber" and t.strength >= 3 and not t.type.startswith("vulnerable/")
+               for t in types_mod.triggers(text))
+
+
+def _plain_party(name: str, article_perps: frozenset) -> bool:
+    low = name.lower()
+    return len(name) >= 2 and low not in article_perps and low.strip(".") not in cues.GENERIC_BODY_WORDS \
+        and not is_demonym_only(name)
+
+
+def _title_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[ArticleTarget]:
     title = (doc.title or "").strip()
     if not title or not cues.HEADLINE_ATTACK.search(title):
         return []
@@ -98,18 +155,18 @@ def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozen
     m = cues.HEADLINE_VICTIM.match(title)
     if m:
         names.append(m.group("name"))
-    out: list[tuple[str, Evidence]] = []
+    out: list[ArticleTarget] = []
     for name in names:
         name = cues.LEADING_ARTICLE.sub("", name.strip())
         low = name.lower()
         if len(name) < 3 or low in article_perps or low in cues.GENERIC_BODY_WORDS or is_demonym_only(name) \
-                or is_place(name) or any(low == o.lower() for o, _ in out):
+                or is_place(name) or any(low == o.name.lower() for o in out):
             continue
         for snt in sents:
             k = snt.text.find(name)
             if k >= 0 and not cues.WORD_CHAR.match(snt.text[k + len(name):k + len(name) + 1]) and \
                     not cues.WORD_CHAR_END.search(snt.text[:k]):
-                out.append((name, evidence_of(snt)))
+                out.append(ArticleTarget(name, evidence_of(snt), True))
                 break
     return out[:2]
 

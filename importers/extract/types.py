@@ -88,11 +88,15 @@ _r(r"\bhack\b|\bhacking\b|\bcompromised\b", "intrusions/system-compromise", "cyb
 # information content
 _r(r"\bdata\s+breach(?:es)?\b|\bbreach(?:ed|es)?\b|\bsecurity\s+incident\b",
    "information-content-security/data-leak", "cyber", 3)
-_r(r"\b(?:leak(?:ed|s)?|dump(?:ed)?|exfiltrat(?:ed|ion)|stole|stolen|steal(?:ing|s)?|exposed|exposing|"
-   r"published|posted|sold|selling|released)\b(?:\s+\S+){0,8}?\s+(?:data|records|details|information|files|"
+# a breach told without the word: "got his hands on 6 million email addresses", "made off with customer
+# records", "the theft of patient files", "addresses and passwords from 300 universities have been stolen"
+_r(r"\b(?:leak(?:ed|s|ing)?|dump(?:ed)?|exfiltrat(?:ed|ion)|stole|stolen|steal(?:ing|s)?|exposed|exposing|"
+   r"published|posted|sold|selling|released|theft\s+of|made\s+(?:off|away)\s+with|(?:got|get|gets|getting|gotten)"
+   r"\s+(?:\w+\s+)?hands\s+on)\b(?:\s+\S+){0,8}?\s+(?:data|records|details|information|files|"
    r"documents|emails|e-mails|passwords|credentials|database|databases|accounts|names|numbers|photos|"
-   r"photographs|messages)\b|\b(?:data|records|information|details|passwords|credentials|databases?)\s+"
-   r"(?:\w+\s+){0,6}?(?:were|was|had\s+been|have\s+been|has\s+been|being)\s+(?:\w+\s+)?(?:leaked|stolen|"
+   r"photographs|messages|addresses|logins|usernames)\b|\b(?:data|records|information|details|passwords|"
+   r"credentials|databases?|e-?mails|addresses|files|documents)\s+"
+   r"(?:\S+\s+){0,10}?(?:were|was|had\s+been|have\s+been|has\s+been|being)\s+(?:\w+\s+)?(?:leaked|stolen|"
    r"exposed|compromised|accessed|taken|dumped|published|posted|sold)\b|\bdoxx?(?:ed|ing)\b",
    "information-content-security/data-leak", "cyber", 3)
 _r(r"\bunauthori[sz]ed\s+(?:access|third\s+part(?:y|ies))\b|\baccessed\s+without\s+authori[sz]ation\b|"
@@ -103,7 +107,10 @@ _r(r"\bwiper\b|\bwiped\s+(?:\w+\s+){0,3}?(?:data|systems|computers|servers|disks
 _r(r"\bransomware\b|\bransom\s+(?:demand|note|payment|attack)s?\b|\bdemand(?:ed|ing|s)?\s+(?:a\s+)?"
    r"(?:\$?[\d,.]+\s+\w*\s*)?ransom\b|\bpaid\s+(?:the\s+|a\s+)?ransom\b|\bencrypt(?:ed|ing)\s+(?:\w+\s+){0,3}?"
    r"(?:files|systems|data|servers|computers|databases)\b|\bextort(?:ed|ion|ing)?\b|\bransom\b|\bblackmail\w*|"
-   r"\bdemand(?:ed|ing|s)?\s+(?:[€$£]|US\$)?\s?[\d,.]+\s*(?:m|k|bn|million|billion)?\b.{0,40}?\bin\s+exchange\s+for",
+   r"\bdemand(?:ed|ing|s)?\s+(?:[€$£]|US\$)?\s?[\d,.]+\s*(?:m|k|bn|million|billion)?\b.{0,40}?\bin\s+exchange\s+for|"
+   # "the attacker demanded the company pay 1 bitcoin": a demand for a cryptocurrency payment is an extortion
+   r"\bdemand(?:ed|ing|s)?\s+(?:\S+\s+){0,4}?(?:pay|payment|sends?)\s+(?:\S+\s+){0,3}?(?:bitcoins?|btc|monero|xmr|"
+   r"cryptocurrenc\w+)\b",
    "malicious-code/ransomware", "cyber", 3)
 _r(r"\bmalware\b|\btrojan\b|\bspyware\b|\bbackdoor\b|\bbotnet\b|\binfect(?:ed|ing|ion)\b|\bkeylogger\b|"
    r"\bremote\s+access\s+tool\b|\bRAT\b|\bworm\b|\bcryptojack\w*|\bcryptominer\b",
@@ -113,7 +120,7 @@ _r(r"\bphish(?:ing|ed|ers?)?\b|\bspear-?phish\w*|\bsmishing\b|\bvishing\b|\bscam
    r"calls?|campaign)\b|\b(?:fake|spoofed|fraudulent|bogus|malicious)\s+(?:e-?mails?|messages?|texts?|"
    r"login\s+pages?|websites?|invoices?)\b|\bimpersonat(?:ed|ing|es)\b|\bbusiness\s+email\s+compromise\b|"
    r"\bBEC\b", "fraud/phishing", "cyber", 3)
-_r(r"\bmalspam\b|\bmalicious\s+(?:spam|e-?mails?|attachments?|links?|macros?)\b|\b(?:disguised|posing|masquerading)\s+"
+_r(r"\bmalspam\b|\bmalicious\s+(?:spam|e-?mails?|attachments?|links?|macros?)\b|\b(?:disguised|posing|poses|posed|pose|masquerading)\s+"
    r"as\b|\btrick(?:s|ed|ing)?\s+(?:\w+\s+)?(?:users|victims|people|customers|recipients|staff|employees)\b|"
    r"\bfake\s+(?:\w+\s+){0,2}?(?:pages?|notifications?|notices?|apps?|overlays?|invoices?|alerts?)\b|\bscammers?\b|"
    r"\be-?mails?\s+(?:\w+\s+){0,3}?(?:with|containing|carrying)\s+(?:\w+\s+)?(?:malicious|malware|links?|"
@@ -134,6 +141,28 @@ _r(r"\bshootings?\b|\bgunm[ae]n\b|\bterror(?:ist)?\s+attacks?\b|\brampage\b|\bbo
 _r(r"\bdisinformation\b|\binfluence\s+(?:operation|campaign)s?\b|\bpropaganda\s+campaign\b|\bforeign\s+"
    r"(?:interference|meddling)\b", "other/influence-operation", "cyber", 2)
 _r(r"\bfoment\w*", "other/influence-operation", "cyber", 1)
+# breaches that are not intrusions: card skimming, databases left open to anyone, stolen devices holding
+# personal data (a device theft that names no data is ordinary crime, not a breach)
+_r(r"\b(?:card[- ]?)?skimm(?:ers?|ing|ed)\b|\bformjack\w*|\b(?:ram|memory)[- ]scrap\w*|"
+   r"\b(?:point[- ]of[- ]sale|pos)\s+malware\b", "information-content-security/data-leak", "cyber", 3)
+_r(r"\b(?:unsecured|unprotected|misconfigured|exposed|publicly\s+accessible|publicly\s+available)\s+(?:[\w-]+\s+)"
+   r"{0,2}?(?:databases?|servers?|buckets?|instances?)\b|\b(?:databases?|servers?|buckets?)\b(?:\s+\S+){0,6}?\s+"
+   r"(?:left|was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:exposed|unprotected|unsecured|open|publicly\s+"
+   r"accessible)\b", "information-content-security/data-leak", "cyber", 3)
+_DEVICE = (r"(?:laptops?|computers?|hard\s+(?:drives?|disks?)|usb\s+(?:sticks?|drives?|keys?)|thumb\s+drives?|"
+           r"memory\s+sticks?|backup\s+(?:tapes?|drives?)|tablets?|smartphones?|devices?|equipment|machines?)")
+_PERSONAL = (r"(?=[^.]*?\b(?:personal|private|sensitive|confidential|patients?|customers?|employees?|voters?|"
+             r"students?|data|records|information|files|details)\b)")
+_r(rf"\b(?:stole|stolen|theft\s+of|thieves\s+took)\s+(?:[\w-]+\s+){{0,5}}?{_DEVICE}\b{_PERSONAL}|"
+   rf"\b{_DEVICE}\b{_PERSONAL}(?:\s+\S+){{0,10}}?\s+(?:was|were|had\s+been|has\s+been|have\s+been|got)\s+"
+   r"(?:\w+\s+)?stolen\b", "information-content-security/data-leak", "cyber", 3)
+# deceptive people rather than messages: "pretending to be government officials", "socially engineering staff"
+_r(r"\bpretend(?:s|ed|ing)?\s+to\s+(?:be|come)\b|\bsocial(?:ly)?[- ]engineer\w*|\bfake\s+(?:[\w-]+\s+){0,2}?"
+   r"(?:downloads?|updates?|versions?)\b", "fraud/phishing", "cyber", 3)
+# an intrusion told as getting in: "infiltrated the agency's network", "hackers got into the system"
+_r(r"\binfiltrat(?:ed|ing|ion\s+of)\s+(?:\S+\s+){0,3}?(?:networks?|systems?|servers?|computers?|accounts?|"
+   r"databases?|websites?|platforms?|cms|e-?mail)\b|\b(?:hackers?|attackers?|intruders?|cyber-?criminals?)\s+"
+   r"(?:\w+\s+){0,2}?(?:got|get|gets|getting)\s+into\b", "intrusions/system-compromise", "cyber", 3)
 # vulnerabilities (not attacks)
 _r(r"\bvulnerabilit(?:y|ies)\b|\bflaws?\b|\bbugs?\b|\bCVE-\d{4}-\d+|\bzero-?days?\b|\bpatch(?:ed|es|ing)?\b|"
    r"\bsecurity\s+(?:update|fix|advisory|hole)s?\b|\bproof[- ]of[- ]concept\b|\bremote\s+code\s+execution\b|"
@@ -167,13 +196,13 @@ _ANCHORS = [
     "hack compromised",
     "breach security",
     "leak dump exfiltrat stole steal exposed exposing published posted sold selling released doxx doxed doxing "
-    "accessed compromised taken",
+    "accessed compromised taken theft made hands",
     "unauthori accessed gained illegally",
     "wiper wiped deleted",
     "ransom encrypt extort blackmail demand",
     "malware trojan spyware backdoor botnet infect keylogger remote rat worm cryptojack cryptominer",
     "phish spear smishing vishing scam fake spoofed fraudulent bogus malicious impersonat business bec",
-    "malspam malicious disguised posing masquerading trick fake scammer email e mail harvest credential steal",
+    "malspam malicious disguised posing pose masquerading trick fake scammer email e mail harvest credential steal",
     "scam fraud",
     "stole stolen siphoned theft heist",
     "millions thousands hundreds spam",
@@ -181,6 +210,12 @@ _ANCHORS = [
     "shooting gunm terror rampage bombing killings massacre stabbing",
     "disinformation influence propaganda foreign",
     "foment",
+    "skimm formjack ram memory point pos",
+    "unsecured unprotected misconfigured exposed publicly left was were had has + database server bucket instance",
+    "stole stolen theft thieves + laptop computer hard usb thumb memory backup tablet smartphone device equipment "
+    "machine",
+    "pretend social fake",
+    "infiltrat hacker attacker intruder cyber",
     "vulnerabilit flaw bug cve zero patch security proof remote misconfigur unprotected exploitable",
 ]
 assert len(_ANCHORS) == len(_RULES), (len(_ANCHORS), len(_RULES))
@@ -195,6 +230,10 @@ for _i, _spec in enumerate(_ANCHORS):
         for _w in _words:
             _STEM_GROUPS.setdefault(_w, []).append((_i, _g))
 _STEMS = sorted(_STEM_GROUPS, key=len, reverse=True)
+# the prefilter matches the longest stem at a word start: "stolen" must also count for the rules anchored on
+# "stole", "attacker" for those anchored on "attack"
+for _w in _STEMS:
+    _STEM_GROUPS[_w] = sorted({g for _v in _STEMS if _w.startswith(_v) for g in _STEM_GROUPS[_v]})
 _PREFILTER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _STEMS) + ")")
 _LOW_RULES = [(re.compile(re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), p.pattern)), t, d, st)
               for p, t, d, st in _RULES]

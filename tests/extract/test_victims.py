@@ -87,3 +87,42 @@ def test_victim_named_in_the_article_becomes_a_target(doc):
     body = ("Vantero Health has announced that it has suffered a data breach after an unauthorised party accessed "
             "an external web server. The company said 900,000 patient records were exposed.")
     assert "Vantero Health" in targets_of(doc, body)
+
+
+def test_possessive_that_is_part_of_the_name():
+    assert hit("Officials at Ferro’s Diner were hit by a phishing attack on Friday.") == ["Ferro’s Diner"]
+
+
+def test_possessive_of_a_place_is_not_part_of_the_name():
+    assert hit("Ransomware hit Alaska’s Quillbrook Borough last month.") == ["Quillbrook Borough"]
+
+
+def test_a_place_and_the_body_it_names():
+    assert hit("An Austrian hotel was forced to pay a ransom after the attack.") == ["Austrian hotel"]
+
+
+def test_descriptor_before_a_name_keeps_the_name():
+    assert hit("Finnish security firm Arvola was hacked in May.") == ["Arvola"]
+
+
+def test_dateline_is_not_a_party():
+    assert "GREENFIELD" not in hit("GREENFIELD — Dorvex Clinic paid a ransom to the hackers, officials said.")
+
+
+def test_stolen_from_names_the_victim():
+    assert hit("The hackers claim to have stolen unreleased footage from Quillon Studios.") == ["Quillon Studios"]
+
+
+def test_observer_reporting_attacks_on_others_is_not_a_victim():
+    assert hit("Arvola Research Labs has observed phishing attacks against banks.") == []
+
+
+def test_relative_clause_report():
+    assert hit("Among those hit is the Dorvex Health Service in Wales, which has confirmed that it was attacked.") \
+        == ["Dorvex Health Service"]
+
+
+def test_sentence_outside_the_incident_names_the_victim(doc):
+    body = ("A ransomware attack encrypted thousands of files on Monday, police said. "
+            "Ferro Logistics was hacked through an exposed remote desktop server, the company's owner wrote.")
+    assert "Ferro Logistics" in targets_of(doc, body)
