@@ -384,7 +384,11 @@ class IncidexApp(Lists, Records, App[None]):
         yield SystemCommand("Filter", f"Focus the filter bar ({key('filter')})", self.action_focus_filter)
         yield SystemCommand("Facets", f"Counts by type, actor, country, year ({key('facets')})", self.action_facets)
         yield SystemCommand("Sort", f"Cycle relevance, newest, oldest, title ({key('sort')})", self.action_sort)
-        yield SystemCommand("Copy", f"Copy the shown record ({key('copy')})", self.action_copy)
+        yield SystemCommand("Copy", f"Copy the shown record as a Markdown citation with URLs ({key('copy')})",
+                            self.action_copy)
+        yield SystemCommand("Copy id", f"Copy the shown record's id ({key('copy_id')})", self.action_copy_id)
+        yield SystemCommand("Whole width", f"The list takes the whole width, or gives it back ({key('wide')})",
+                            self.action_toggle_wide)
         yield SystemCommand("Refresh", f"Reload the lists ({key('refresh')})", self.action_refresh)
         yield SystemCommand("Back", f"Previous record ({key('back')})", self.action_back)
         yield SystemCommand("Forward", f"Next record ({key('forward')})", self.action_forward)

@@ -344,15 +344,18 @@ class Curation:
             return
         inc_id, kind, other = rec["id"], link[0], link[1]
         if kind == "actor":
+            # One assertion: the role of the row under the cursor, not every role the actor has (a wrong
+            # "perpetrator" goes, "suspected" stays); the question says which role goes and which stay.
             links = [a for a in rec["actors"] if a["id"] == other]
             name = links[0]["name"] if links else str(other)
             roles = sorted({a["role"] for a in links})
-            body = [Text.assemble(("actor ", "bold"), safe_line(name), f"  (#{other})"),
-                    Text(f"roles removed: {', '.join(roles) or '-'}", style="dim")]
-            label = f"unlinked actor {safe_line(name)} from incident {inc_id}"
-
-            def fn():
-                return self.app.data.unlink_actor(inc_id, other)
+            role = self._row_role()
+            role = role if role in roles else (roles[0] if len(roles) == 1 else None)
+            if role is None:
+                self._ask_role(inc_id, other, name, roles)
+                return
+            self._confirm_unlink_role(inc_id, other, name, role, [r for r in roles if r != role])
+            return
         else:
             src = next((s for s in rec["sources"] if s["id"] == other), {})
             body = [Text.assemble(("source ", "bold"), f"[{other}] ", safe_line(src.get("title") or "(untitled)")),
@@ -367,6 +370,41 @@ class Curation:
                 self.write(label, fn)
 
         self.app.push_screen(ConfirmScreen(f"Unlink from incident #{inc_id}?", body, "Unlink?"), answered)
+
+    def _row_role(self) -> str | None:
+        """The role heading the detail pane's cursor line is listed under (tui/render.py groups an
+        incident's actors by role, a heading line without a link above each group)."""
+        from db.records import ROLE_TITLES
+
+        titles = {v: k for k, v in ROLE_TITLES.items()}
+        pane = self.app.browse().detail
+        for i in range(min(pane.cursor, len(pane.lines) - 1), -1, -1):
+            text, link = pane.lines[i]
+            if link is None:
+                return titles.get(text.plain.strip(), text.plain.strip())
+        return None
+
+    def _ask_role(self, inc_id: int, actor: int, name: str, roles: list[str]) -> None:
+        """Which of the actor's roles to remove, when the cursor line does not say."""
+        def chosen(value) -> None:
+            if value:
+                self._confirm_unlink_role(inc_id, actor, name, value, [r for r in roles if r != value])
+
+        self.app.push_screen(PickerScreen(f"Which role of {safe_line(name)} to unlink from #{inc_id}?",
+                                          items=[(r, r) for r in roles]), chosen)
+
+    def _confirm_unlink_role(self, inc_id: int, actor: int, name: str, role: str, kept: list[str]) -> None:
+        body = [Text.assemble(("actor ", "bold"), safe_line(name), f"  (#{actor})"),
+                Text(f"role removed: {role}", style="dim"),
+                Text(f"roles kept: {', '.join(kept) or '-'}", style="dim")]
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.write(f"unlinked actor {safe_line(name)} as {role} from incident {inc_id}",
+                           lambda: self.app.data.unlink_actor(inc_id, actor, role))
+
+        self.app.push_screen(ConfirmScreen(f"Unlink {safe_line(name)} as {role} from incident #{inc_id}?", body,
+                                           "Unlink this role?"), answered)
 
     # --- linking ---------------------------------------------------------------------------------------
     def _search(self, view: str, limit: int = 30) -> Callable[[str], list[tuple[object, str]]]:

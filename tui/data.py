@@ -56,6 +56,24 @@ class Unavailable(Exception):
     """The database could not be opened for a change."""
 
 
+def _row_targets_and_sources(conn, found: dict[int, dict]) -> None:
+    """The list's target and sources columns (tui/widgets/results.py, INCIDENT_COLUMNS) for a page of
+    incident rows: the targets' names in link order and the number of sources, two indexed look-ups."""
+    ids = list(found)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for iid, name in conn.execute(
+                "SELECT ia.incident_id, a.name FROM incident_actor ia JOIN actor a ON a.id = ia.actor_id "
+                f"WHERE ia.incident_id IN ({marks}) AND ia.role = 'target' ORDER BY ia.id", chunk):
+            names = found[iid].setdefault("targets", [])
+            if name not in names:
+                names.append(name)
+        for iid, n in conn.execute("SELECT incident_id, count(*) FROM incident_source "
+                                   f"WHERE incident_id IN ({marks}) GROUP BY incident_id", chunk):
+            found[iid]["sources"] = n
+
+
 @dataclass
 class Row:
     id: int
@@ -201,7 +219,10 @@ class Data:
             return
         if view not in ("incidents", "sources"):
             return
-        found = queries.row_extras(self._search.conn, view, [r.id for r in rows])
+        conn = self._search.conn
+        found = queries.row_extras(conn, view, [r.id for r in rows])
+        if view == "incidents":
+            _row_targets_and_sources(conn, found)
         for r in rows:
             r.extra = found.get(r.id) or r.extra
 
@@ -379,8 +400,8 @@ class Data:
     def split_source(self, incident: int, source: int) -> dict:
         return self._write(lambda conn, c: c.split_source(conn, incident, source))
 
-    def unlink_actor(self, incident: int, actor: int) -> dict:
-        return self._write(lambda conn, c: c.unlink_actor(conn, incident, actor))
+    def unlink_actor(self, incident: int, actor: int, role: str | None = None) -> dict:
+        return self._write(lambda conn, c: c.unlink_actor(conn, incident, actor, role))
 
     def unlink_source(self, incident: int, source: int) -> dict:
         return self._write(lambda conn, c: c.unlink_source(conn, incident, source))
@@ -414,6 +435,10 @@ class Data:
 
     def undo(self, change: int) -> dict:
         return self._write(lambda conn, c: c.undo(conn, change))
+
+    def settle_decision(self, decision: int, accept: bool) -> dict:
+        """Accept (merge) or reject (not the same) a pending decision of the review queue."""
+        return self._write(lambda conn, c: c.settle(conn, decision, accept))
 
 
 def _value(text: str) -> str:

@@ -244,8 +244,6 @@ class Lists:
             t.append(f"{shown:,}{'' if exact else '+'}", style="bold")
             if st.grand_total is not None:
                 t.append(f" of {st.grand_total:,}")
-            if st.sort != "relevance":
-                t.append(f"  sort: {st.sort}", style="dim")
         if searching:
             t.append(" " + Glyphs.ellipsis, style="dim")
         bv.query_one(".count", Line).update(t)
@@ -253,6 +251,10 @@ class Lists:
     def _hint(self, view: str) -> None:
         st = self.states[view]
         t = Text(no_wrap=True, overflow=Glyphs.overflow)
+        # the status line: the sort mode first, so that a narrow screen never cuts it off
+        t.append("sort: ", style="dim")
+        t.append(st.sort, style="bold")
+        t.append("  ")
         if st.query.strip():
             t.append("matching: ", style="dim")
             t.append(safe_line(st.understood) or "everything", style="dim")

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui import render as rd
+from tui.citation import citation, record_id
 from tui.data import ENTITY
 from tui.lists import per_view
 from tui.messages import Highlighted, Opened, OpenLink, RecordLoaded
@@ -41,7 +42,16 @@ class Records:
         # The current view's pane, not necessarily the sender's: `enter` then `2` typed in one burst can switch
         # views before this message arrives, and focusing the hidden pane would leave no focus at all (then
         # `q` lands in a hidden filter). As if the keys were handled in order: the new view's detail pane.
+        self.screen.set_class(False, "wide")  # a record opened in the whole-width list: show its pane
         self.browse().detail.focus()
+
+    def action_toggle_wide(self) -> None:
+        """The list takes the whole width (the detail pane hidden), or gives it back."""
+        wide = not self.screen.has_class("wide")
+        self.screen.set_class(wide, "wide")
+        bv = self.browse()
+        if wide and self.focused is bv.detail:
+            bv.results.focus()
 
     def open_link(self, event: OpenLink) -> None:
         view = self.current_view
@@ -114,11 +124,23 @@ class Records:
             self.notify("no later record", timeout=2)
 
     def action_copy(self) -> None:
+        """`y`: the shown record as a short Markdown citation with its URLs (tui/citation.py)."""
         rec = self.records.get(self.current_view)
         if rec is None:
             self.notify("nothing to copy")
             return
         (entity, _id), record = rec
-        text = rd.plain_summary(entity, record)
+        self.copy_to_clipboard(citation(entity, record))
+        shown = safe_line(f"#{record['id']} {record.get('title') or record.get('name') or ''}")
+        self.notify(f"copied: {shown[:60]} (Markdown, with its URLs)", timeout=3)
+
+    def action_copy_id(self) -> None:
+        """`Y`: the shown record's id."""
+        rec = self.records.get(self.current_view)
+        if rec is None:
+            self.notify("nothing to copy")
+            return
+        (entity, _id), record = rec
+        text = record_id(entity, record)
         self.copy_to_clipboard(text)
-        self.notify(f"copied: {text[:60]}", timeout=3)
+        self.notify(f"copied the {entity} id: {text}", timeout=3)

@@ -207,7 +207,9 @@ async def test_stale_results_are_dropped(fixture_db):
         await pilot.press("slash", "l", "o", "c", "k")  # no waiting between keys
         await settle(pilot)
         assert app.states["incidents"].query == "lock"
-        assert titles(app) == ["Ransomware attack on Paris hospital group"]
+        # LockBit is the ransomware's actor, and a sentence of the hospital DDoS's evidence (full text); no
+        # row of "l", "lo" or "loc" (Lyon...) is left
+        assert titles(app) == ["Killnet DDoS on the hospital website", "Ransomware attack on Paris hospital group"]
 
 
 async def test_start_with_query_and_view(fixture_db):
@@ -452,8 +454,11 @@ async def test_copy_puts_the_record_on_the_clipboard(fixture_db):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("y")
-        assert app.clipboard.startswith("#1 Fibre optic cables cut in Lyon (availability/sabotage, 2022-04-27)")
-        assert "https://example.org/cuts" in app.clipboard
+        # a Markdown citation: the title in bold, type, date and id, then the sources as links
+        assert app.clipboard.startswith(
+            "**Fibre optic cables cut in Lyon** (availability/sabotage, 2022-04-27; incidex #1)")
+        assert "1. [Fibre cables cut in Lyon and Paris](https://example.org/cuts) — Le Monde, 2022-04-28" \
+            in app.clipboard.splitlines()
 
 
 async def test_refresh_keeps_cursor_and_filter(fixture_db):

@@ -62,7 +62,7 @@ def test_merge_edit_undo_in_tmux(tmux_available, tmp_path):
         t.send("m")
         t.wait_for("1 marked")
         t.send("j")
-        t.wait_for("#3 Ransomware attack on Paris hospital group")
+        t.wait_for("#3 Ransomware attack on Paris hospital")  # the title wraps in the detail pane
         t.send("m")
         t.wait_for("2 marked")
         t.send("M")
@@ -73,7 +73,7 @@ def test_merge_edit_undo_in_tmux(tmux_available, tmp_path):
         t.wait_until(lambda s: "marked" not in s.splitlines()[-1], "the marks clearing")
         # edit #3 (now the first row): the title, then (a second change) the date
         t.send("g")
-        t.wait_for("#3 Ransomware attack on Paris hospital group")
+        t.wait_for("#3 Ransomware attack on Paris hospital")  # the title wraps in the detail pane
         t.send("e")
         t.wait_for("Edit incident #3")
         time.sleep(0.3)

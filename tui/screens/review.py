@@ -17,8 +17,9 @@ from tui.screens import ReportsWorkers
 
 
 class ReviewScreen(ReportsWorkers, ModalScreen[None]):
-    """Pending decisions: alias collisions between actors, suggested same-event joins of incidents.
-    `a` accepts (same; incidents are merged), `r` rejects (not the same); the decision is stored."""
+    """Pending decisions: alias collisions between actors, same-event joins an import was not sure of (with
+    its reasons). `a` accepts (the two incidents or actors merge), `r` rejects (not the same); the decision
+    is stored."""
 
     BINDINGS = keymap.bindings("review")  # j/k are the keymap's cursor_down/cursor_up: a remap moves here too
     DEFAULT_CSS = """
@@ -76,15 +77,15 @@ class ReviewScreen(ReportsWorkers, ModalScreen[None]):
         d = self.pending[i]
         entity, left, right = d["entity"], d["left"], d["right"]
         data = self.app.data
-        if verdict == "same" and entity == "incident":
-            def fn():
-                return data.merge_incidents([left, right])
-            label = f"merged incidents {max(left, right)} into {min(left, right)}"
+        accept = verdict == "same"
+        # settled as `incidex review --accept/--reject` settles it (db.curation.settle): accepting merges
+        # the two incidents or actors, rejecting records not_same, which later imports respect
+        if accept:
+            label = f"merged {entity}s {max(left, right)} into {min(left, right)}"
         else:
-            def fn():
-                return data.decide(entity, left, right, verdict, "decided in the review queue")
-            label = f"{entity}s {left} and {right}: {'the same' if verdict == 'same' else 'not the same'}"
-        self.curation.write(label, fn, on_done=lambda _r: self.reload(), on_error=lambda _m: self.reload())
+            label = f"{entity}s {left} and {right}: not the same"
+        self.curation.write(label, lambda: data.settle_decision(d["id"], accept),
+                            on_done=lambda _r: self.reload(), on_error=lambda _m: self.reload())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,8 @@ worker. 1M rows cost what the visible 30 cost: nothing is built per row until it
 """
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, set_cell_size
 from rich.color import Color
 from rich.segment import Segment
@@ -25,6 +27,71 @@ from tui.widgets.cursor import CursorKeys
 
 def _short_type(t: str) -> str:
     return (t or "").rsplit("/", 1)[-1]
+
+
+_RECORD_LABEL = re.compile(r"^(?:campaign|incident|event|operation|activity)\s*:\s+", re.IGNORECASE)
+"""A record-keeping label that structured feeds put before every title ("Campaign: DDoS attack against..."):
+the list drops it (the detail pane keeps the title as it is), so that the words that tell rows apart show."""
+
+
+def list_title(title: str) -> tuple[str, int]:
+    """The title as a list row shows it, and how many leading characters were dropped."""
+    m = _RECORD_LABEL.match(title)
+    return (title[m.end():], m.end()) if m and m.end() < len(title) else (title, 0)
+
+
+# Incident columns beside date, type and title, in the order they are given room: (key, width). A column is
+# shown when the title still has TITLE_MIN cells after it; the title takes what is left.
+INCIDENT_COLUMNS = (("actor", 16), ("country", 4), ("target", 16), ("sources", 3))
+TITLE_MIN = 30
+"""With these, a list 77 cells wide (80 columns, detail below) shows actor and country, 117 (120 columns, the
+whole width) every column with titles of 47; the split list at 120 columns (70) has no room for a column
+(17 of 18): the title, then its first actors and countries as a dim tail."""
+TYPE_WIDTH = 10
+DATE_WIDTH = 10
+
+
+def incident_columns(width: int) -> tuple[str, ...]:
+    """The optional incident columns that fit a list `width` cells wide (see INCIDENT_COLUMNS)."""
+    room = width - 1 - (DATE_WIDTH + 1) - (TYPE_WIDTH + 1) - TITLE_MIN
+    out = []
+    for key, w in INCIDENT_COLUMNS:
+        if room < w + 2:
+            break
+        out.append(key)
+        room -= w + 2
+    return tuple(out)
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis, padded."""
+    if cell_len(text) > width:
+        ell = Glyphs.ellipsis if Glyphs.overflow == "ellipsis" else ""
+        text = set_cell_size(text, max(0, width - cell_len(ell))) + ell
+    return set_cell_size(text, width) if not right else " " * (width - cell_len(text)) + text
+
+
+def _cut_parts(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    """Parts cut (with an ellipsis) or padded to exactly `width` cells."""
+    out: list[tuple[str, str]] = []
+    used = 0
+    ell = Glyphs.ellipsis if Glyphs.overflow == "ellipsis" else ""
+    total = sum(cell_len(t) for t, _ in parts)
+    limit = width if total <= width else width - cell_len(ell)
+    for text, role in parts:
+        n = cell_len(text)
+        if used + n > limit:
+            out.append((set_cell_size(text, max(0, limit - used)), role))
+            used = limit
+            break
+        out.append((text, role))
+        used += n
+    if total > width:
+        out.append((ell, ""))
+        used += cell_len(ell)
+    if used < width:
+        out.append((" " * (width - used), ""))
+    return out
 
 
 class _RowsScrollBar(ScrollBar):
@@ -238,34 +305,64 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
             }
         return st
 
+    _width = 0  # the list's content width, as last drawn (render_line keeps it)
+
     def row_parts(self, row: Row) -> list[tuple[str, str]]:
-        """The row as (text, role) parts; role is '', 'dim' or 'match'."""
+        """The row as (text, role) parts; role is '', 'dim' or 'match'. Incidents: date, short type, title, then
+        the columns the width has room for (`incident_columns`), the title cut to what is left."""
         parts: list[tuple[str, str]] = [(" ", "")]
+        cols: tuple[str, ...] = ()
         if self.view == "incidents":
-            parts.append((f"{(row.date or Glyphs.dash):<10} {_short_type(row.extra.get('type', ''))[:14]:<14} ", "dim"))
+            cols = incident_columns(self._width)
+            kind = _short_type(row.extra.get("type", ""))
+            parts.append((f"{(row.date or Glyphs.dash):<{DATE_WIDTH}} {_fit(kind, TYPE_WIDTH)} ", "dim"))
         elif self.view == "sources":
             parts.append((f"{(row.date or Glyphs.dash):<10} ", "dim"))
-        title = safe_line(row.title) or "(untitled)"
-        if row.positions and title == row.title:
-            marks = set(row.positions)
+        raw = safe_line(row.title) or "(untitled)"
+        title, cut = list_title(raw)
+        title_parts: list[tuple[str, str]] = []
+        if row.positions and raw == row.title:
+            marks = {i - cut for i in row.positions}
             run, in_match = [], False
             for i, ch in enumerate(title):
                 m = i in marks
                 if m != in_match and run:
-                    parts.append(("".join(run), "match" if in_match else ""))
+                    title_parts.append(("".join(run), "match" if in_match else ""))
                     run = []
                 in_match = m
                 run.append(ch)
             if run:
-                parts.append(("".join(run), "match" if in_match else ""))
+                title_parts.append(("".join(run), "match" if in_match else ""))
         else:
-            parts.append((title, ""))
+            title_parts.append((title, ""))
+        if self.view == "incidents" and cols:
+            extra = row.extra
+            tail = []
+            widths = dict(INCIDENT_COLUMNS)
+            for key in cols:
+                if key == "actor":
+                    names = extra.get("actors") or []
+                    text = (names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")) if names else ""
+                elif key == "target":
+                    names = extra.get("targets") or []
+                    text = (names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")) if names else ""
+                elif key == "country":
+                    text = " ".join(extra.get("countries") or [])
+                else:
+                    n = extra.get("sources")
+                    text = str(n) if n else ""
+                tail.append("  " + _fit(safe_line(text), widths[key], right=key == "sources"))
+            room = self._width - sum(cell_len(t) for t, _ in parts) - sum(cell_len(t) for t in tail)
+            parts.extend(_cut_parts(title_parts, max(1, room)))
+            parts.append(("".join(tail), "dim"))
+            return parts
+        parts.extend(title_parts)
         if self.view == "incidents":
             actors = row.extra.get("actors") or []
             countries = row.extra.get("countries") or []
-            tail = "  ".join(x for x in (", ".join(actors[:2]), " ".join(countries[:3])) if x)
-            if tail:
-                parts.append(("  " + safe_line(tail), "dim"))
+            tail_text = "  ".join(x for x in (", ".join(actors[:2]), " ".join(countries[:3])) if x)
+            if tail_text:
+                parts.append(("  " + safe_line(tail_text), "dim"))
         elif self.view == "sources" and row.extra.get("publisher"):
             parts.append(("  " + safe_line(row.extra["publisher"]), "dim"))
         return parts
@@ -298,6 +395,7 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width or self.size.width
+        self._width = width
         key = (index, width, index == self.cursor, self.has_focus)
         cached = self._cache.get(key)
         if cached is not None:
