@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 TIMEOUT = 30.0  # seconds for one HTTP request (connect and each read)
+WHOLE_ANSWER = 120.0  # seconds to read one answer whole (a server that sends a byte a second)
 PAGE = 500  # objects asked for per request; a server may send fewer (its max_page_size)
 POST_BYTES = 8_000_000  # an envelope pushed in one request at most (servers cap it: max_content_length)
 SCHEMES = {"taxii": "https", "taxii+https": "https", "taxii+http": "http", "https": "https", "http": "http"}
@@ -106,7 +108,7 @@ def pull(ep: Endpoint, added_after: str | None = None, max_bytes: int = 20_000_0
 
     seen: list[str] = []
     with _errors(ep) as guard:
-        collection = _collection(ep, guard, seen)
+        collection = _collection(ep, guard, seen, max_bytes + 1_000_000)  # (+ the envelope around the objects)
         if not collection.can_read:
             raise TaxiiError(f"{ep.shown}: the server does not let this user read the collection")
         objects: list[dict] = []
@@ -168,16 +170,32 @@ def _envelopes(objects: list[dict], limit: int):
         yield {"objects": batch}
 
 
-def _collection(ep: Endpoint, guard: _errors, seen: list[str]):
+def _collection(ep: Endpoint, guard: _errors, seen: list[str], limit: int = 20_000_000):
     """The collection's client with a timeout on every request; `seen` collects X-TAXII-Date-Added-Last."""
     import requests
     from taxii2client.common import _HTTPConnection
     from taxii2client.v21 import Collection
 
-    class _Timeout(requests.adapters.HTTPAdapter):
+    class _Bounded(requests.adapters.HTTPAdapter):
+        """Every request with a timeout, every answer read up to `limit` bytes within WHOLE_ANSWER seconds:
+        requests would otherwise wait forever and hold whatever a server sends in memory."""
+
         def send(self, request, **kwargs):
             kwargs["timeout"] = kwargs.get("timeout") or TIMEOUT
-            return super().send(request, **kwargs)
+            kwargs["stream"] = True
+            resp = super().send(request, **kwargs)
+            start, parts, size = time.monotonic(), [], 0
+            for chunk in resp.iter_content(65536):
+                parts.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    resp.close()
+                    raise TaxiiError(f"{ep.shown}: an answer of the server is over {limit:,} bytes")
+                if time.monotonic() - start > WHOLE_ANSWER:
+                    resp.close()
+                    raise requests.exceptions.Timeout()
+            resp._content = b"".join(parts)  # what requests keeps of a read answer (no stream left)
+            return resp
 
     def _added_last(resp, *args, **kwargs):
         value = resp.headers.get("X-TAXII-Date-Added-Last")
@@ -187,8 +205,8 @@ def _collection(ep: Endpoint, guard: _errors, seen: list[str]):
     # A server's page smaller than asked is normal (its max_page_size); the client logs a warning for it
     logging.getLogger("taxii2client").setLevel(logging.ERROR)
     conn = _HTTPConnection(ep.user, ep.password, version="2.1")
-    conn.session.mount("http://", _Timeout())
-    conn.session.mount("https://", _Timeout())
+    conn.session.mount("http://", _Bounded())
+    conn.session.mount("https://", _Bounded())
     conn.session.hooks["response"].append(_added_last)
     guard.conns.append(conn)
     return Collection(ep.url, conn=conn)

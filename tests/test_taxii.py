@@ -208,13 +208,15 @@ class _Fake(http.server.BaseHTTPRequestHandler):
             info = {"id": "c", "title": "c", "can_read": True, "can_write": False,
                     "media_types": ["application/stix+json;version=2.1"]}
             return self._send(200, json.dumps(info).encode())
+        if self.mode == "huge":  # an answer far over --max-size
+            return self._send(200, b'{"objects": [' + b" " * 3_000_000 + b"]}")
         if "next=" in self.path:
             return self._send(500, b"{}")  # the second page fails
         first = json.loads((FORMATS / "bundle.stix.json").read_text())["objects"]
         return self._send(200, json.dumps({"more": True, "next": "2", "objects": first}).encode())
 
 
-@pytest.mark.parametrize("mode", ["junk", "not-json", "half"])
+@pytest.mark.parametrize("mode", ["junk", "not-json", "half", "huge"])
 def test_junk_or_a_failure_half_way_imports_nothing(cli, tmp_path, mode):
     handler = type("Handler", (_Fake,), {"mode": mode})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -224,7 +226,8 @@ def test_junk_or_a_failure_half_way_imports_nothing(cli, tmp_path, mode):
         db = tmp_path / "x.db"
         cli("import", "--db", db, FORMATS / "event.misp.json")  # a database with something in it already
         before = _rows(db, "SELECT count(*) FROM source")
-        result = cli("import", "--db", db, f"taxii+http://127.0.0.1:{httpd.server_port}/api1/collections/c/")
+        result = cli("import", "--db", db, "--max-size", "1MB",
+                     f"taxii+http://127.0.0.1:{httpd.server_port}/api1/collections/c/")
     finally:
         httpd.shutdown()
         httpd.server_close()
