@@ -18,6 +18,12 @@ Evidence: the sentence each actor's role and each target rests on is its attribu
 alone when there is none); places are `target-location` attributes tagged `incidex:level="city|..."` and
 `incidex:country="FR"`, their sentence as comment. The reader takes both back.
 
+Tools: the event carries each tool's galaxy tag (`misp-galaxy:ransomware="GandCrab"`: MISP attaches the
+official cluster by it), and a `text` attribute whose value is the tool's name, whose comment is its sentence,
+tagged `incidex:tool-kind="..."` and `incidex:tool-reference="<cluster uuid>"`. Figures are `text`
+attributes whose value is the phrase ("40 systems"), tagged `incidex:figure-value` and `incidex:figure-unit`.
+The reader takes both back and keeps them out of the summary.
+
 The events pass PyMISP's strict schema (`pymisp/data/schema.json`): a Galaxy carries no `namespace`.
 """
 from __future__ import annotations
@@ -196,7 +202,20 @@ def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
         if inc.get("summary"):
             attr("text", "Other", inc["summary"], "summary")
         for f in inc.get("figures") or []:
-            attr("text", "Other", f"{number_text(f['value'])} {f['unit']}".strip(), "figure: " + one_line(f.get("text"))[:200])
+            # the phrase as value, our tags with the number and unit: read back as the same figure
+            attr("text", "Other", one_line(f.get("text")) or f"{number_text(f['value'])} {f['unit']}".strip(), "figure",
+                 key=f"figure|{f['value']}|{f['unit']}|{f.get('source_id')}")
+            attrs[-1]["Tag"] = [{"name": f'incidex:figure-value="{f["value"]}"'},
+                                {"name": f'incidex:figure-unit="{one_line(f["unit"])}"'}]
+        for t in inc.get("tools") or []:
+            # a tool: its galaxy tag on the event (MISP attaches the cluster by it), and an attribute with its
+            # sentence as comment and our tags for kind and cluster uuid, read back with its evidence
+            if t.get("galaxy"):
+                tags.append({"name": f'misp-galaxy:{one_line(t["galaxy"])}="{one_line(t["name"])}"'})
+            attr("text", "Other", t["name"], one_line(t.get("evidence")) or "tool", key=f"tool|{t['name']}")
+            attrs[-1]["Tag"] = [{"name": f'incidex:tool-kind="{one_line(t.get("kind") or "malware")}"'}]
+            if t.get("reference"):
+                attrs[-1]["Tag"].append({"name": f'incidex:tool-reference="{one_line(t["reference"])}"'})
         for s in inc["sources"]:
             src = sources.get(s["id"], s)
             if src.get("url"):

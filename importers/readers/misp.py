@@ -15,6 +15,9 @@ either, or MISP's REST search answer `{"response": [...]}`.
   synonym) is that actor, under that name.
 - places: `target-location` attributes tagged `incidex:level="..."` (and `incidex:country="XX"`), their
   comment the sentence; other `target-location` values are countries.
+- tools: `text` attributes tagged `incidex:tool-kind` (our export: the comment is the sentence, the cluster
+  uuid in `incidex:tool-reference`), then every `misp-galaxy:` tag of a malware or tool galaxy (ransomware,
+  malpedia, tool, botnet...); figures: `text` attributes tagged `incidex:figure-value`/`figure-unit`.
 - the evidence sentences are paragraphs of the rendered body, so they keep offsets in it.
 - the event itself → a structured source `misp:<event uuid>` (body: a text rendering with threat level,
   analysis and tags); each `link` attribute (and non-IDS `url` attributes of external analysis) → a
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from db.drafts import ActorMention, Document, Evidence, IncidentDraft, PlaceMention
+from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention, ToolMention
 from importers.readers.decode import ReadError
 from importers.readers.jsonutil import (
     actor_kind,
@@ -51,7 +54,12 @@ _TAG = re.compile(r'^([\w.-]+):([\w.-]+)(?:="?(.*?)"?)?$')
 _ACTOR_GALAXY = re.compile(r"threat-actor|intrusion-set|activity-group|^tidal-groups$|^groups$|ransomware-group", re.I)
 _MALWARE_GALAXY = re.compile(r"ransomware|malpedia|tool|backdoor|rat|stealer|botnet|banker|android|exploit-kit", re.I)
 _ROLE_TAG = re.compile(r'^incidex:role="?([\w-]+)"?$', re.I)
-_OWN_ATTR_TAG = re.compile(r'^incidex:(role|level|country)=', re.I)  # our export's tags on attributes
+_OWN_ATTR_TAG = re.compile(r'^incidex:(role|level|country|figure-value|figure-unit|tool-kind|tool-reference)=',
+                           re.I)  # our export's tags on attributes
+# malware galaxies and the kind of tool their clusters are (as importers/extract/gazetteer.TOOL_GALAXIES)
+_TOOL_KINDS = {"ransomware": "ransomware", "banker": "banker", "stealer": "stealer", "rat": "rat",
+               "backdoor": "backdoor", "botnet": "botnet", "exploit-kit": "exploit-kit", "tool": "tool",
+               "mitre-tool": "tool", "malpedia": "malware", "mitre-malware": "malware", "android": "malware"}
 ROLES = ("perpetrator", "claimed", "attributed", "suspected", "denied")
 _LIKELIHOOD = re.compile(r'^estimative-language:(?:likelihood-probability|confidence-in-analytic-judgment)="?([^"]+)"?$', re.I)
 
@@ -193,7 +201,10 @@ def _event(ev: dict, origin: str) -> list[Document]:
         return roles_of.get(name.lower()) or ["attributed"]
 
     places = _places(attrs)
-    sentences = list(dict.fromkeys([*said.values(), *(p.evidence.text for p in places if p.evidence)]))
+    figures = _figures(attrs)
+    tools = _tools(attrs, tags)
+    sentences = list(dict.fromkeys([*said.values(), *(p.evidence.text for p in places if p.evidence),
+                                    *(f.text for f in figures), *(t.evidence.text for t in tools if t.evidence)]))
 
     actors: list[ActorMention] = []
     seen: set[str] = set()
@@ -248,7 +259,8 @@ def _event(ev: dict, origin: str) -> list[Document]:
     countries += [p.country for p in places if p.level == "country" and p.country]
 
     # summary, links, source
-    notes = [text(a.get("value"), 5000) for a in attrs if a.get("type") in ("text", "comment") and text(a.get("value"))]
+    notes = [text(a.get("value"), 5000) for a in attrs if a.get("type") in ("text", "comment") and text(a.get("value"))
+             and not _own_fact(a)]
     summary = "\n\n".join(notes)
     links = []
     for a in attrs:
@@ -270,9 +282,15 @@ def _event(ev: dict, origin: str) -> list[Document]:
         m.evidence = _at(body, said.get((m.name.lower(), m.role)))
     for p in places:
         p.evidence = _at(body, p.evidence.text if p.evidence else None)
+    for f in figures:
+        at = _at(body, f.text)
+        f.start, f.end = (at.start, at.end) if at else (None, None)
+    for t in tools:
+        t.evidence = _at(body, t.evidence.text if t.evidence else None)
     draft = IncidentDraft(title=title, type=type_, summary=summary, domain=domain_of(type_), date_start=date,
                           date_precision=precision, date_basis="reported", countries=sorted(set(countries)),
-                          actors=actors, places=places, uuid=stable_uuid(uid), relation="report",
+                          actors=actors, places=places, figures=figures, tools=tools, uuid=stable_uuid(uid),
+                          relation="report",
                           evidence=evidence_for(body, spans, notes[0] if notes else None))
     doc_tags = [t for t in dict.fromkeys(tags) if not t.lower().startswith("misp-galaxy:mitre")][:30]
     if level:
@@ -310,3 +328,68 @@ def _at(body: str, sentence: str | None) -> Evidence | None:
         return None
     i = body.find(sentence)
     return Evidence(sentence, i, i + len(sentence)) if i >= 0 else None
+
+
+def _own_tags(attr: dict) -> dict[str, str]:
+    """Our export's incidex:NAME="VALUE" tags on an attribute."""
+    out = {}
+    for t in _tag_names(attr.get("Tag")):
+        m = _TAG.match(t)
+        if m and m.group(1).lower() == "incidex" and m.group(3):
+            out[m.group(2).lower()] = line(m.group(3), 200)
+    return out
+
+
+def _own_fact(attr: dict) -> bool:
+    """A text attribute our export wrote for a figure or a tool (not part of the summary)."""
+    tags = _own_tags(attr)
+    return "figure-value" in tags or "tool-kind" in tags
+
+
+def _figures(attrs: list[dict]) -> list[Figure]:
+    """Figures of our export: a text attribute (the phrase) tagged incidex:figure-value and figure-unit."""
+    out = []
+    for a in attrs:
+        tags = _own_tags(a) if a.get("type") == "text" else {}
+        phrase = line(a.get("value"), 300)
+        try:
+            value = float(tags.get("figure-value", ""))
+        except ValueError:
+            continue
+        if phrase and value == value and abs(value) < 1e18:  # (not NaN, bounded)
+            out.append(Figure(int(value) if value.is_integer() else value, tags.get("figure-unit") or "", phrase))
+    return out
+
+
+def _tools(attrs: list[dict], tags: list[str]) -> list[ToolMention]:
+    """Tools of our export (a text attribute tagged incidex:tool-kind, its comment the sentence, the cluster uuid
+    in incidex:tool-reference, the galaxy from the event's misp-galaxy tag), then every other malware galaxy tag
+    of the event (a tool without a sentence)."""
+    galaxy_of: dict[str, str] = {}
+    for t in tags:
+        m = _TAG.match(t)
+        if m and m.group(1).lower() == "misp-galaxy" and m.group(2).lower() in _TOOL_KINDS and m.group(3):
+            galaxy_of.setdefault(line(m.group(3), 200).lower(), m.group(2).lower())
+    out: list[ToolMention] = []
+    seen: set[str] = set()
+    for a in attrs:
+        own = _own_tags(a) if a.get("type") == "text" else {}
+        name = line(a.get("value"), 200)
+        if "tool-kind" not in own or not name or name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        said = text(a.get("comment"), 5000)
+        ref = own.get("tool-reference")
+        out.append(ToolMention(name, own["tool-kind"][:20], ref if ref and _UUID_RE.match(ref) else None,
+                               galaxy_of.get(name.lower()),
+                               Evidence(said, -1, -1) if said and said != "tool" else None))  # offsets: _at
+    for low, galaxy in galaxy_of.items():
+        if low not in seen:
+            seen.add(low)
+            name = next(line(m.group(3), 200) for t in tags if (m := _TAG.match(t)) and m.group(3)
+                        and line(m.group(3), 200).lower() == low)
+            out.append(ToolMention(name, _TOOL_KINDS[galaxy], None, galaxy))
+    return out
+
+
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
