@@ -387,6 +387,8 @@ class IncidexApp(Lists, Records, App[None]):
         yield SystemCommand("Copy", f"Copy the shown record as a Markdown citation with URLs ({key('copy')})",
                             self.action_copy)
         yield SystemCommand("Copy id", f"Copy the shown record's id ({key('copy_id')})", self.action_copy_id)
+        yield SystemCommand("Export", f"Write the incidents of the filter to a file: json, csv, stix, misp, markdown "
+                            f"({key('export')})", lambda: self.call_later(self.action_export))
         yield SystemCommand("Whole width", f"The list takes the whole width, or gives it back ({key('wide')})",
                             self.action_toggle_wide)
         yield SystemCommand("Refresh", f"Reload the lists ({key('refresh')})", self.action_refresh)

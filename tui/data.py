@@ -436,9 +436,59 @@ class Data:
     def undo(self, change: int) -> dict:
         return self._write(lambda conn, c: c.undo(conn, change))
 
+    def redo(self, change: int) -> dict:
+        return self._write(lambda conn, c: c.redo(conn, change))
+
     def settle_decision(self, decision: int, accept: bool) -> dict:
         """Accept (merge) or reject (not the same) a pending decision of the review queue."""
         return self._write(lambda conn, c: c.settle(conn, decision, accept))
+
+    # --- export (tui/screens/export.py) -------------------------------------------------------------
+    @staticmethod
+    def export_formats() -> list[tuple[str, str, str]]:
+        """(name, extension, summary) of db/export's FORMATS, the command line's --format choices."""
+        from db.export import FORMATS
+
+        return [(f.name, f.extension, f.summary) for f in FORMATS.values()]
+
+    def export(self, query: str, fmt: str, output: str | os.PathLike, overwrite: bool = False) -> tuple[int, Path]:
+        """Write the incidents matching `query` (as the incidents view matches them, typos widened) to `output`
+        in one of db.export's FORMATS, as `incidex export --query Q --format F --output P` does: the same
+        writers, sources by file name (no local paths), the same refusal of the database file or its journal,
+        written to `P.part` then renamed. Returns (incidents written, absolute path); raises Refused with
+        one line (the database, an existing file without `overwrite`, a folder that is missing, a bad query)."""
+        from db import export
+        from db.engine import database_files, is_database_file
+
+        path = Path(os.path.abspath(os.path.expanduser(os.fspath(output))))
+        if is_database_file(path, database_files(self.path)):
+            raise Refused(f"{path} is the database (or its journal): choose another file")
+        if not overwrite and os.path.lexists(path):
+            raise FileExists(f"{path} exists")
+        if path.is_dir():
+            raise Refused(f"{path} is a folder: add a file name")
+        conn = connect(self.path, readonly=True)
+        try:
+            try:
+                ids = (list(_search.matching_ids(conn, "incidents", query, forgiving=True))
+                       if query.strip() else None)
+            except _search.QueryError as exc:
+                raise Refused(f"the filter: {exc}") from None
+            tmp = path.with_name(path.name + ".part")
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                    n = export.write(conn, fh, fmt, ids, query=query or None)
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise Refused(f"cannot write {path}: {exc.strerror or exc}") from None
+            except export.ExportError as exc:
+                raise Refused(str(exc)) from None
+            finally:
+                if os.path.lexists(tmp):
+                    tmp.unlink()
+        finally:
+            conn.close()
+        return n, path
 
 
 def _value(text: str) -> str:
@@ -447,3 +497,7 @@ def _value(text: str) -> str:
     if any(c.isspace() for c in text) or '"' in text or "|" in text:
         return '"' + text.replace('"', "") + '"'
     return text
+
+
+class FileExists(Refused):
+    """`Data.export` found a file at the path and was not asked to replace it."""

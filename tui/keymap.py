@@ -43,6 +43,7 @@ KEYS: tuple[Key, ...] = (
     Key("sort", "s", "sort", "Sort", show=True),
     Key("copy", "y", "copy", "Copy the record as a Markdown citation with its URLs"),
     Key("copy_id", "Y", "copy_id", "Copy the record's id"),
+    Key("export", "ctrl+e", "export", "Export the incidents of the filter to a file (json, csv, stix, misp, markdown)"),
     Key("wide", "z", "toggle_wide", "Give the list the whole width (hide the detail pane; again: show it)"),
     Key("refresh", "r", "refresh", "Refresh"),
     Key("back", "backspace,left_square_bracket", "back", "Back", key_display="["),
@@ -66,6 +67,7 @@ KEYS: tuple[Key, ...] = (
     Key("review", "v", "curate('review')", "Mark the incident reviewed (again: not reviewed)"),
     Key("review_queue", "R", "curate('queue')", "Review queue: pending same-event and alias decisions"),
     Key("undo", "u", "curate('undo')", "Undo the latest change made in this session"),
+    Key("redo", "ctrl+r", "curate('redo')", "Redo the change undone last in this session"),
     # the filter bar (tui/widgets/browse.py), as in fzf: the list moves while you type, esc keeps the query
     Key("filter_results", "enter", "results", "Go to the results", "filter"),
     Key("filter_leave", "escape", "leave", "Leave the filter, keep the query (esc in the list clears it)",

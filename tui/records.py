@@ -144,3 +144,18 @@ class Records:
         text = record_id(entity, record)
         self.copy_to_clipboard(text)
         self.notify(f"copied the {entity} id: {text}", timeout=3)
+
+    def action_export(self) -> None:
+        """`ctrl+e`: the incidents matching the incidents view's filter, written to a file in a format of the command
+        line's (tui/screens/export.py). The actors and sources views have no export of their own: from there
+        the form says it writes the incidents view's filter."""
+        if self.screen is not self.screen_stack[0]:
+            return
+        from tui.screens.export import ExportScreen
+
+        query = self.states["incidents"].query.strip()
+        what = (f"the incidents matching the filter {query!r}" if query else "every incident (the filter is empty)")
+        if self.current_view != "incidents":
+            what = f"from the incidents view: {what}"
+        self.push_screen(ExportScreen(lambda fmt, path, overwrite: self.data.export(query, fmt, path, overwrite),
+                                      self.data.export_formats(), what))
