@@ -289,12 +289,15 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
         (incident_id, source_id, draft.relation, _evidence_json(draft), json.dumps(facts, ensure_ascii=False), "auto"),
     )
     actors: set[int] = set()
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, str, str | None]] = set()
     for mention in draft.actors:
         actor_id = get_or_create_actor(conn, mention, actors)
-        if (actor_id, mention.role) in seen:
+        # one link per actor, role and sentence: a structured input (MISP) can carry two reports' sentences
+        said = mention.evidence.text if mention.evidence else None
+        if (actor_id, mention.role, said) in seen or said is None and any(
+                k[:2] == (actor_id, mention.role) for k in seen):
             continue
-        seen.add((actor_id, mention.role))
+        seen.add((actor_id, mention.role, said))
         ev = mention.evidence
         conn.execute(
             "INSERT INTO incident_actor (incident_id, actor_id, role, attributed_by, confidence, source_id, evidence,"

@@ -156,22 +156,23 @@ def misp_events(conn: sqlite3.Connection, incident_ids: Sequence[int] | None = N
                           "category": category, "value": value, "comment": comment, "to_ids": False,
                           "distribution": "5"})
 
-        seen_actor: set[tuple[str, int]] = set()
+        seen_actor: set[tuple[str, int, str]] = set()
         cluster_of: dict[int, dict[str, Any]] = {}
         for a in inc["actors"]:
             actor = actors.get(a["id"], {})
             evidence = one_line(a.get("evidence"))
+            # one attribute per actor, role and sentence: two reports of a story each give theirs
+            if (a["role"], a["id"], evidence) in seen_actor:
+                continue
+            first = not any(r == a["role"] and i == a["id"] for r, i, _ in seen_actor)
+            seen_actor.add((a["role"], a["id"], evidence))
+            key = f"{a['id']}|{a['role']}" + ("" if first else f"|{evidence}")
             if a["role"] == "target":
-                if ("t", a["id"]) not in seen_actor:
-                    seen_actor.add(("t", a["id"]))
-                    attr("target-org", "Targeting data", a["name"], evidence)
+                attr("target-org", "Targeting data", a["name"], evidence, key="" if first else key)
                 continue
-            if (a["role"], a["id"]) in seen_actor:
-                continue
-            seen_actor.add((a["role"], a["id"]))
             # the role, per actor and incident: a threat-actor attribute tagged incidex:role="...", its
             # sentence as comment
-            attr("threat-actor", "Attribution", a["name"], evidence or a["role"], key=f"{a['id']}|{a['role']}")
+            attr("threat-actor", "Attribution", a["name"], evidence or a["role"], key=key)
             attrs[-1]["Tag"] = [{"name": f'incidex:role="{a["role"]}"'}]
             if a["id"] in cluster_of:
                 cluster_of[a["id"]]["meta"]["incidex-role"].append(a["role"])

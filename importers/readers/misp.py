@@ -25,6 +25,7 @@ either, or MISP's REST search answer `{"response": [...]}`.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention, ToolMention
@@ -178,24 +179,27 @@ def _event(ev: dict, origin: str) -> list[Document]:
     # else it is attributed (by the creating organisation)
     roles_of: dict[str, list[str]] = {}
     role_names: dict[str, str] = {}
-    said: dict[tuple[str, str], str] = {}  # (name, role) -> the sentence (the attribute's comment)
+    said: dict[tuple[str, str], list[str]] = {}  # (name, role) -> the sentences (the attributes' comments)
     for a in attrs:
         name = line(a.get("value"), 200) if a.get("type") in ("threat-actor", "target-org") else ""
         if not name:
             continue
         comment = text(a.get("comment"), 5000)
         if a.get("type") == "target-org":
-            if comment:
-                said.setdefault((name.lower(), "target"), comment)
+            if comment and comment not in said.setdefault((name.lower(), "target"), []):
+                said[(name.lower(), "target")].append(comment)
             continue
         role_names.setdefault(name.lower(), name)
         roles = roles_of.setdefault(name.lower(), [])
         for t in _tag_names(a.get("Tag")):
             m = _ROLE_TAG.match(t)
-            if m and m.group(1).lower() in ROLES and m.group(1).lower() not in roles:
-                roles.append(m.group(1).lower())
-                if comment and comment.lower() not in ROLES:
-                    said[(name.lower(), m.group(1).lower())] = comment
+            if m and m.group(1).lower() in ROLES:
+                role = m.group(1).lower()
+                if role not in roles:
+                    roles.append(role)
+                sentences_of = said.setdefault((name.lower(), role), [])
+                if comment and comment.lower() not in ROLES and comment not in sentences_of:
+                    sentences_of.append(comment)  # one per report of the story that gave the role
 
     def roles(name: str) -> list[str]:
         return roles_of.get(name.lower()) or ["attributed"]
@@ -203,7 +207,7 @@ def _event(ev: dict, origin: str) -> list[Document]:
     places = _places(attrs)
     figures = _figures(attrs)
     tools = _tools(attrs, tags)
-    sentences = list(dict.fromkeys([*said.values(), *(p.evidence.text for p in places if p.evidence),
+    sentences = list(dict.fromkeys([*(x for v in said.values() for x in v), *(p.evidence.text for p in places if p.evidence),
                                     *(f.text for f in figures), *(t.evidence.text for t in tools if t.evidence)]))
 
     actors: list[ActorMention] = []
@@ -250,9 +254,11 @@ def _event(ev: dict, origin: str) -> list[Document]:
             seen.add(key)
             actors.extend(ActorMention(name=name, role=role, confidence=confidence, attributed_by=org_name,
                                        kind="unknown") for role in roles(name))
+    targets_seen: set[str] = set()
     for a in attrs:
         t = line(a.get("type"), 40)
-        if t == "target-org" and line(a.get("value"), 200):
+        if t == "target-org" and line(a.get("value"), 200) and line(a.get("value"), 200).lower() not in targets_seen:
+            targets_seen.add(line(a.get("value"), 200).lower())
             actors.append(ActorMention(name=line(a.get("value"), 200), role="target", kind="organisation", confidence=confidence))
         elif t == "target-location" and not _place_tags(a):
             countries += countries_of(a.get("value"))
@@ -278,8 +284,10 @@ def _event(ev: dict, origin: str) -> list[Document]:
         ("Tags", [t for t in tags if not t.lower().startswith("misp-galaxy:mitre")][:40]),
         ("Links", [lk["url"] for lk in links][:20]),
     ], notes + sentences)
-    for m in actors:  # each sentence where the rendered body holds it
-        m.evidence = _at(body, said.get((m.name.lower(), m.role)))
+    for m in list(actors):  # each sentence where the rendered body holds it; a second sentence, a second link
+        found = [e for e in (_at(body, x) for x in said.get((m.name.lower(), m.role), ())) if e]
+        m.evidence = found[0] if found else None
+        actors.extend(dataclasses.replace(m, evidence=e) for e in found[1:])
     for p in places:
         p.evidence = _at(body, p.evidence.text if p.evidence else None)
     for f in figures:

@@ -61,3 +61,29 @@ def test_a_real_events_malware_galaxy_tags_become_tools(cli, tmp_path):
     assert cli("import", "--db", db, path).exit_code == 0
     tools = json.loads(_export(cli, db, "json"))["incidents"][0]["tools"]
     assert {(t["name"], t["kind"]) for t in tools} == {("LockBit", "ransomware"), ("Cobalt Strike", "tool")}
+
+
+def test_a_target_told_by_two_reports_keeps_both_sentences(db_path, cli, tmp_path):
+    from db.drafts import ActorMention, Document, Evidence, IncidentDraft
+    from db.engine import connect
+    from db.store import store_document
+
+    uid = "3b1f7c9e-1d2a-4e8b-9f00-6a5c4d3e2b10"
+    conn = connect(db_path)
+    for n, body in enumerate(("The Port of Holm said its systems were encrypted on Monday.",
+                              "Ransomware hit the Port of Holm, a harbour operator, early this week.")):
+        ev = Evidence(body, 0, len(body))
+        draft = IncidentDraft(title="Port of Holm encrypted", type="malicious-code/ransomware", uuid=uid,
+                              date_start="2019-03-04", date_precision="day", evidence=[ev],
+                              actors=[ActorMention("Port of Holm", "target", kind="organisation", evidence=ev)])
+        store_document(conn, Document(text="", origin=f"holm{n}.txt", title=f"Holm {n}", body=body, drafts=[draft]))
+    conn.close()
+    before = json.loads(_export(cli, db_path, "json"))["incidents"]
+    assert len(before) == 1 and len(before[0]["sources"]) == 2
+    out = tmp_path / "holm.misp.json"
+    out.write_text(_export(cli, db_path, "misp"), encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    assert cli("import", "--db", fresh, out).exit_code == 0
+    after = json.loads(_export(cli, fresh, "json"))["incidents"][0]
+    said = lambda inc: sorted(a["evidence"] for a in inc["actors"] if a["role"] == "target")  # noqa: E731
+    assert said(after) == said(before[0]) and len(said(after)) == 2
