@@ -19,7 +19,7 @@ import uuid as _uuid
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from db import search
+from db import journal, search
 from db.identity import utcnow
 from db.normalise import normalise
 from db.store import add_alias, add_tag, find_actors, inserted_id, live_actor, record_decision, transaction
@@ -532,7 +532,8 @@ def changes(conn: sqlite3.Connection, limit: int = 20) -> list[Change]:
 
 
 def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, Any]:
-    """Undo a change (the latest one not undone yet, by default), restoring the rows it modified."""
+    """Undo a change (the latest one not undone yet, by default), restoring the rows it modified. The rows
+    as the change left them go into its journal (db/journal.py), so that `redo` can put them back."""
     with transaction(conn):
         if change_id is None:
             row = conn.execute("SELECT id, summary, undo FROM change WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
@@ -546,28 +547,38 @@ def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, An
             if later:
                 raise CurationError(f"change {change_id} has later changes; undo those first")
         data = json.loads(row[2])
-        # Children first when deleting what was inserted, parents first when restoring what was there.
-        order = ["decision", "note", "tag", "incident_tool", "incident_place", "incident_actor", "incident_source", "actor_alias",
-                 "actor", "incident"]
-        for table in order:
-            for rid in data["inserted"].get(table, []):
-                conn.execute(f"DELETE FROM {table} WHERE id = ?", (rid,))
-        for table in reversed(order):
-            for image in data["before"].get(table, []):
-                # UPDATE in place when the row is still there: a REPLACE would delete it first and
-                # cascade that delete to its children.
-                cols = list(image)
-                if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (image["id"],)).fetchone():
-                    sets = ", ".join(f'"{c}" = ?' for c in cols if c != "id")
-                    conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [image[c] for c in cols if c != "id"] + [image["id"]])
-                else:
-                    quoted = ", ".join(f'"{c}"' for c in cols)
-                    conn.execute(f"INSERT INTO {table} ({quoted}) VALUES ({','.join('?' * len(cols))})",
-                                 [image[c] for c in cols])
-        conn.execute("UPDATE change SET undone = 1 WHERE id = ?", (row[0],))
+        data["redo"] = journal.snapshot(conn, data)
+        journal.restore(conn, data["before"], data["inserted"])
+        conn.execute("UPDATE change SET undone = 1, undo = ? WHERE id = ?", (json.dumps(data, ensure_ascii=False), row[0]))
         search.reindex(conn, incidents=data.get("incidents", []), actors=data.get("actors", []),
                        sources=data.get("sources", []))
     return {"change": row[0], "undone": row[1]}
+
+
+def redo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, Any]:
+    """Redo the change undone last (or `change_id`, if it is that one): the rows it touched go back to what
+    they were when it was undone. Refused when nothing was undone, or when a change was recorded after the
+    undo (a new change clears the redo, as in an editor). A redone change can be undone again."""
+    with transaction(conn):
+        stack = journal.redo_stack(conn)
+        if change_id is not None and change_id != (stack or [None])[0]:
+            raise CurationError(f"change {change_id} cannot be redone: redo change {stack[0]} first"
+                                if change_id in stack else f"no change {change_id} to redo")
+        if not stack:
+            raise CurationError("nothing to redo (a change made after an undo clears what can be redone)")
+        row = conn.execute("SELECT id, summary, undo FROM change WHERE id = ?", (stack[0],)).fetchone()
+        data = json.loads(row[2])
+        taken = journal.reused(conn, data)
+        if taken:
+            raise CurationError(f"change {row[0]} cannot be redone: {taken[0]} {taken[1]} was created since the undo")
+        try:
+            journal.restore(conn, data["redo"]["after"], data["redo"]["gone"])
+        except sqlite3.IntegrityError as exc:
+            raise CurationError(f"change {row[0]} cannot be redone: the database changed since the undo ({exc})") from None
+        conn.execute("UPDATE change SET undone = 0 WHERE id = ?", (row[0],))
+        search.reindex(conn, incidents=data.get("incidents", []), actors=data.get("actors", []),
+                       sources=data.get("sources", []))
+    return {"change": row[0], "redone": row[1]}
 
 
 # --- the review queue: settling pending decisions ---------------------------------------------------------

@@ -5,7 +5,7 @@ opens live in tui/screens/ (edit, prompts, confirm, review).
 Nothing here writes SQL nor opens a connection: every read and every change goes through a method of
 `tui.data.Data` (each change one db.curation transaction, journalled for undo, on the write connection that
 method opens, one write at a time). The ids of the changes made in this browser session are kept, so `u`
-undoes only those, latest first. The workers answer with messages (tui/messages.py: CurationRead,
+undoes only those, latest first, and `ctrl+r` redoes what `u` undid (a new change clears that). The workers answer with messages (tui/messages.py: CurationRead,
 CurationDone, CurationFailed) that the App routes back here; after each write the app's own refresh path
 (`refresh_all`) reloads the lists and the detail pane, keeping cursors and filters.
 
@@ -27,7 +27,7 @@ from tui.screens.prompts import LinkActorScreen, PickerScreen, PromptScreen
 from tui.screens.review import ReviewScreen
 
 ACTIONS = ("edit", "mark", "clear_marks", "merge", "split", "unlink", "link_actor", "link_source", "tag", "note",
-           "review", "queue", "undo")
+           "review", "queue", "undo", "redo")
 COMMANDS = (("Edit incident", "Title, type, dates, status, summary", "edit", "edit"),
             ("Merge marked incidents", "After a confirmation", "merge", "merge"),
             ("Clear marks", "Unmark every marked incident", "clear_marks", None),
@@ -37,7 +37,8 @@ COMMANDS = (("Edit incident", "Title, type, dates, status, summary", "edit", "ed
             ("Note", "Add a note to the shown record", "note", "note"),
             ("Mark reviewed", "Or back to not reviewed", "review", "review"),
             ("Review queue", "Pending same-event and alias decisions", "queue", "review_queue"),
-            ("Undo", "The latest change made in this session", "undo", "undo"))
+            ("Undo", "The latest change made in this session", "undo", "undo"),
+            ("Redo", "The change undone last in this session", "redo", "redo"))
 """Command palette entries: (title, help, action, binding id whose key the help names)."""
 
 
@@ -48,6 +49,7 @@ class Curation:
         self.app = app
         self.marks: dict[int, str] = {}
         self.session_changes: list[int] = []
+        self.session_undone: list[int] = []  # the redo stack: undone here, the last one undone last
         self._installed: set[int] = set()
         self.actions: dict[str, Callable[[], None]] = {what: getattr(self, f"do_{what}") for what in ACTIONS}
 
@@ -146,6 +148,7 @@ class Curation:
         for r in results:
             if isinstance(r, dict) and r.get("change"):
                 self.session_changes.append(r["change"])
+                self.session_undone.clear()  # a new change clears the redo, as in an editor (db.curation.redo)
         self.after_write()
         self.app.notify(safe_line(msg.label), timeout=4)
         if msg.on_done is not None:
@@ -533,6 +536,7 @@ class Curation:
         def done(result: dict) -> None:
             if self.session_changes and self.session_changes[-1] == change:
                 self.session_changes.pop()
+            self.session_undone.append(change)
 
         def failed(msg: str) -> None:
             if msg.startswith(f"no change {change}") and self.session_changes and self.session_changes[-1] == change:
@@ -547,6 +551,27 @@ class Curation:
 
         # the undo's result carries no new change id: `done` must not push one
         self.write("undo", lambda: {**fn(), "change": None}, on_done=on_done, on_error=failed)
+
+    def do_redo(self) -> None:
+        """`ctrl+r`: redo the change undone last by `u` in this session (db.curation.redo refuses when a
+        change was made after that undo, here or by another process)."""
+        if not self.session_undone:
+            self.app.notify("nothing to redo (only changes undone in this browser session are redone here)")
+            return
+        change = self.session_undone[-1]
+
+        def on_done(result: dict) -> None:
+            if self.session_undone and self.session_undone[-1] == change:
+                self.session_undone.pop()
+            self.session_changes.append(change)  # it can be undone again
+            self.app.notify(safe_line(f"redone: {result.get('redone', change)}"), timeout=4)
+
+        def failed(msg: str) -> None:
+            if f"no change {change} to redo" in msg:  # a change made since, or redone elsewhere: nothing to redo
+                self.session_undone.clear()
+
+        # like an undo's, the redo's result carries no new change id: `done` must not push one
+        self.write("redo", lambda: {**self.app.data.redo(change), "change": None}, on_done=on_done, on_error=failed)
 
 
 def parse_tags(value: str) -> tuple[list[str], list[str]]:

@@ -52,6 +52,7 @@ COMMANDS = [
     (app, "review", curate.review_cmd),
     (app, "decide", curate.decide_cmd),
     (app, "undo", curate.undo_cmd),
+    (app, "redo", curate.redo_cmd),
     (app, "changes", curate.changes_cmd),
     (app, "types", read.types_cmd),
     (app, "extract", ingest.extract_cmd),

@@ -1,5 +1,5 @@
 """Curation verbs, for scripting: merge, split, edit, link, unlink, merge-actors, tag, note, review, decide,
-undo, changes. Each takes --json and --db; refusals exit 1 with one line."""
+undo, redo, changes. Each takes --json and --db; refusals exit 1 with one line."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -238,6 +238,17 @@ def undo_cmd(
     from db.curation import undo
 
     _run(db, as_json, lambda c: undo(c, change), lambda r: f"undone: {r['undone']}")
+
+
+def redo_cmd(
+    change: Annotated[int | None, typer.Argument(help="The change to redo (default: the one undone last).")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Redo the change undone last. A change made after the undo clears what can be redone."""
+    from db.curation import redo
+
+    _run(db, as_json, lambda c: redo(c, change), lambda r: f"redone: {r['redone']}")
 
 
 def changes_cmd(
