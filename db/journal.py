@@ -16,8 +16,10 @@ ORDER = ("decision", "note", "tag", "incident_tool", "incident_place", "incident
 
 def put(conn: sqlite3.Connection, table: str, image: dict[str, Any]) -> None:
     """Write a row image back: UPDATE in place when the row is still there (a REPLACE would delete it first
-    and cascade that delete to its children), INSERT when it is gone."""
-    cols = list(image)
+    and cascade that delete to its children), INSERT when it is gone. Only the table's own columns are
+    written: the journal is text in a file that may be shared, and its keys become identifiers here."""
+    known = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    cols = [c for c in image if c in known]
     if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (image["id"],)).fetchone():
         sets = ", ".join(f'"{c}" = ?' for c in cols if c != "id")
         conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [image[c] for c in cols if c != "id"] + [image["id"]])
@@ -67,8 +69,8 @@ def reused(conn: sqlite3.Connection, data: dict[str, Any]) -> tuple[str, int] | 
     """A row the change inserted, its undo deleted and its redo would insert again, whose id another row
     (an import since the undo) now holds; None when there is none."""
     after = data["redo"]["after"]
-    for table, ids in data["inserted"].items():
-        for rid in sorted({r["id"] for r in after.get(table, [])} & set(ids)):
+    for table in ORDER:
+        for rid in sorted({r["id"] for r in after.get(table, [])} & set(data["inserted"].get(table, []))):
             if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (rid,)).fetchone():
                 return table, rid
     return None

@@ -116,6 +116,19 @@ def test_redo_goes_forward_in_the_order_of_the_changes(conn):
     assert queries.get_incident(conn, 1)["title"] == "Two"
 
 
+def test_a_journal_edited_in_the_file_writes_only_the_tables_columns(conn):
+    """The journal is JSON in a file that may be shared: its keys are not trusted as column names."""
+    change = curation.edit_incident(conn, 1, title="Edited")["change"]
+    data = json.loads(conn.execute("SELECT undo FROM change WHERE id = ?", (change,)).fetchone()[0])
+    data["before"]["incident"][0]["title\" = 'hostile' --"] = "x"
+    with conn:
+        conn.execute("UPDATE change SET undo = ? WHERE id = ?", (json.dumps(data), change))
+    curation.undo(conn)
+    curation.redo(conn)
+    curation.undo(conn)
+    assert [queries.get_incident(conn, i)["title"] for i in (1, 2)] == [
+        "Tax portal flooded with requests", "Tax office site down after DDoS"]
+
 def _json(cli, *args):
     result = cli(*args, "--json")
     assert result.exit_code == 0, result.output
