@@ -132,6 +132,8 @@ def _emit_rows(flat: list[dict], rows: list[dict], fmt: ListFormat) -> None:
         typer.echo("nothing to list")
         return
     out = console()
+    if not out.is_terminal and not os.environ.get("COLUMNS"):
+        out.width = 10_000  # piped: whole lines for grep and cut (COLUMNS=80 still asks for 80)
     out.print(list_table(flat, out.width))  # ids and dates whole at any width (importers/cli/render.py)
 
 

@@ -149,7 +149,7 @@ def markdown(entity: str, r: dict) -> str:
 
 WHOLE = ("id", "date", "published", "incidents", "sources", "country")
 """Columns never cut: ids, dates, counts and country codes are useless in part ("1…", "2024-…")."""
-SHARES = {"title": 3, "name": 3, "actors": 2, "aliases": 2, "type": 2, "origin": 1, "publisher": 1,
+SHARES = {"title": 4, "name": 3, "actors": 2, "aliases": 2, "type": 2, "origin": 1, "publisher": 1,
           "countries": 1, "kind": 1}
 """How the other columns share what is left when the rows do not fit the terminal."""
 
@@ -183,18 +183,25 @@ def column_widths(headers: list[str], rows: list[list[str]], width: int) -> list
     return out
 
 
+WRAPPED = ("title",)
+"""Columns whose long cells wrap onto more lines (a title cut after 20 characters says little); the others end
+in an ellipsis."""
+
+
 def list_table(flat: list[dict], width: int):
-    """The table of `incidex list`: one line per row, like `ls`. Long titles and names end in an ellipsis;
-    ids, dates and counts are never cut (on a terminal too narrow even for them they fold, still whole)."""
+    """The table of `incidex list`: a row per record, like `ls`; types by their short name ("ddos"), long
+    titles wrap, long names end in an ellipsis; ids, dates and counts are never cut (on a terminal too narrow
+    even for them they fold, still whole)."""
     from rich.table import Table
 
     headers = list(flat[0])
-    rows = [[safe_line(None if v is None else str(v)) for v in r.values()] for r in flat]
+    rows = [[safe_line(None if v is None else str(v).rsplit("/", 1)[-1] if k == "type" else str(v))
+             for k, v in r.items()] for r in flat]
     widths = column_widths(headers, rows, width)
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
     for col, w in zip(headers, widths, strict=True):
         right = col in ("id", "incidents", "sources")
-        if col in WHOLE:
+        if col in WHOLE or col in WRAPPED:
             table.add_column(col, width=w, no_wrap=False, overflow="fold", justify="right" if right else "left")
         else:
             table.add_column(col, width=w, no_wrap=True, overflow="ellipsis", justify="right" if right else "left")

@@ -145,12 +145,13 @@ def samples_db(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("view,table,date", [("incidents", "incident", "date_start"), ("sources", "source", "published"),
                                              ("actors", "actor", None)])
 def test_a_narrow_table_never_cuts_an_id_or_a_date(samples_db, columns, view, table, date):
-    """`incidex list` at 80 columns: long titles and types are cut with an ellipsis, ids and dates never."""
+    """`incidex list` at 80 columns: long titles wrap, long names end in an ellipsis, ids and dates never."""
     proc = run_incidex("list", view, "--limit", "0", "--db", samples_db, env={"COLUMNS": str(columns)})
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines and all(len(line) <= columns for line in lines), proc.stdout
-    rows = [line.split() for line in lines[1:]]
+    id_width = lines[0].index("id") + 2  # the id column (right-aligned under its header)
+    rows = [line.split() for line in lines[1:] if line[:id_width].strip()]  # (a wrapped title's lines: blank id)
     conn = sqlite3.connect(samples_db)
     live = " WHERE merged_into IS NULL" if table in ("incident", "actor") else ""
     want_ids = sorted(r[0] for r in conn.execute(f"SELECT id FROM {table}{live}"))
@@ -161,3 +162,18 @@ def test_a_narrow_table_never_cuts_an_id_or_a_date(samples_db, columns, view, ta
     if dates:
         shown = {r[1] for r in rows if r[1][:4].isdigit()}
         assert shown and shown <= dates, proc.stdout  # every date shown is a whole stored date
+
+
+def test_piped_list_is_never_cut_and_names_types_short(samples_db):
+    """Piped with no COLUMNS (grep, cut, a file): every line whole; types by their short name."""
+    proc = run_incidex("list", "incidents", "--limit", "0", "--db", samples_db, env={"COLUMNS": ""})
+    assert proc.returncode == 0, proc.stderr
+    conn = sqlite3.connect(samples_db)
+    titles = [r[0] for r in conn.execute("SELECT title FROM incident WHERE merged_into IS NULL")]
+    conn.close()
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(titles) + 1  # one line per incident, none wrapped
+    assert all(any(t in line for line in lines) for t in titles)  # every title whole
+    assert max(len(t) for t in titles) > 60 and max(len(line) for line in lines) > 80
+    types = {line.split()[2] for line in lines[1:] if line.split()[1][:4].isdigit()}
+    assert "sabotage" in types and not any("/" in t for t in types)
