@@ -26,7 +26,7 @@ app = typer.Typer(
     name="incidex",
     help="Turn articles about cyber attacks and sabotage into a cited incident database, and browse it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -90,7 +90,9 @@ for group, name in GROUPS:
 
 def main() -> None:
     try:
-        app()
+        # the same name however it is started (`python -m importers.cli` too): Click derives the usage line and
+        # the completion variable (_INCIDEX_COMPLETE) from it
+        app(prog_name="incidex")
     except BrokenPipeError:  # `incidex list ... | head`
         sys.stderr.close()
         sys.exit(0)
