@@ -1,7 +1,8 @@
-"""Curation: the analyst's changes (merge, split, edit, link, tag, note, review, decide) and their undo.
+"""Curation: the analyst's changes (merge, split, edit, link, tag, note, review, decide), their undo and redo.
 
 Every change is one transaction and one row in `change`, which keeps the images of the rows it is about
-to modify and the ids of the rows it inserts; `undo` puts those rows back. Analyst edits are recorded in
+to modify and the ids of the rows it inserts; `undo` puts those rows back and keeps the rows as the change
+left them, which `redo` writes again (db/journal.py). Analyst edits are recorded in
 `incident.edited_fields`, and automatic imports never overwrite them (they only add sources and links).
 
 Errors meant for the user raise CurationError with a one-line message.
