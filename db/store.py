@@ -24,12 +24,13 @@ Resolver = Callable[[sqlite3.Connection, IncidentDraft, int], "tuple[int, dict[s
 
 @dataclass
 class StoreResult:
-    status: str  # imported, unchanged
+    status: str  # imported, completed (a known source that got what it lacked), unchanged
     source_id: int
     incidents: list[int] = field(default_factory=list)  # every incident the document speaks of
     joined: list[int] = field(default_factory=list)  # incidents that existed and got this source
     created: list[int] = field(default_factory=list)  # incidents inserted for this document
     pending: list[int] = field(default_factory=list)  # incidents inserted with a pending 'maybe the same' decision
+    completed: list[str] = field(default_factory=list)  # fields of a known source this copy filled in
 
 
 @contextmanager
@@ -96,9 +97,13 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
         existing = find_source(conn, uid, url)
         if existing is not None:
             result = StoreResult("unchanged", existing)
+            result.completed = complete_source(conn, existing, doc, url)
             keyed = [d for d in doc.drafts or [] if d.uuid]
             if keyed:
                 _link_known_source(conn, existing, keyed, result, index)
+            if result.completed:
+                result.status = "completed"
+                _after_completion(conn, result, doc, resolver, index)
             return result
         cur = conn.execute(
             "INSERT INTO source (uid, url, title, publisher, author, published, language, kind, origin, format,"
@@ -128,6 +133,48 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
             add_tag(conn, "source", source_id, tag)
         index(conn, incidents=result.incidents, actors=changed_actors, sources=[source_id])
     return result
+
+
+# What a better copy of a known source fills in, and only where the stored one has nothing (a date also
+# where it has less: a year where the copy gives the day). Sources have no analyst edits; incidents do,
+# and a re-extraction keeps them (`reextract_source`).
+SOURCE_FILLS = ("title", "published", "url", "publisher", "author")
+
+
+def complete_source(conn: sqlite3.Connection, source_id: int, doc: Document, url: str | None) -> list[str]:
+    """Fill the fields of a known source that this copy of it gives and it lacked; the fields filled."""
+    row = conn.execute("SELECT title, published, url, publisher, author, substr(body, 1, 400) FROM source WHERE id = ?",
+                       (source_id,)).fetchone()
+    new = {"title": doc.title, "published": doc.published, "url": url, "publisher": doc.publisher, "author": doc.author}
+    stored = dict(zip(new, row, strict=False))
+    old = dict(stored)
+    if old["title"] and (row[5] or "").lstrip().startswith(old["title"].rstrip("…")):
+        old["title"] = None  # the reader's stand-in for a missing title: the opening of the text
+    fill = {k: v for k, v in new.items() if v and v != stored[k]
+            and (not old[k] or (k == "published" and len(v) > len(old[k]) and v.startswith(old[k])))}
+    if "url" in fill and conn.execute("SELECT 1 FROM source WHERE url = ?", (url,)).fetchone():
+        del fill["url"]  # another source has that address: it is not this one's to take
+    if fill:
+        conn.execute(f"UPDATE source SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?", (*fill.values(), source_id))
+    return [k for k in SOURCE_FILLS if k in fill]
+
+
+def _after_completion(conn: sqlite3.Connection, result: StoreResult, doc: Document, resolver: Resolver | None,
+                      index: Callable[..., None]) -> None:
+    """A known source got a title or a date: its incidents are extracted again from this copy (relative
+    dates now have a day to count from), keeping every field and link an analyst set."""
+    drafts = doc.drafts or []
+    if drafts and {"title", "published"} & set(result.completed) and not any(d.uuid for d in drafts):
+        forget = getattr(resolver, "clear", None)  # a resolver's kept candidates: links are removed below
+        if forget:
+            forget()
+        done = reextract_source(conn, result.source_id, drafts, resolver)
+        if forget:
+            forget()
+        result.incidents = done["kept"] + done["created"] + done["joined"]
+        result.created, result.joined = done["created"], done["joined"]
+    else:
+        index(conn, sources=[result.source_id])
 
 
 def _link_known_source(conn: sqlite3.Connection, source_id: int, drafts: list[IncidentDraft],

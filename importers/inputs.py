@@ -34,10 +34,11 @@ class Input:
 @dataclass
 class Outcome:
     origin: str
-    status: str  # imported, unchanged, failed, skipped
+    status: str  # imported, completed, unchanged, failed, skipped
     sources: int = 0
     unchanged: int = 0
     incidents: int = 0
+    completed: int = 0  # known sources it filled in (a better copy: a title, a date, a URL they lacked)
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
 

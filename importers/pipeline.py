@@ -72,6 +72,10 @@ class Report:
         return sum(o.incidents for o in self.outcomes)
 
     @property
+    def completed_sources(self) -> int:
+        return sum(o.completed for o in self.outcomes)
+
+    @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
@@ -80,10 +84,12 @@ class Report:
             "files": len(self.outcomes),
             "imported": self.count("imported"),
             "unchanged": self.count("unchanged"),
+            "completed": self.count("completed"),
             "skipped": self.count("skipped"),
             "failed": len(self.failed),
             "sources_added": self.sources,
             "sources_unchanged": self.unchanged_sources,
+            "sources_completed": self.completed_sources,
             "incidents": self.incidents,
             "outcomes": [o.__dict__ for o in self.outcomes],
         }
@@ -384,18 +390,23 @@ def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> 
             outcome.incidents += len(res.created)
             if res.status == "imported":
                 outcome.sources += 1
+            elif res.status == "completed":
+                outcome.completed += 1
             else:
                 outcome.unchanged += 1
     except sqlite3.Error as exc:
         _forget(resolver)
         return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
-                       reason=f"database error: {exc}")
+                       reason=f"database error: {exc}", completed=outcome.completed)
     except Exception as exc:  # noqa: BLE001 - a document the store cannot take fails alone, not the batch
         _forget(resolver)
         return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,
-                       reason=f"could not be stored ({type(exc).__name__}: {safe_line(str(exc))[:200]})")
+                       reason=f"could not be stored ({type(exc).__name__}: {safe_line(str(exc))[:200]})",
+                       completed=outcome.completed)
     if outcome.sources:
         outcome.status = "imported"
+    elif outcome.completed:
+        outcome.status = "completed"  # nothing new, but what it knew is now more complete: not 'unchanged'
     return outcome
 
 

@@ -166,6 +166,10 @@ def _print_import_summary(report, dry_run: bool) -> None:
     table.add_row(*(Text(str(v)) for v in (len(report.outcomes), report.count("imported"), report.count("unchanged"),
                                               len(failed), report.sources, report.incidents)))
     out.print(table)
+    if report.completed_sources:
+        n = report.completed_sources
+        out.print(f"{n} source{'s' if n != 1 else ''} completed (a title, date, URL or publisher they lacked)",
+                  markup=False, highlight=False)
 
 
 
