@@ -94,7 +94,7 @@ _SUSPECT_AFTER = re.compile(
     r"implicated|believed|thought|alleged|said|linked|tied|connected)|(?:may|might|could)\s+have\s+been\s+behind|"
     r"(?:was|were|is|are)\s+(?:\w+ly\s+)?behind|(?:has|have|had)\s+(?:\w+\s+)?ties\s+to|"
     r"responsible\s+for\s+(?:the\s+|this\s+|these\s+)?(?:\w+\s+)?(?:attacks?|breach\w*|hack\w*|incidents?|"
-    r"intrusions?|sabotage|campaign|operation|outages?|leak))\b", re.I)
+    r"intrusions?|sabotage|campaign|operation|outages?|leak\w*))\b", re.I)
 _PERP_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)*(?:hacked|attacked|"
     r"breached|launched|targeted|stole|leaked|defaced|deployed|compromised|infiltrated|hit|struck|used|tricked|"
@@ -361,6 +361,24 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             r"ransomware|extortion|cybercrime", m.group(0), re.I) else "unknown", start=s0, end=e0,
             attributed_by=by, confidence=45))
         taken.append((s0, m.end()))
+    for m in _GROUP_LIST.finditer(sentence):
+        items = [i for i in _LIST_ITEM.finditer(m.group("items"))]
+        last = items[-1]
+        role, by = _role_for(sentence, m.start("items") + last.start("name"), m.start("items") + last.end("name"))
+        if role is None:
+            continue  # "groups such as X have hit banks before": examples, not the ones who did what is told
+        for it in items:
+            s0, e0 = m.start("items") + it.start("name"), m.start("items") + it.end("name")
+            name = it.group("name")
+            if any(s0 < te and e0 > ts for ts, te in taken) or name.lower() in FUNCTION or name.lower() in COMMON \
+                    or is_demonym(name, gaz):
+                continue
+            hit = next((h for h in gaz_hits if h[0] == s0 and h[1] == e0 and any(e[0] == "actor" for e in h[3])), None)
+            ref = gaz.actors[next(e for e in hit[3] if e[0] == "actor")[1]] if hit else None
+            out.append(Party(name=ref.name if ref else name, role=role, kind=ref.kind if ref else "unknown", start=s0,
+                             end=e0, country=ref.country if ref else None, attributed_by=by, ref=ref,
+                             confidence=60 if ref else 45))
+            taken.append((s0, e0))
     for start, end, surface, entries in gaz_hits:
         if any(start < te and end > ts for ts, te in taken):
             continue
@@ -479,3 +497,12 @@ _HANDLE = re.compile(
 # "the so-called “X”": a name the article quotes as the group's own
 _SO_CALLED = re.compile(r"\b(?:so-called|self-styled|self-proclaimed)\s+[\"“'‘](?P<name>[A-Z0-9][\w.@-]*(?:\s+[A-Z0-9][\w.-]*){0,3})"
                         r"[,.]?[\"”'’]")
+
+# "hacking groups such as X, Y and Z who were responsible for ...": each name of the list is a group; the wording after
+# the list gives their role (none: examples, skipped). CASIE dev 550: named attackers 38 -> 41, same parties
+_LIST_NAME = r"(?-i:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|\d[\w.]*))*)"
+_GROUP_LIST = re.compile(
+    r"\b(?:hack\w*|hacktivist|cyber-?\w*|criminal|threat|APT|ransomware|extortion|espionage)\s+(?:groups|gangs|crews|"
+    r"actors|collectives|outfits|operations)\s*,?\s+(?:such\s+as|including|like)\s+(?P<items>" + _LIST_NAME +
+    r"(?:\s*,\s*" + _LIST_NAME + r")*(?:\s*,?\s+(?:and|or)\s+" + _LIST_NAME + r")?)", re.I)
+_LIST_ITEM = re.compile(r"(?:^|,\s*|\s+(?:and|or)\s+)(?P<name>" + _LIST_NAME + ")")

@@ -150,3 +150,11 @@ def test_the_police_who_arrest_are_not_the_agent(doc):
                          "34, was arrested on Friday by Lithuanian authorities, prosecutors said.", "2024-06-05"))
     assert not [a for a in parties(drafts) if a.kind == "state"]
     assert by_name(drafts)["Marko Pellen"].role == "attributed"
+
+
+def test_groups_listed_after_a_group_noun_take_the_role_told_after_the_list(doc):
+    drafts = extract(doc("Hackers leaked the emails of the Harbor Bank on Monday. Hacking groups such as Grey Wren, "
+                         "Tollan Kite and Vexa 3.0 were responsible for the leaking of the emails.", "2024-06-05"))
+    roles = {a.name: a.role for a in parties(drafts)}
+    assert {roles.get(n) for n in ("Grey Wren", "Tollan Kite", "Vexa 3.0")} == {"suspected"}
+    assert not {"Grey Wren", "Tollan Kite", "Vexa 3.0"} & {a.name for d in drafts for a in d.actors if a.role == "target"}
