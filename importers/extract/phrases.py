@@ -64,7 +64,7 @@ _VICTIM_BEFORE = re.compile(
     r"infiltrated|compromised|crippled|disrupted|paralys[ea]d|paralyz[ea]d|struck|striking|impersonat(?:ed|ing)|"
     r"spoof(?:ed|ing)|belonging\s+to|owned\s+by|affecting|affected|victims?\s+(?:include|included|including|"
     r"were|was)|such\s+as|including|includ(?:e|ed)|amongst\s+them|like|posing\s+as|pretending\s+to\s+be|"
-    r"masquerading\s+as|infected|encrypted|extorted|ransomed|trick(?:ed|ing)?|fool(?:ed|ing)?|defraud(?:ed|ing)?|"
+    r"masquerading\s+as|infected|encrypted|extorted|ransomed|includes|trick(?:ed|ing)?|fool(?:ed|ing)?|defraud(?:ed|ing)?|"
     r"scamm(?:ed|ing)|dup(?:ed|ing)|hacked\s+into|broke\s+into|inside|hitting|knocked|knocking|took\s+down|"
     r"taking\s+down|brought\s+down|bringing\s+down|encrypting|crippling|disrupting|breaching|wiped|wiping|"
     r"among\s+them|among\s+those|(?:computers|systems|servers|networks?|machines|devices|workstations|websites?|"
@@ -206,6 +206,12 @@ _VICTIM_AFTER_MORE = re.compile(
     r"(?:the\s+)?(?:attackers|hackers|criminals|extortionists))\b", re.I)
 
 # "the Dorvex Health Service in Wales, which ...": the place of the body named just before is not a party
+# what may stand between two items of a list: the separator, after an item's count or remark
+_LIST_GAP = re.compile(
+    r"(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s*\([^()]{1,160}\))?"
+    r"(?:(?:\s+[a-z]+){0,2}?\s+with\s+(?:(?:about|over|nearly|almost|around|some|more\s+than)\s+)?\d[\d,.]*(?:\s+[a-z]+){0,3})?"
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as\s+well\s+as\s+(?:the\s+)?)(?:the\s+)?")
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s+$")
 _PLACE_OF_NAMED = re.compile(r"[A-Z][\w.&'’-]*\s+(?:in|of)\s+(?:the\s+)?$")
 
 _NP_DATE = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
@@ -221,6 +227,7 @@ class NounPhrase:
     start: int
     end: int
     people: bool = False  # "Debenhams customers": the people of an organisation
+    common: bool = False  # a common word capitalised ("Fox"): a name only as an item of a list of names
     why: str = ""  # the cue that made it a target candidate (for --explain and debugging)
 
 
@@ -326,8 +333,9 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
         described = bool(pm and not pm.group(0).rstrip().endswith(("'s", "’s"))) or bool(_DESCRIPTOR.search(
             sentence[max(0, start - 30):start])) or (prev_described_end >= 0 and re.fullmatch(
                 r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", sentence[prev_described_end:start]) is not None)
-        if text.lower() in NP_STOP or (common_word(text) and " " not in text and not described):
-            continue
+        common = common_word(text) and " " not in text and not described
+        if text.lower() in NP_STOP or common and not _LIST_BEFORE.search(sentence[max(0, start - 3):start]):
+            continue  # "Fox" or "Signal" mid-list is a name, "Services" alone is not
         if not re.search(r"(?:^|\s)[A-Z]", text) or re.fullmatch(r"[\d\s.,]+\w{0,3}", text):
             continue
         if re.match(r"\w+['’](?:ve|ll|re|d|m)\b", text):
@@ -335,7 +343,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
         if re.search(r"-(?:based|backed|linked|sponsored|born|made|owned)$", text) or text.lower() in (
                 "hacker", "hackers", "attacker", "attackers", "group", "gang", "actor", "ransomware", "malware"):
             continue
-        out.append(NounPhrase(text, start, start + len(text), people=described))
+        out.append(NounPhrase(text, start, start + len(text), people=described, common=common))
         prev_described_end = start + len(text) if described else -1
     return out
 
@@ -350,7 +358,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
     found: dict[int, int] = {}
     blocked: set[int] = set()
     for i, np in enumerate(nps):
-        if any(np.start < e and np.end > s for s, e in exclude):
+        if np.common or any(np.start < e and np.end > s for s, e in exclude):
             continue
         before = sentence[max(0, np.start - 80):np.start]
         after = sentence[np.end:np.end + 260]
@@ -419,21 +427,27 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             blocked.add(i)  # an investigator is no party hit, but a list it opens still is
         if conf:
             found[i] = max(found.get(i, 0), conf)
-    # lists share the role: "such as A, B, C and D", "A and B were hit"
+    # lists share the role: "such as A, B, C and D", "A and B were hit"; an item may carry its count or a remark
+    # ("CVS with 40,000 records, Citi with 35,000 and IBM", "the HSE (which said ...), FedEx") or its place
+    # ("the NHS in the UK, FedEx and PetroChina": the place is skipped, not listed)
     changed = True
     while changed:
         changed = False
         for i in range(len(nps) - 1):
-            a, b = nps[i], nps[i + 1]
-            gap = sentence[a.end:b.start]
-            if re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as\s+well\s+as\s+(?:the\s+)?)"
-                            r"(?:the\s+)?", gap):
-                if i in found and i + 1 not in found:
-                    found[i + 1] = found[i]
+            a, j = nps[i], i + 1
+            if j + 1 < len(nps) and not _LIST_GAP.fullmatch(sentence[a.end:nps[j].start]) and (
+                    _is_place_name(nps[j].text) or sentence[nps[j].end:nps[j].end + 1] == ")"):
+                j += 1  # "the NHS in the UK, FedEx", "the Postal Service (USPS) with 88,000 records and AT&T"
+            b = nps[j]
+            if _LIST_GAP.fullmatch(sentence[a.end:b.start]):
+                if i in found and j not in found and not (b.common and j != i + 1):
+                    found[j] = found[i]
                     b.people = b.people or a.people
                     changed = True
-                elif i + 1 in found and i not in found and _VICTIM_AFTER.search(sentence[b.end:b.end + 160]):
-                    found[i] = found[i + 1]
+                elif j in found and i not in found and not a.common and (
+                        _VICTIM_AFTER.search(sentence[b.end:b.end + 160]) or
+                        has_trigger and _VICTIM_AFTER_MORE.match(sentence[b.end:b.end + 160])):
+                    found[i] = found[j]
                     changed = True
     for i in blocked:
         found.pop(i, None)

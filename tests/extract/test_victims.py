@@ -126,3 +126,24 @@ def test_sentence_outside_the_incident_names_the_victim(doc):
     body = ("A ransomware attack encrypted thousands of files on Monday, police said. "
             "Ferro Logistics was hacked through an exposed remote desktop server, the company's owner wrote.")
     assert "Ferro Logistics" in targets_of(doc, body)
+
+
+# ------------------------------------------------------------------------------------------ lists
+def test_list_items_with_their_counts():
+    assert hit("Companies hit by the leak include Dorvex with 4,100 records, Quillon Bank with 2,500 and Arvola "
+               "with 900.") == ["Dorvex", "Quillon Bank", "Arvola"]
+
+
+def test_list_items_after_a_remark_and_a_place():
+    assert hit("The worm hit the Dorvex Health Service (which said it stopped the spread), the Ferro Clinic in "
+               "Ireland, Quillon Bank and Arvola.") == ["Dorvex Health Service", "Ferro Clinic", "Quillon Bank",
+                                                       "Arvola"]
+
+
+def test_common_word_named_inside_a_list():
+    assert hit("The gang claims to have stolen footage from Brellford Studios, Harbor and Quillon Media.") == [
+        "Brellford Studios", "Harbor", "Quillon Media"]
+
+
+def test_speaker_after_a_named_breach_is_no_list_item():
+    assert hit("The Quillon breach exposed files, Arvola said.") == ["Quillon"]
