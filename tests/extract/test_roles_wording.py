@@ -158,3 +158,11 @@ def test_groups_listed_after_a_group_noun_take_the_role_told_after_the_list(doc)
     roles = {a.name: a.role for a in parties(drafts)}
     assert {roles.get(n) for n in ("Grey Wren", "Tollan Kite", "Vexa 3.0")} == {"suspected"}
     assert not {"Grey Wren", "Tollan Kite", "Vexa 3.0"} & {a.name for d in drafts for a in d.actors if a.role == "target"}
+
+
+def test_name_as_the_subject_of_an_intrusion_verb_is_the_perpetrator(doc):
+    drafts = extract(doc("Nightjar also leaked the customer records of the Harbor Bank on Monday. The Harbor Bank "
+                         "was breached by hackers last week.", "2024-06-05"))
+    roles = {a.name: a.role for a in parties(drafts)}
+    assert roles.get("Nightjar") == "perpetrator"
+    assert "Harbor Bank" not in roles and "The Harbor Bank" not in roles
