@@ -147,3 +147,21 @@ def test_common_word_named_inside_a_list():
 
 def test_speaker_after_a_named_breach_is_no_list_item():
     assert hit("The Quillon breach exposed files, Arvola said.") == ["Quillon"]
+
+
+# ------------------------------------------------------------------------------------------ hedged and counted reports
+def test_adverb_before_been():
+    assert hit("Tiny lender Quillon Bank has reportedly been hacked.") == ["Quillon Bank"]
+
+
+def test_reporting_several_attacks():
+    assert hit("Dorvex Clinic reported three ransomware attacks in 2023, and Arvola Trust sustained two attacks.") \
+        == ["Dorvex Clinic", "Arvola Trust"]
+
+
+def test_deciding_to_pay_a_ransom():
+    assert hit("Brellford Logistics decided to pay the ransom.") == ["Brellford Logistics"]
+
+
+def test_paying_to_get_files_back_with_a_place():
+    assert hit("One clinic, Ferro Health in Ohio, paid $30,000 to get its files back.") == ["Ferro Health"]
