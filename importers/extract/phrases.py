@@ -104,7 +104,7 @@ _VICTIM_AFTER = re.compile(
     r"forces?\s+(?:all\s+)?(?:customers|users)|is\s+working\s+to\s+restore|told\s+(?:customers|users|residents|"
     r"its)))\b", re.I)
 _POSSESSIVE_ASSET = re.compile(
-    r"^(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:systems?|servers?|networks?|websites?|sites?|databases?|data|customers|"
+    r"^(?:'s|’s|'|’)\s+(?:\w+\s+){0,2}?(?:systems?|servers?|networks?|websites?|sites?|databases?|data|customers|"
     r"users|accounts?|computers?|email|e-mail|infrastructure|services|members|employees|patients|clients|"
     r"campaign|team|party|staff|offices?|firm|company|portal|platform|service)\b",
     re.I)
@@ -115,7 +115,7 @@ _BODIES_AFTER = re.compile(
     r"^(?:\s+[a-z]+){0,2}?\s+(?:government(?:\s+(?:websites|sites|agencies|departments|networks))?|ministries|ministry|"
     r"agencies|banks|hospitals|municipalities|media(?:\s+outlets)?|newspapers|companies|firms|airports|universities|"
     r"schools|councils|authorities|institutions|outlets|operators|providers|utilities|"
-    r"businesses|organi[sz]ations|retailers|telecoms?|carriers|ports|railways)\b(?!\s+(?:websites|sites)\b)")
+    r"businesses|organi[sz]ations|corporations|enterprises|retailers|telecoms?|carriers|ports|railways)\b(?!\s+(?:websites|sites)\b)")
 # a place followed by the body it names: "an NYC hospital", "a Michigan county", "Long Island companies"
 _BODY_AFTER_PLACE = re.compile(
     r"^(?:\s+(?!based\b|owned\b|run\b)[a-z][\w-]*){0,2}?\s+(?:hospitals?|hotels?|universit(?:y|ies)|colleges?|schools?|banks?|compan(?:y|ies)|"
@@ -177,6 +177,7 @@ _PEOPLE_AFTER = re.compile(r"^(?:\s+(?:online|mobile|business|retail|corporate|e
                            r"passengers|taxpayers|travell?ers|workers|readers|viewers|fans|donors|investors|"
                            r"policyholders|cardholders|depositors|veterans|officials)\b")
 _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrated|downloaded|obtained|accessed|siphoned|"
+                          r"harvest(?:s|ed|ing)?|"
                           r"leaked|extorted)\s+[^.;]{0,60}?\b(?:data|records|information|details|e-?mails|files|documents|"
                           r"credentials|passwords|accounts|money|funds|bitcoin|databases?|photos|messages|numbers)\b"
                           r"[^.;]{0,40}?|(?:stole|steal|steals|stealing|stolen|exfiltrated|siphoned|swiped|looted)\b"
@@ -406,7 +407,10 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
                 re.search(r"\b(?:by|from)\s+(?:the\s+)?$", before)):
             np.why = "named attack"
             conf = 50  # "the Change Healthcare attack", "in the Colonial Pipeline hack"
-        elif has_trigger and _POSSESSIVE_ASSET.search(after):
+        elif _ASSET_OF_NAMED.match(after) and _TAKEN_BEFORE.search(before):
+            np.why = "owner of the assets taken"
+            conf = 50  # "steal Dorvex user credentials", "exposed the Dorvex patient records"
+        elif has_trigger and _POSSESSIVE_ASSET.search(after) and (after[:2] in ("'s", "’s") or np.text.endswith("s")):
             pa = _POSSESSIVE_ASSET.search(after)
             if re.match(r"^(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:campaign|team|party|staff|offices?|firm|company)\b", after):
                 np.text = sentence[np.start:np.end + pa.end()]  # "Macron's party", "Beckham's PR firm"
@@ -472,6 +476,15 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
     return [(nps[i], c) for i, c in sorted(found.items())]
 
 
+# "steal Dorvex user credentials": a name before the kind of records taken is their owner
+_ASSET_OF_NAMED = re.compile(
+    r"^\s+(?:(?:user|customer|employee|patient|client|account|staff|subscriber|member|payroll|payment|card|e-?mail|"
+    r"cloud|login|personnel)\s+){1,2}(?:credentials|passwords|accounts|records|data|databases?|details|information|"
+    r"logins|files)\b", re.I)
+_TAKEN_BEFORE = re.compile(
+    r"\b(?:stole|steal|steals|stealing|stolen|harvest(?:s|ed|ing)?|phish(?:ed|ing)?|leaked|leaking|exposed|exposing|"
+    r"compromised|compromising|accessed|hacked|breached|dumped|obtained|exfiltrated|published|sold|selling)\s+"
+    r"(?:(?:the|some|all|of|millions|thousands|hundreds|\d[\d,.]*|million|billion)\s+){0,3}$", re.I)
 _OFFLINE_AFTER = re.compile(r"^\s+(?:off[- ]?(?:the\s+)?(?:air|line)|offline|out\s+of\s+(?:action|service)|down)\b", re.I)
 _OFFLINE_BEFORE = re.compile(r"\b(?:took|taken|take|takes|taking|knocked|knocking|knocks|forced|forcing|brought|bringing|"
                              r"put|putting)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z][\w-]*\s+){0,3}$", re.I)

@@ -165,3 +165,16 @@ def test_deciding_to_pay_a_ransom():
 
 def test_paying_to_get_files_back_with_a_place():
     assert hit("One clinic, Ferro Health in Ohio, paid $30,000 to get its files back.") == ["Ferro Health"]
+
+
+# ------------------------------------------------------------------------------------------ owners of what was taken
+def test_owner_before_the_kind_of_records_taken():
+    assert hit("The trojan tries to steal Dorvex customer credentials from infected phones.", False) == ["Dorvex"]
+
+
+def test_plural_possessive_of_an_asset():
+    assert hit("The attackers accessed an exposed Quillon Systems' database last week.") == ["Quillon Systems"]
+
+
+def test_corporations_of_a_country():
+    assert hit("The unit was caught hacking into Norwegian corporations' computers.") == ["Norwegian corporations"]
