@@ -166,3 +166,16 @@ def test_name_as_the_subject_of_an_intrusion_verb_is_the_perpetrator(doc):
     roles = {a.name: a.role for a in parties(drafts)}
     assert roles.get("Nightjar") == "perpetrator"
     assert "Harbor Bank" not in roles and "The Harbor Bank" not in roles
+
+
+def test_named_body_caught_hacking_is_the_perpetrator_even_with_a_place_in_its_name(doc):
+    drafts = extract(doc("The Vellmark Guard of Ostrava was caught hacking into the network of the Harbor Bank and "
+                         "stole the records of 20,000 customers in March.", "2024-06-05"))
+    assert by_name(drafts)["Vellmark Guard of Ostrava"].role == "perpetrator"
+
+
+def test_people_counted_by_nationality_who_admitted_it(doc):
+    drafts = extract(doc("Hackers stole the payroll records of the Harbor Bank in March. One of two Latvians who "
+                         "admitted to stealing the records was sentenced on Monday.", "2024-06-05"))
+    a = by_name(drafts)["Latvians"]
+    assert (a.role, a.kind) == ("perpetrator", "person")
