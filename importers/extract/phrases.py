@@ -186,7 +186,9 @@ _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrate
 _MEMBERS_OF_BEFORE = re.compile(
     r"\b(?:officials|employees|staff|workers|executives|customers|users|clients|patients|members|subscribers|guests|"
     r"passengers|students|residents|account\s+holders|shoppers|donors|data|details|information|records)\s+"
-    r"(?:at|of|from)\s+(?:the\s+)?$", re.I)
+    r"(?:at|of|from)\s+(?:the\s+)?(?:(?!(?:their|its|his|her|our|my)\s)(?-i:[a-z])[\w-]*\s+){0,3}$", re.I)
+# ("employees of media company X": a descriptor may stand between, not an owner "from their annual ...")
+_OFFICIALS_IN_BEFORE = re.compile(r"\bofficials\s+in\s+$", re.I)  # "Officials in X County say ..."
 # what else says a party was hit, after its name (with an attack word in the sentence)
 _VICTIM_AFTER_MORE = re.compile(
     r"^(?:\s*[–—(,][^–—(),]{3,120}?[–—),])?(?:,?\s+(?:in|of)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"
@@ -316,7 +318,9 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             continue
         text = sentence[start:e0]
         text = re.sub(r"(?:\s+(?:of|for|de|du|des|la|le|the|The|A|An|&|-))+$", "", text)
-        text = text.rstrip(",'’-") if re.search(r"\b(?:[A-Z]\.){2,}$", text) else text.rstrip(".,'’-")
+        # "U.S." and "Equifax Inc." keep their dot: "X Inc. revealed that ..." reads on from the name
+        text = text.rstrip(",'’-") if re.search(r"(?:\b(?:[A-Z]\.){2,}|\s(?:Inc|Co|Corp|Ltd|Bros)\.)$", text) \
+            else text.rstrip(".,'’-")
         if text.endswith(("'s", "’s")):
             text = text[:-2]
         if not text or len(text) < 2:
@@ -393,7 +397,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             conf = 55
         elif (vb := _VICTIM_BEFORE.search(before)) and not (strict and _WEAK_LEAD.match(vb.group(0))) or \
                 _FROM_BEFORE.search(before) or (
-                has_trigger and (_FRONTED_OWN_ASSET.search(before) or _MEMBERS_OF_BEFORE.search(before))):
+                has_trigger and (_FRONTED_OWN_ASSET.search(before) or _MEMBERS_OF_BEFORE.search(before) or (
+                    _OFFICIALS_IN_BEFORE.search(before) and np.text.split()[-1].lower() in _ORG_WORDS))):
             np.why = "object of an attack word"
             conf = 60
             if _LISTED.search(before):

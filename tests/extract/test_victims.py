@@ -178,3 +178,17 @@ def test_plural_possessive_of_an_asset():
 
 def test_corporations_of_a_country():
     assert hit("The unit was caught hacking into Norwegian corporations' computers.") == ["Norwegian corporations"]
+
+
+def test_descriptor_between_members_and_their_body():
+    assert hit("The phishing attack compromised the accounts of 900 employees of logistics company Dorvex Co. on Monday.") \
+        == ["Dorvex Co."]
+
+
+def test_abbreviation_dot_stays_with_the_name():
+    assert hit("Online lender Quillon Inc. revealed that card data from 2 million customers was exposed.", False) \
+        == ["Quillon Inc."]
+
+
+def test_officials_in_a_county():
+    assert hit("Officials in Ferro County say a ransomware attack has crippled their offices.") == ["Ferro County"]
