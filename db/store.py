@@ -73,8 +73,70 @@ def inserted_id(cur: sqlite3.Cursor) -> int:
 def find_source(conn: sqlite3.Connection, uid: str, url: str | None) -> int | None:
     row = conn.execute("SELECT id FROM source WHERE uid = ?", (uid,)).fetchone()
     if row is None and url:
-        row = conn.execute("SELECT id FROM source WHERE url = ?", (url,)).fetchone()
+        # with or without the path's final slash, one page (a MISP link attribute comes back without it)
+        other = url[:-1] if url.endswith("/") else url + "/"
+        row = conn.execute("SELECT id FROM source WHERE url IN (?, ?) ORDER BY url = ? DESC LIMIT 1",
+                           (url, other, url)).fetchone()
     return row[0] if row else None
+
+
+def _same_text(conn: sqlite3.Connection, body: str, doc: Document) -> int | None:
+    """The known source whose text this record carries, as the same source: a STIX report of our export
+    holds a source's body as its description (found by the text's hash, the uid of a text source), and
+    an incidex/1 source imported where that source came in as a STIX report is found among the sources
+    of the incident it names. Never a record by another record's id."""
+    if doc.uid and ":" in doc.uid:  # a record's id ('stix:report--...'): its text may be a known article's
+        row = conn.execute("SELECT id FROM source WHERE uid = ?", (source_uid(body),)).fetchone()
+        if row:
+            return row[0]
+    for uuid in dict.fromkeys(d.uuid for d in doc.drafts or [] if d.uuid):
+        row = conn.execute("SELECT s.id FROM incident i JOIN incident_source x ON x.incident_id = i.id"
+                           " JOIN source s ON s.id = x.source_id WHERE i.uuid = ? AND s.body = ? LIMIT 1",
+                           (uuid, body)).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def _copy_of_known(conn: sqlite3.Connection, doc: Document) -> list[int]:
+    """The incidents a new structured record only repeats, else []: every draft keyed to a live incident of
+    this database that already has each of its actors in that role and with that sentence, its places,
+    tools and figures. A MISP event of our export is such a rendering (the incident's sources come
+    back as its link attributes, known by URL); stored, it would be a second, derived source of every
+    fact. A record that adds anything, or from a database that does not hold its incident, is stored."""
+    drafts = doc.drafts or []
+    if doc.kind != "structured" or not drafts or not all(d.uuid for d in drafts):
+        return []  # (a report, such as a STIX report of an article, is a source in its own right)
+    ids = []
+    for d in drafts:
+        row = conn.execute("SELECT id FROM incident WHERE uuid = ?", (d.uuid,)).fetchone()
+        iid = row and (follow(conn, "incident", row[0]) or row[0])
+        if not iid or not _holds(conn, iid, d):
+            return []
+        ids.append(iid)
+    return ids
+
+
+def _holds(conn: sqlite3.Connection, iid: int, d: IncidentDraft) -> bool:
+    """Whether incident `iid` already has every fact of draft `d` (see `_copy_of_known`)."""
+    for m in d.actors:
+        said = m.evidence.text if m.evidence else None
+        told = {_folded(r[0]) for r in conn.execute(
+            "SELECT ia.evidence FROM incident_actor ia JOIN actor_alias aa ON aa.actor_id = ia.actor_id"
+            " WHERE ia.incident_id = ? AND ia.role = ? AND aa.normalised = ?", (iid, m.role, _norm(m.name)))}
+        if not told or (said is not None and _folded(said) not in told):
+            return False
+    places = {_norm(r[0]) for r in conn.execute("SELECT name FROM incident_place WHERE incident_id = ?", (iid,))}
+    tools = {_norm(r[0]) for r in conn.execute("SELECT name FROM incident_tool WHERE incident_id = ?", (iid,))}
+    row = conn.execute("SELECT figures FROM incident WHERE id = ?", (iid,)).fetchone()
+    figures = {(f.get("value"), f.get("unit")) for f in json.loads(row[0] or "[]")}
+    return ({_norm(pl.name) for pl in d.places} <= places and {_norm(t.name) for t in d.tools} <= tools
+            and {(f.value, f.unit) for f in d.figures} <= figures)
+
+
+def _folded(sentence: str | None) -> str | None:
+    """A sentence with its spacing folded: a round trip through MISP gives a hair space back as a space."""
+    return " ".join(sentence.split()) if sentence is not None else None
 
 
 def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver | None = None, *,
@@ -95,6 +157,8 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
     url = canonical_url(doc.url)
     with transaction(conn):
         existing = find_source(conn, uid, url)
+        if existing is None and body:
+            existing = _same_text(conn, body, doc)
         if existing is not None:
             result = StoreResult("unchanged", existing)
             result.completed = complete_source(conn, existing, doc, url)
@@ -105,6 +169,9 @@ def store_document(conn: sqlite3.Connection, doc: Document, resolver: Resolver |
                 result.status = "completed"
                 _after_completion(conn, result, doc, resolver, index)
             return result
+        copy_of = _copy_of_known(conn, doc)
+        if copy_of:  # our own export's rendering of incidents this database holds with every fact of it
+            return StoreResult("unchanged", 0, incidents=copy_of)
         cur = conn.execute(
             "INSERT INTO source (uid, url, title, publisher, author, published, language, kind, origin, format,"
             " body, reliability, tags, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
