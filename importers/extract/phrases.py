@@ -64,7 +64,7 @@ _VICTIM_BEFORE = re.compile(
     r"infiltrated|compromised|crippled|disrupted|paralys[ea]d|paralyz[ea]d|struck|striking|impersonat(?:ed|ing)|"
     r"spoof(?:ed|ing)|belonging\s+to|owned\s+by|affecting|affected|victims?\s+(?:include|included|including|"
     r"were|was)|such\s+as|including|includ(?:e|ed)|amongst\s+them|like|posing\s+as|pretending\s+to\s+be|"
-    r"masquerading\s+as|infected|encrypted|extorted|ransomed|includes|trick(?:ed|ing)?|fool(?:ed|ing)?|defraud(?:ed|ing)?|"
+    r"masquerading\s+as|infected|encrypted|extorted|ransomed|includes|coerced?|coercing|blackmail(?:ed|ing)?|trick(?:ed|ing)?|fool(?:ed|ing)?|defraud(?:ed|ing)?|"
     r"scamm(?:ed|ing)|dup(?:ed|ing)|hacked\s+into|broke\s+into|inside|hitting|knocked|knocking|took\s+down|"
     r"taking\s+down|brought\s+down|bringing\s+down|encrypting|crippling|disrupting|breaching|wiped|wiping|"
     r"among\s+them|among\s+those|(?:computers|systems|servers|networks?|machines|devices|workstations|websites?|"

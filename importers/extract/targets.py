@@ -91,9 +91,14 @@ def _is_target(np, info: Info, perp_names: set[str] | frozenset, place_spans: di
     # a small town that shares its name with a listed organisation ("such as A, B") stays a target
     if (is_place(name) and not (np.people and cues.PEOPLE_SUFFIX.search(name)) or not np.people and any(
             np.start >= s0 and np.end <= e for s0, e in place_spans.get(info.sent.index, ()))) \
-            and not cues.PLACE_AS_BODY.search(text[max(0, np.start - 80):np.start]):
+            and not cues.PLACE_AS_BODY.search(text[max(0, np.start - 80):np.start]) \
+            and not _BODY_WORD_BEFORE.search(text[max(0, np.start - 30):np.start]):
         return False
     return True
+
+
+# "Canadian town Midland was hit": a place named after the body word is the body (like "the town of Midland")
+_BODY_WORD_BEFORE = re.compile(r"\b(?:city|town|village|county|borough|municipality|township)\s+$")
 
 
 def _target_kind(name: str) -> str:

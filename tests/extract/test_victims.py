@@ -192,3 +192,14 @@ def test_abbreviation_dot_stays_with_the_name():
 
 def test_officials_in_a_county():
     assert hit("Officials in Ferro County say a ransomware attack has crippled their offices.") == ["Ferro County"]
+
+
+def test_coerced_to_pay():
+    assert hit("The gang used ransomware to coerce Ferro Medical Center, a clinic in Ohio, to pay 40 bitcoin.") \
+        == ["Ferro Medical Center"]
+
+
+def test_place_named_after_a_body_word_is_the_body(doc):
+    body = ("Canadian town Greenfield in Ontario was hit by a ransomware attack last week. The attackers encrypted the "
+            "town's water and fire systems and demanded a ransom.")
+    assert "Greenfield" in targets_of(doc, body)
