@@ -93,6 +93,8 @@ _SUSPECT_AFTER = re.compile(
     r"have\s+been|had\s+been|being)\s+(?:(?:\w+ly|again|also|widely|long)\s+)?(?:accused|blamed|suspected|"
     r"implicated|believed|thought|alleged|said|linked|tied|connected)|(?:may|might|could)\s+have\s+been\s+behind|"
     r"(?:was|were|is|are)\s+(?:\w+ly\s+)?behind|(?:has|have|had)\s+(?:\w+\s+)?ties\s+to|"
+    r"(?<=\s)(?:blamed|accused|suspected)\s+(?:of|for|in)\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:\w+ing|attacks?|hacks?|"
+    r"breach\w*|intrusions?|leaks?)\b|"
     r"responsible\s+for\s+(?:the\s+|this\s+|these\s+)?(?:\w+\s+)?(?:attacks?|breach\w*|hack\w*|incidents?|"
     r"intrusions?|sabotage|campaign|operation|outages?|leak\w*))\b", re.I)
 _PERP_AFTER = re.compile(

@@ -179,3 +179,10 @@ def test_people_counted_by_nationality_who_admitted_it(doc):
                          "admitted to stealing the records was sentenced on Monday.", "2024-06-05"))
     a = by_name(drafts)["Latvians"]
     assert (a.role, a.kind) == ("perpetrator", "person")
+
+
+def test_blamed_for_right_after_a_group_is_a_suspicion(doc):
+    drafts = extract(doc("Hackers stole the records of 20,000 customers of the Harbor Bank in March. The Moldovan "
+                         "hacking group blamed for targeting regional elections has been breaking into the bank's "
+                         "email accounts since then.", "2024-06-05"))
+    assert by_name(drafts)["Moldovan hacking group"].role == "suspected"
