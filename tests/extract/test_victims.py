@@ -203,3 +203,26 @@ def test_place_named_after_a_body_word_is_the_body(doc):
     body = ("Canadian town Greenfield in Ontario was hit by a ransomware attack last week. The attackers encrypted the "
             "town's water and fire systems and demanded a ransom.")
     assert "Greenfield" in targets_of(doc, body)
+
+
+def test_said_to_have_paid_to_regain_access():
+    assert hit("The town of Greyhaven is said to have paid to regain access to its computer systems.") == ["Greyhaven"]
+
+
+def test_fronted_clause_with_the_subjects_systems_knocked_out():
+    assert hit("Two weeks after its systems were knocked out by ransomware, Quillbrook Borough has restored its phones.") \
+        == ["Quillbrook Borough"]
+
+
+def test_admitting_they_were_conned():
+    assert hit("Dorvex and Arvola have admitted they were conned out of $5 million.") == ["Dorvex", "Arvola"]
+
+
+def test_both_admitting_to_compromised_data():
+    assert hit("Several airlines suffered breaches, with Quillon Air and Ferro Airways both admitting to compromised "
+               "data.") == ["Quillon Air", "Ferro Airways"]
+
+
+def test_extorting_money_from():
+    assert hit("Hackers that tried to extort money from Brellford Studios appear to have been bluffing.") \
+        == ["Brellford Studios"]
