@@ -445,6 +445,10 @@ def doubt(p: Probe, c: Candidate, s: float, agree: list[str]) -> tuple[str | Non
     # a month is no moment either: 'in May' agrees with every report of May, also one written months later
     to_day = bool(p.date and c.date and p.date.precision == c.date.precision == "day")
     apart = _published_apart(p, c) if not (p.date and c.date) or "year" in (p.date.precision, c.date.precision) else 0
+    if apart is None:
+        # nothing places one of them in time: a group's attacks on one victim years apart read alike (CASIE
+        # dev without publication dates: three reports of one group, each recalling an older attack, joined)
+        return "nothing dates one of the reports (no event or publication date)", core
     if apart > W.published_apart_days:
         # without an event date, when the reports came out is what pins them: a victim or a product named
         # in passing by two stories published weeks apart is two events (CASIE dev: a ransom wave and a
@@ -465,15 +469,19 @@ def doubt(p: Probe, c: Candidate, s: float, agree: list[str]) -> tuple[str | Non
     return None, core
 
 
-def _published_apart(p: Probe, c: Candidate) -> int:
-    """Days between the publication of the draft's report and those of the candidate's (0 when unknown)."""
+def _published_apart(p: Probe, c: Candidate) -> int | None:
+    """Days between the publication of the draft's report and those of the candidate's; 0 when one is
+    unknown, None when neither side has any date, of the event or of publication (0 when there is no
+    database to ask)."""
     if c.conn is None or p.source_id is None:
         return 0
     row = c.conn.execute("SELECT (SELECT published FROM source WHERE id = ?), min(s.published), max(s.published)"
                          " FROM incident_source x JOIN source s ON s.id = x.source_id WHERE x.incident_id = ?",
                          (p.source_id, c.id)).fetchone()
     mine, theirs = DateRange.parse(row[0]), DateRange.parse(row[1], row[2]) if row[1] else None
-    return mine.distance(theirs) if mine and theirs else 0
+    if mine and theirs:
+        return mine.distance(theirs)
+    return 0 if mine or theirs or p.date or c.date else None
 
 
 def _best(p: Probe, block: list[tuple[float, Candidate, float]]):

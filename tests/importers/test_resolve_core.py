@@ -73,3 +73,17 @@ def test_undated_reports_published_days_apart_still_join(db_path):
     conn, a, b = _pair(db_path, _undated("Ransomware at Marrowfield Clinic"), _undated("Ransomware at Marrowfield Clinic"),
                        published=("2024-01-05", "2024-01-08"))
     assert b.joined == a.incidents and _decisions(conn) == []
+
+
+def test_reports_nothing_dates_are_a_pending_decision(db_path):
+    # no event date and no publication date on either side: a group's attacks on one victim years apart
+    # read alike, so the analyst decides
+    conn, a, b = _pair(db_path, _undated("Ransomware at Marrowfield Clinic"), _undated("Ransomware at Marrowfield Clinic"))
+    assert b.joined == [] and _decisions(conn) == [(a.incidents[0], b.incidents[0], "pending")]
+    assert "nothing dates" in conn.execute("SELECT reason FROM decision").fetchone()[0]
+
+
+def test_one_publication_date_is_enough_to_date_the_pair(db_path):
+    conn, a, b = _pair(db_path, _undated("Ransomware at Marrowfield Clinic"), _undated("Ransomware at Marrowfield Clinic"),
+                       published=("2024-01-05", None))
+    assert b.joined == a.incidents and _decisions(conn) == []
