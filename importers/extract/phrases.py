@@ -354,7 +354,15 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             continue
         if re.match(r"\w+['’](?:ve|ll|re|d|m)\b", text):
             continue  # "We’ve", "They'll"
-        if re.search(r"-(?:based|backed|linked|sponsored|born|made|owned)$", text) or text.lower() in (
+        nm = re.match(r"\d[\d,.]*\s+(?=[A-Z])", text)
+        if nm and _is_place_name(text[nm.end():]) and _BODY_AFTER_PLACE.match(sentence[start + len(text):]):
+            start += nm.end()  # "over 180 Indian companies": the count is no part of the name
+            text = text[nm.end():]
+        if re.search(r"-(?:based|owned|run)$", text) and (body := _BODY_AFTER_PLACE.match(sentence[start + len(text):])):
+            # "two US-based companies", "a Connecticut-based charity organization": the bodies of a place are a party
+            text += body.group(0)
+            described = True
+        elif re.search(r"-(?:based|backed|linked|sponsored|born|made|owned)$", text) or text.lower() in (
                 "hacker", "hackers", "attacker", "attackers", "group", "gang", "actor", "ransomware", "malware"):
             continue
         out.append(NounPhrase(text, start, start + len(text), people=described, common=common))

@@ -226,3 +226,11 @@ def test_both_admitting_to_compromised_data():
 def test_extorting_money_from():
     assert hit("Hackers that tried to extort money from Brellford Studios appear to have been bluffing.") \
         == ["Brellford Studios"]
+
+
+def test_bodies_based_in_a_place():
+    assert hit("The fraudster bilked two Ohio-based companies out of $9 million.") == ["Ohio-based companies"]
+
+
+def test_count_before_the_bodies_of_a_people():
+    assert hit("Reports say over 180 Norwegian companies were victims of ransomware in 2023.") == ["Norwegian companies"]
