@@ -189,8 +189,8 @@ _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrate
 # the people of a body as the object of an attack sentence: "officials at X", "customers of X", "data of X"
 _MEMBERS_OF_BEFORE = re.compile(
     r"\b(?:officials|employees|staff|workers|executives|customers|users|clients|patients|members|subscribers|guests|"
-    r"passengers|students|residents|account\s+holders|shoppers|donors|data|details|information|records)\s+"
-    r"(?:at|of|from)\s+(?:the\s+)?(?:(?!(?:their|its|his|her|our|my)\s)(?-i:[a-z])[\w-]*\s+){0,3}$", re.I)
+    r"passengers|students|residents|account\s+holders|shoppers|donors|data|details|information|records|"
+    r"tables|accounts|credentials|passwords)\s+(?:at|of|from|for)\s+(?:the\s+)?(?:(?!(?:their|its|his|her|our|my)\s)(?-i:[a-z])[\w-]*\s+){0,3}$", re.I)
 # ("employees of media company X": a descriptor may stand between, not an owner "from their annual ...")
 _OFFICIALS_IN_BEFORE = re.compile(r"\bofficials\s+in\s+$", re.I)  # "Officials in X County say ..."
 # what else says a party was hit, after its name (with an attack word in the sentence)
@@ -223,7 +223,7 @@ _LIST_GAP = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s*\([^()]{1,160}\))?"
     r"(?:(?:\s+[a-z]+){0,2}?\s+with\s+(?:(?:about|over|nearly|almost|around|some|more\s+than)\s+)?\d[\d,.]*(?:\s+[a-z]+){0,3})?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as\s+well\s+as\s+(?:the\s+)?)(?:the\s+)?")
-_LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s+$")
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|\bsuch\s+as(?:\s+the)?|\bincluding(?:\s+the)?)\s+$")
 _PLACE_OF_NAMED = re.compile(r"[A-Z][\w.&'’-]*\s+(?:in|of)\s+(?:the\s+)?$")
 
 _NP_DATE = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
@@ -348,7 +348,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             sentence[max(0, start - 30):start])) or (prev_described_end >= 0 and re.fullmatch(
                 r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", sentence[prev_described_end:start]) is not None)
         common = common_word(text) and " " not in text and not described
-        if text.lower() in NP_STOP or common and not _LIST_BEFORE.search(sentence[max(0, start - 3):start]):
+        if text.lower() in NP_STOP or common and not _LIST_BEFORE.search(sentence[max(0, start - 16):start]):
             continue  # "Fox" or "Signal" mid-list is a name, "Services" alone is not
         if not re.search(r"(?:^|\s)[A-Z]", text) or re.fullmatch(r"[\d\s.,]+\w{0,3}", text):
             continue
@@ -380,7 +380,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
     found: dict[int, int] = {}
     blocked: set[int] = set()
     for i, np in enumerate(nps):
-        if np.common or any(np.start < e and np.end > s for s, e in exclude):
+        if np.common and not _LISTED.search(before := sentence[max(0, np.start - 80):np.start]) or any(
+                np.start < e and np.end > s for s, e in exclude):
             continue
         before = sentence[max(0, np.start - 80):np.start]
         after = sentence[np.end:np.end + 260]

@@ -234,3 +234,13 @@ def test_bodies_based_in_a_place():
 
 def test_count_before_the_bodies_of_a_people():
     assert hit("Reports say over 180 Norwegian companies were victims of ransomware in 2023.") == ["Norwegian companies"]
+
+
+def test_common_words_listed_after_such_as():
+    assert hit("The leak exposed files of agencies such as the Navy, Army and Coast Guard.") == [
+        "Navy", "Army", "Coast Guard"]
+
+
+def test_records_held_for_a_party():
+    assert hit("The attacker broke into a server that held database tables for Dorvex, Arvola and Quillon Media.") \
+        == ["Dorvex", "Arvola", "Quillon Media"]
