@@ -244,3 +244,8 @@ def test_common_words_listed_after_such_as():
 def test_records_held_for_a_party():
     assert hit("The attacker broke into a server that held database tables for Dorvex, Arvola and Quillon Media.") \
         == ["Dorvex", "Arvola", "Quillon Media"]
+
+
+def test_party_with_its_count_of_records_leaked():
+    assert hit("The dump is led by Dorvex Logistics, with 9,013 personnel records exposed, and Quillon Bank with "
+               "4,153 leaked employee records.", False) == ["Dorvex Logistics", "Quillon Bank"]
