@@ -562,7 +562,7 @@ def redo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, An
     undo (a new change clears the redo, as in an editor). A redone change can be undone again."""
     with transaction(conn):
         stack = journal.redo_stack(conn)
-        if change_id is not None and change_id != (stack or [None])[0]:
+        if change_id is not None and (not stack or change_id != stack[0]):
             raise CurationError(f"change {change_id} cannot be redone: redo change {stack[0]} first"
                                 if change_id in stack else f"no change {change_id} to redo")
         if not stack:
