@@ -88,13 +88,13 @@ def _same_text(conn: sqlite3.Connection, body: str, doc: Document) -> int | None
     if doc.uid and ":" in doc.uid:  # a record's id ('stix:report--...'): its text may be a known article's
         row = conn.execute("SELECT id FROM source WHERE uid = ?", (source_uid(body),)).fetchone()
         if row:
-            return row[0]
+            return int(row[0])
     for uuid in dict.fromkeys(d.uuid for d in doc.drafts or [] if d.uuid):
         row = conn.execute("SELECT s.id FROM incident i JOIN incident_source x ON x.incident_id = i.id"
                            " JOIN source s ON s.id = x.source_id WHERE i.uuid = ? AND s.body = ? LIMIT 1",
                            (uuid, body)).fetchone()
         if row:
-            return row[0]
+            return int(row[0])
     return None
 
 
