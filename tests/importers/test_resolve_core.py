@@ -1,6 +1,7 @@
-"""What evidence is sure enough to join two reports (issue 29): a state shared, a month shared, or undated
-reports published weeks apart give a pending decision for the review queue, never a silent join. Each
-case has its twin that still joins, so that the rule, not a broken resolver, is what is tested."""
+"""What evidence is sure enough to join two reports (issue 29): a state shared, a month recalled months later,
+undated reports published weeks apart, or reports nothing dates give a pending decision for the review queue,
+never a silent join. Each case has its twin that still joins, so that the rule, not a broken resolver, is
+what is tested."""
 from __future__ import annotations
 
 import sqlite3
@@ -50,11 +51,20 @@ def test_a_named_group_shared_the_same_day_still_joins(db_path):
     assert b.joined == a.incidents and _decisions(conn) == []
 
 
-def test_a_month_shared_with_one_group_does_not_pin_two_reports(db_path):
+def _month_pair(db_path, published: tuple[str, str]):
     group = lambda: [ActorMention("Vell Syndicate", "suspected", kind="criminal group")]  # noqa: E731
-    conn, a, b = _pair(db_path, _attack("Hospital systems encrypted", "2024-03-11", group()),
-                       _attack("Vell Syndicate behind March attack, officials say", "2024-03", group()))
+    return _pair(db_path, _attack("Hospital systems encrypted", "2024-03-11", group()),
+                 _attack("Vell Syndicate behind March attack, officials say", "2024-03", group()), published)
+
+
+def test_a_month_recalled_half_a_year_later_does_not_pin_two_reports(db_path):
+    conn, a, b = _month_pair(db_path, ("2024-03-12", "2024-09-20"))
     assert b.joined == [] and _decisions(conn) == [(a.incidents[0], b.incidents[0], "pending")]
+
+
+def test_a_month_shared_by_reports_of_that_month_still_pins_them(db_path):
+    conn, a, b = _month_pair(db_path, ("2024-03-12", "2024-03-20"))
+    assert b.joined == a.incidents and _decisions(conn) == []
 
 
 def _undated(title: str) -> IncidentDraft:
