@@ -352,7 +352,10 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
         described = bool(pm and not pm.group(0).rstrip().endswith(("'s", "’s"))) or bool(_DESCRIPTOR.search(
             sentence[max(0, start - 30):start])) or (prev_described_end >= 0 and re.fullmatch(
                 r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", sentence[prev_described_end:start]) is not None)
-        common = common_word(text) and " " not in text and not described
+        common = common_word(text) and " " not in text and not described and not (
+            # "Apple users", "Apple's systems" mid-sentence: a capitalised common word owning people or assets is a name
+            not re.fullmatch(r"[\W\d]*", sentence[:start]) and not text.endswith("s") and (
+                _PEOPLE_AFTER.match(sentence[start + len(text):]) or sentence[start + len(text):][:2] in ("'s", "’s")))
         if text.lower() in NP_STOP or common and not _LIST_BEFORE.search(sentence[max(0, start - 16):start]):
             continue  # "Fox" or "Signal" mid-list is a name, "Services" alone is not
         if not re.search(r"(?:^|\s)[A-Z]", text) or re.fullmatch(r"[\d\s.,]+\w{0,3}", text):
@@ -436,7 +439,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             conf = 50  # "steal Dorvex user credentials", "exposed the Dorvex patient records"
         elif has_trigger and _POSSESSIVE_ASSET.search(after) and (after[:2] in ("'s", "’s") or np.text.endswith("s")):
             pa = _POSSESSIVE_ASSET.search(after)
-            if re.match(r"^(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:campaign|team|party|staff|offices?|firm|company)\b", after):
+            if re.match(r"^(?:'s|’s)\s+(?!security\s+team)(?:\w+\s+){0,2}?(?:campaign|team|party|staff|offices?|firm|"
+                        r"company)\b", after):
                 np.text = sentence[np.start:np.end + pa.end()]  # "Macron's party", "Beckham's PR firm"
                 np.end = np.start + len(np.text)
                 np.people = True

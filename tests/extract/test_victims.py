@@ -249,3 +249,11 @@ def test_records_held_for_a_party():
 def test_party_with_its_count_of_records_leaked():
     assert hit("The dump is led by Dorvex Logistics, with 9,013 personnel records exposed, and Quillon Bank with "
                "4,153 leaked employee records.", False) == ["Dorvex Logistics", "Quillon Bank"]
+
+
+def test_common_word_owning_people_is_a_name():
+    assert hit("Last week we found a phishing campaign targeting Orange users.") == ["Orange users"]
+
+
+def test_security_team_of_a_party_is_no_party_of_its_own():
+    assert hit("The phishing attack reached Quillon’s security team on Monday.") == ["Quillon"]
