@@ -257,3 +257,17 @@ def test_common_word_owning_people_is_a_name():
 
 def test_security_team_of_a_party_is_no_party_of_its_own():
     assert hit("The phishing attack reached Quillon’s security team on Monday.") == ["Quillon"]
+
+
+def test_says_it_has_informed_its_users():
+    assert hit("Dating site Quillon.com says it has informed its users of an apparent data breach.", False) \
+        == ["Quillon.com"]
+
+
+def test_extorted_a_sum_from():
+    assert hit("The gang extorted $2 million from one Norwegian company.") == ["Norwegian company"]
+
+
+def test_says_an_attack_began():
+    assert hit('The Dorvex Institute says that a "widespread ransomware attack" began on Wednesday.', False) \
+        == ["Dorvex Institute"]
