@@ -58,9 +58,10 @@ _NP_RE = re.compile(
 
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|cyber-?attacks?|assaults?|breach(?:es)?|intrusions?|hacks?|incidents?|raids?|"
-    r"campaign|operation|infection|outages?|sabotage|compromise|heists?|DDoS)\s+(?:\w+\s+){0,1}?"
-    r"(?:on|against|at|targeting|hitting|affecting|of)\s+|"
+    r"campaign|operation|infection|outages?|sabotage|compromise|heists?|DDoS)\s*(?:[—–][^—–]{1,80}[—–]\s*)?"
+    r"(?:\w+\s+){0,1}?(?:on|against|at|targeting|hitting|affecting|of)\s+|"
     r"\b(?:hacked|breached|defaced|targeted|targeting|targets?|hit|hits|hitting|attacked|attacking|flooded|"
+    r"plagued|plaguing|hobbled|hobbling|hampered|"
     r"infiltrated|compromised|crippled|disrupted|paralys[ea]d|paralyz[ea]d|struck|striking|impersonat(?:ed|ing)|"
     r"spoof(?:ed|ing)|belonging\s+to|owned\s+by|affecting|affected|victims?\s+(?:include|included|including|"
     r"were|was)|such\s+as|including|includ(?:e|ed)|amongst\s+them|like|posing\s+as|pretending\s+to\s+be|"
@@ -73,7 +74,9 @@ _VICTIM_BEFORE = re.compile(
     r"(?:the\s+|a\s+|an\s+)?(?:[A-Z][a-z]+(?:'s|’s)\s+)?(?:(?:(?!(?:by|told|said|says|that|which|who|when|while|after|"
     r"before|because|to|and|but|was|were|is|are|has|have|had)\b)[a-z][\w-]*|[A-Z]{2,5}s?,?)\s+){0,4}?$")
 _VICTIM_AFTER = re.compile(
-    r"^,\s*(?:one\s+of\s+)?the\s+(?:\w+\s+)?(?:affected|targeted|victims?|hit)\b|^(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*,?)?(?:\s*(?:[–—(,][^–—(),]{3,120}?[–—),]))?"
+    r"^,\s*(?:one\s+of\s+)?the\s+(?:\w+\s+)?(?:affected|targeted|victims?|hit)\b|"
+    # "X and the thousands of other victims"
+    r"^\s+and\s+(?:the\s+)?(?:[\w,]+\s+){0,3}?other\s+victims\b|^(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*,?)?(?:\s*(?:[–—(,][^–—(),]{3,120}?[–—),]))?"
     r"\s*(?:'s\s+|’s\s+)?(?:(?:[a-z]\w*\s+){0,2}?"
     r"(?:was|were|has\s+been|have\s+been|had\s+been|been|is\s+being|are\s+being|got|became|is|are)\s+(?:\w+\s+)?"
     r"(?:hacked|breached|hit|attacked|targeted|compromised|defaced|knocked|taken\s+offline|infected|affected|"

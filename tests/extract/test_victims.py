@@ -271,3 +271,17 @@ def test_extorted_a_sum_from():
 def test_says_an_attack_began():
     assert hit('The Dorvex Institute says that a "widespread ransomware attack" began on Wednesday.', False) \
         == ["Dorvex Institute"]
+
+
+def test_attack_noun_with_an_aside_before_of():
+    assert hit("The leak followed a hack—allegedly aided by a foreign state—of the Dorvex Party and the Arvola "
+               "campaign.") == ["Dorvex Party", "Arvola"]
+
+
+def test_party_beside_other_victims():
+    assert hit("Now, Quillon Bank and the thousands of other victims must decide whether to pay.", False) \
+        == ["Quillon Bank"]
+
+
+def test_attacks_that_plagued_a_party():
+    assert hit("The ransomware attacks that plagued Dorvex Clinic were never solved.") == ["Dorvex Clinic"]
