@@ -183,10 +183,16 @@ def dedupe(rows: list[ActorMention]) -> list[ActorMention]:
     out = []
     for a in rows:
         if a.role == "target" and " " not in a.name.strip() and any(
-                n != a.name and re.search(cues.whole_words(a.name), n) for n in names):
+                n != a.name and re.search(cues.whole_words(a.name), n) and not _PEOPLE_OF.fullmatch(n[len(a.name):])
+                for n in names):
             continue
         out.append(a)
     return out
+
+
+# "DocuSign customers" beside "DocuSign": the body and its people are two parties hit, the body is no short form
+_PEOPLE_OF = re.compile(r"(?:['’]s)?\s+(?:\w+\s+)?(?:customers|users|clients|subscribers|members|employees|staff|"
+                        r"patients|students|account\s+holders|guests|passengers)")
 
 
 def is_place(name: str) -> bool:

@@ -285,3 +285,11 @@ def test_party_beside_other_victims():
 
 def test_attacks_that_plagued_a_party():
     assert hit("The ransomware attacks that plagued Dorvex Clinic were never solved.") == ["Dorvex Clinic"]
+
+
+def test_body_and_its_people_are_both_kept():
+    from db.drafts import ActorMention
+    from importers.extract import targets as targets_mod
+
+    rows = [ActorMention(name=n, role="target") for n in ("Dorvex customers", "Dorvex", "Quillon", "Quillon Bank")]
+    assert [a.name for a in targets_mod.dedupe(rows)] == ["Dorvex customers", "Dorvex", "Quillon Bank"]
