@@ -293,3 +293,13 @@ def test_body_and_its_people_are_both_kept():
 
     rows = [ActorMention(name=n, role="target") for n in ("Dorvex customers", "Dorvex", "Quillon", "Quillon Bank")]
     assert [a.name for a in targets_mod.dedupe(rows)] == ["Dorvex customers", "Dorvex", "Quillon Bank"]
+
+
+def test_learned_that_data_was_stolen():
+    assert hit("Dorvex Children's Clinic learned that a laptop holding patient data was stolen from a car.", False) \
+        == ["Dorvex Children's Clinic"]
+
+
+def test_recently_announced_that_one_of_its_databases_was_accessed():
+    assert hit("Quillon Support Services recently announced that one of its databases used by doctors to check "
+               "claims was accessed in May.", False) == ["Quillon Support Services"]
