@@ -128,7 +128,8 @@ def _story_targets(sents: list[Sentence], article_perps: frozenset) -> list[Arti
     for snt in sents:
         found = phrases.targets(snt.text, False, [(m.start(), m.end()) for m in actors_mod.GENERIC_RE.finditer(snt.text)],
                                 strict=True)
-        if not found or types_mod.hypothetical(snt.text) or types_mod.generic(snt.text) or not _cyber_told(snt.text):
+        if not found or types_mod.hypothetical(_HEDGED_FACT.sub("", snt.text)) or types_mod.generic(snt.text) \
+                or not _cyber_told(snt.text):
             continue
         for np, _ in found:
             low = np.text.lower()
@@ -137,6 +138,11 @@ def _story_targets(sents: list[Sentence], article_perps: frozenset) -> list[Arti
             seen.add(low)
             out.append(ArticleTarget(np.text, evidence_of(snt), False))
     return out
+
+
+# "the attack potentially compromised the accounts of X": a hedge on the extent of what happened, not a possibility;
+# the cue that names X as hit must itself be in the past ("was hacked", "compromised"), which phrases.targets checks
+_HEDGED_FACT = re.compile(r"\bpotentially\s+(?=(?:compromised|exposed|exposing|affected|affecting|accessed|stolen)\b)")
 
 
 def _cyber_told(text: str) -> bool:

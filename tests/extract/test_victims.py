@@ -303,3 +303,9 @@ def test_learned_that_data_was_stolen():
 def test_recently_announced_that_one_of_its_databases_was_accessed():
     assert hit("Quillon Support Services recently announced that one of its databases used by doctors to check "
                "claims was accessed in May.", False) == ["Quillon Support Services"]
+
+
+def test_hedge_on_what_was_exposed_is_no_possibility(doc):
+    body = ("A ransomware attack encrypted thousands of files on Monday, police said. "
+            "Travel site Quillon.com has been hacked, potentially exposing payment card data of its customers.")
+    assert "Quillon.com" in targets_of(doc, body)
