@@ -75,6 +75,10 @@ _VICTIM_BEFORE = re.compile(
     r"before|because|to|and|but|was|were|is|are|has|have|had)\b)[a-z][\w-]*|[A-Z]{2,5}s?,?)\s+){0,4}?$")
 _VICTIM_AFTER = re.compile(
     r"^,\s*(?:one\s+of\s+)?the\s+(?:\w+\s+)?(?:affected|targeted|victims?|hit)\b|"
+    # "X are among the 1,200 locations that were victims", "X is among the victims"
+    r"^\s+(?:are|is|were|was)\s+(?:also\s+)?among\s+(?:the\s+)?(?:(?:[\w,]+\s+){0,3}?(?:that|which|who)\s+(?:were|was|"
+    r"have\s+been|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:victims?|hit|affected|targeted|breached|hacked|compromised)|"
+    r"(?:\w+\s+)?(?:victims|targets))\b|"
     # "X and the thousands of other victims"
     r"^\s+and\s+(?:the\s+)?(?:[\w,]+\s+){0,3}?other\s+victims\b|^(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*,?)?(?:\s*(?:[–—(,][^–—(),]{3,120}?[–—),]))?"
     r"\s*(?:'s\s+|’s\s+)?(?:(?:[a-z]\w*\s+){0,2}?"
@@ -406,7 +410,9 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
         conf = 0
         bodies = _BODIES_AFTER.match(after) if " " not in np.text else None
         if not (bodies and is_demonym(np.text, _gaz())):
-            bodies = _BODY_AFTER_PLACE.match(after) if _is_place_name(np.text) else None
+            # "an NYC hospital": a place's acronym too
+            bodies = _BODY_AFTER_PLACE.match(after) if _is_place_name(np.text) or re.fullmatch(r"[A-Z]{2,4}", np.text) \
+                else None
         if bodies:
             # "several Dutch ministries", "French government websites"
             np.text = sentence[np.start:np.end + bodies.end()].strip()

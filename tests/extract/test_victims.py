@@ -309,3 +309,12 @@ def test_hedge_on_what_was_exposed_is_no_possibility(doc):
     body = ("A ransomware attack encrypted thousands of files on Monday, police said. "
             "Travel site Quillon.com has been hacked, potentially exposing payment card data of its customers.")
     assert "Quillon.com" in targets_of(doc, body)
+
+
+def test_among_the_locations_that_were_victims():
+    assert hit("A dozen Ohio hotels are among the 1200 locations that were victims of a cyber attack last year.") \
+        == ["Ohio hotels"]
+
+
+def test_acronym_of_a_place_before_a_body():
+    assert hit("An NYC hospital was forced to pay $44,000 to the ransomware operators.") == ["NYC hospital"]
