@@ -161,6 +161,11 @@ WORD_CHAR_END = re.compile(r"[\w-]$")
 CONFIRMED = re.compile(r"\bconfirm\w*\b", re.I)
 # a vulnerability-only report is titled by its CVE when it names one
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b")
+# the flaw itself, named: a vulnerability-only draft needs it (a review promising "three years of security
+# updates" or an office suite "patched weekly" reports no flaw)
+FLAW = re.compile(r"\bvulnerabilit(?:y|ies)\b|\bflaws?\b|\bbugs?\b|\bCVE-\d{4}-\d+|\bzero-?days?\b|\bexploit(?:s|ed|able)?\b|"
+                  r"\bsecurity\s+holes?\b|\bproof[- ]of[- ]concept\b|\bremote\s+code\s+execution\b|\bmisconfigur\w+|"
+                  r"\bunprotected\b|\bbackdoor\b", re.I)
 # a physical sabotage is titled by what was hit and how ("Fibre optic cables cut")
 SABOTAGED_THING = re.compile(r"(fib(?:re|er)[- ]optic (?:cables?|lines?|links?)|power ?lines?|cables?|pylons?|"
                              r"(?:communications? )?towers?|antennas?|masts?)")

@@ -114,8 +114,8 @@ def _exploited(info: Info) -> bool:
 def _vulnerability_draft(doc: Document, infos: list[Info], pub: date | None) -> IncidentDraft | None:
     """An article that reports only a flaw or a patch: one draft typed vulnerable/vulnerable-system."""
     vuln = [i for i in infos if i.vuln and not i.hypothetical] or [i for i in infos if i.vuln]
-    if not vuln:
-        return None
+    if not vuln or not any(cues.FLAW.search(i.sent.text) for i in vuln):
+        return None  # patches and updates promised, no flaw named
     first = vuln[0]
     cve = cues.CVE.search(" ".join(i.sent.text for i in vuln))
     title = "Vulnerability disclosed" + (f": {cve.group(0)}" if cve else (f": {doc.title}" if doc.title else ""))
