@@ -492,6 +492,33 @@ def find_actors(conn: sqlite3.Connection, name: str) -> list[int]:
     return [r[0] for r in rows]
 
 
+_ORG_SUFFIX = ("collective", "team", "group", "crew", "gang", "squad", "hacking group", "hacker group",
+               "hackers group", "hacking team", "ransomware group", "ransomware gang")
+"""Words a group's name is written with or without ("KillNet Collective", "Killnet"): the same group when
+exactly one known actor is the name with the word added or taken away (measured cases: the issue's
+KillNet / KillNet Collective; a person's name is never folded, nor a target's)."""
+
+
+_NOT_GROUPS = "('person', 'organisation', 'government body')"  # (constant SQL: the kinds a victim is stored as)
+
+
+def _suffix_kin(conn: sqlite3.Connection, name: str) -> list[int]:
+    """Live actors whose name or alias is `name` with one organisational suffix added or removed."""
+    key = normalise(name)
+    base = next((key[:-len(w) - 1] for w in sorted(_ORG_SUFFIX, key=len, reverse=True)
+                 if key.endswith(" " + w) and len(key) > len(w) + 3), None)
+    keys = [base] if base else [f"{key} {w}" for w in _ORG_SUFFIX]
+    if not key or len(key.replace(" ", "")) < 4:
+        return []
+    marks = ",".join("?" * len(keys))
+    rows = conn.execute(
+        f"SELECT id FROM actor WHERE normalised IN ({marks}) AND merged_into IS NULL AND kind NOT IN {_NOT_GROUPS}"
+        f" UNION SELECT a.id FROM actor_alias al JOIN actor a ON a.id = al.actor_id"
+        f" WHERE al.normalised IN ({marks}) AND a.merged_into IS NULL AND a.kind NOT IN {_NOT_GROUPS} ORDER BY 1",
+        (*keys, *keys)).fetchall()
+    return [r[0] for r in rows]
+
+
 def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[int] | None = None) -> int:
     """The actor a mention names, created if new. Ids whose name, aliases or facts changed are added to
     `changed` (their search documents, and their incidents', need refreshing)."""
@@ -514,6 +541,14 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
                 for other in candidates[1:]:
                     record_decision(conn, "actor", actor_id, other, "pending",
                                     f"the name {m.name!r} is shared by several actors", overwrite=False)
+    near: list[int] = []
+    if actor_id is None and m.kind != "person" and m.role != "target":
+        near = _suffix_kin(conn, m.name)
+        if len(near) == 1 and not (m.reference and conn.execute(
+                "SELECT reference IS NOT NULL AND reference <> ? FROM actor WHERE id = ?",
+                (m.reference, near[0])).fetchone()[0]):
+            actor_id = near[0]  # "KillNet Collective" is the known Killnet: its name becomes an alias
+            near = []
     if actor_id is None:
         cur = conn.execute(
             "INSERT INTO actor (uuid, name, normalised, kind, country, description, reference, created_at)"
@@ -524,6 +559,10 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
         new_id: int = inserted_id(cur)
         actor_id = new_id
         changed.add(actor_id)
+        for other in near:  # several known actors it may be: the analyst decides (review queue)
+            record_decision(conn, "actor", other, actor_id, "pending",
+                            f"{m.name!r} differs from a known actor's name by an organisational word only",
+                            overwrite=False)
     else:
         # Fill what the existing record lacks; never overwrite an analyst's values.
         kind = m.kind or "unknown"
