@@ -117,6 +117,8 @@ def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = 
         from db.identity import source_uid
 
         doc.uid = source_uid(doc.body)  # here, in the worker: hashing the normalised text is not cheap
+    if doc.drafts:
+        _galaxy_references(doc.drafts)
     if doc.drafts is None and doc.extract and opts.extract and doc.body:
         try:
             from importers.extract import extract
@@ -126,6 +128,25 @@ def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = 
             doc.drafts = []
             warnings.append(f"extraction failed ({type(exc).__name__}: {safe_line(str(exc))[:160]}); source kept")
     return doc
+
+
+def _galaxy_references(drafts) -> None:
+    """Actors of structured records (STIX, MISP, VERIS, CSV, JSON) are matched to the MISP threat-actor galaxy as
+    extracted ones are: a name that is one cluster's name or synonym gets its uuid as reference and its synonyms
+    as aliases, so "Sofacy" from one file and "Fighting Ursa" from another are one actor, found by actor:apt28."""
+    from importers.extract.gazetteer import galaxy_actor
+
+    for draft in drafts:
+        for m in draft.actors:
+            if m.reference or m.role == "target" or m.kind in ("person", "organisation", "government body"):
+                continue
+            ref = galaxy_actor(m.name)
+            if ref is not None:
+                m.reference = ref.uuid
+                m.aliases = list(dict.fromkeys([*m.aliases, ref.name, *ref.aliases]))
+                m.alias_origin = "galaxy"
+                m.kind = m.kind if m.kind != "unknown" else ref.kind
+                m.country = m.country or ref.country
 
 
 def prepare(item: Input, opts: Options) -> tuple[Input, list[Document] | None, str, list[str]]:

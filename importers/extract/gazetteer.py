@@ -193,6 +193,17 @@ def cache_path() -> Path:
     return base / f"extract-gazetteer-{_versions()}.pickle"
 
 
+def galaxy_actor(name: str) -> ActorRef | None:
+    """The threat-actor cluster a whole name is, when exactly one is ("Sofacy", "Fighting Ursa": APT28), with
+    the same spelling rules as in prose (a strict alias must match its capitals)."""
+    gaz = get()
+    k = key(name)
+    hits = {e[1] for e in gaz.entries.get(k, ()) if e[0] == "actor"}
+    if len(hits) != 1 or (k in gaz.strict and name.strip() not in gaz.strict[k]):
+        return None
+    return gaz.actors[hits.pop()]
+
+
 def get() -> Gazetteer:
     """The process-wide gazetteer, loaded from the derived cache or built (and cached) on first use."""
     global _GAZ

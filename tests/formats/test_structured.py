@@ -42,7 +42,8 @@ def test_stix_bundle(cli, db_path, formats):
     assert (frozen["type"], frozen["date"], frozen["date_end"]) == ("information-content-security/data-loss", "2023-12-01", "2024-01-05")
     assert _roles(frozen) == {("Cold Cascade", "attributed", 60)}
     actors = _actors(data)
-    assert actors["NoName057(16)"]["aliases"] == ["NoName05716", "16 Anonymous"]
+    # the record's aliases first, then the synonyms of the galaxy cluster it is matched to
+    assert actors["NoName057(16)"]["aliases"][:2] == ["NoName05716", "16 Anonymous"]
     assert actors["NoName057(16)"]["kind"] == "hacktivist group"
     assert actors["Cold Cascade"]["kind"] == "state-linked group"
     sources = {s["title"]: s for s in data["sources"]}
@@ -61,7 +62,7 @@ def test_misp_event(cli, db_path, formats):
     assert _roles(event) == {("Sandworm", "attributed", 50), ("Example Logistics SA", "target", 50)}
     assert [a for a in event["actors"] if a["name"] == "Sandworm"][0]["attributed_by"] == "Example CSIRT"
     sandworm = _actors(data)["Sandworm"]
-    assert sandworm["aliases"] == ["Voodoo Bear", "IRIDIUM"] and sandworm["country"] == "RU"
+    assert sandworm["aliases"][:2] == ["Voodoo Bear", "IRIDIUM"] and sandworm["country"] == "RU"
     assert sandworm["reference"] == "5f0c1d2e-cccc-4bbb-8ccc-000000000001"
     urls = {s["url"] for s in event["sources"]}
     assert "https://blog.example.com/prestige-ransomware" in urls  # link attribute, trailing colon dropped
@@ -96,7 +97,7 @@ def test_mapped_json_records_with_toml_mapping(cli, db_path, formats):
     assert _roles(ddos) == {("Example Sudan", "attributed", 40)}  # "Possible" → 40
     assert {s["url"] for s in ddos["sources"]} >= {"https://t.me/example_channel/101", "https://news.example.lv/ddos-ministries"}
     assert _actors(data)["Example Sudan"]["aliases"] == ["ExSudan", "Storm-9999"]
-    assert _actors(data)["Sandworm"]["aliases"] == ["Voodoo Bear", "IRIDIUM"]
+    assert _actors(data)["Sandworm"]["aliases"][:2] == ["Voodoo Bear", "IRIDIUM"]
     # an empty title falls back to the summary's first sentence; [types] overrides the guess
     leak = incidents["Hackers published internal emails of a Lithuanian energy company."]
     assert (leak["type"], leak["date"], leak["date_precision"]) == ("information-content-security/data-leak", "2023-05", "month")
