@@ -518,7 +518,7 @@ _NAMED_GROUP = re.compile(
     r"threat|cybercrime|extortion|APT|cyber-?espionage)\s+(?:group|gang|crew|collective|operation|actor|cartel|outfit)\b")
 
 _ALIAS_WORD = r"(?:name|handle|alias|moniker|nickname|pseudonym|username|user\s?name|nom\s+de\s+guerre)"
-# "a hacker calling himself X", "the vendor who goes by the handle of X", "the hackers – who are calling themselves
+# "a hacker calling himself X", "a seller who goes by the handle X", "the hackers – who are calling themselves
 # the “X” –", "a hacker operating under the name X": a self-chosen name, told beside the attack (the name keeps its
 # capitals: the cue words are matched in any case, the name is not)
 _HANDLE = re.compile(

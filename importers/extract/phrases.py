@@ -102,11 +102,11 @@ _VICTIM_AFTER = re.compile(
     r"(?:said|says|confirmed|reported|disclosed)\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:a|an|the)\s+(?:[\w“”\"-]+\s+){0,3}?"
     r"(?:attack|breach|cyber-?attack|intrusion|hack|incident)[”\"]?\s+(?:began|started|occurred|happened|took\s+place|"
     r"(?:\w+\s+){0,2}?(?:its|their|our)\b)|"
-    # "both admitting to compromised data", "is said to have paid to regain access"
+    # "both owning up to a breach", "X is reported to have paid to get its files decrypted"
     r"(?:both\s+|also\s+)?admitt(?:ed|ing)\s+to\s+(?:a\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:compromised|breach|hack|attack|leak)|"
     r"(?:is|was|are|were)\s+(?:said|reported|believed)\s+to\s+have\s+paid|"
     r"paid\s+(?:(?:a|the|an)\s+)?(?:ransom\s+)?to\s+(?:regain|restore|recover|unlock|decrypt)|"
-    # "paid $55,000 to get its files back"
+    # "handed over $12,000 ... paid $12,000 to get the keys"
     r"paid\s+(?:about\s+|nearly\s+|almost\s+|over\s+|more\s+than\s+)?(?:US)?[$€£][\d,.]+\s*(?:million|m|k)?\s+to\s+"
     r"(?:get|regain|restore|recover|unlock|decrypt)|"
     r"(?:(?:recently|also|later|now|previously|publicly)\s+)?(?:said|says|confirmed|disclosed|revealed|admitted|"
@@ -540,7 +540,7 @@ _FRONTED_OWN_ASSET = re.compile(
     r"\b(?:into|hit|hitting|breached|hacked|attacked|encrypted|crippled|compromised|disrupted|infiltrated|wiped|"
     r"on|against|targeted)\s+(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:network|networks|systems?|servers?|computers?|"
     r"website|data|infrastructure|databases?)\s*,\s*(?:the\s+)?$|"
-    # "Weeks after many of its systems were knocked out by ransomware, Alaska's X Borough has restored ..."
+    # "Days after its servers were crippled by an attack, the X Council said ..." (a fronted clause)
     r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:network|networks|systems?|servers?|computers?|website|data|databases?)\s+"
     r"(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:knocked|hit|encrypted|crippled|compromised|disrupted|breached|"
     r"hacked|locked|infected|taken)\b[^,;]{0,80},\s*(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?$", re.I)

@@ -55,8 +55,8 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
                 first = ev if first is None else first
     told = {info.sent.start for info in g.infos}
     for name, ev, title in headline:
-        # a party the article presents as hit in a sentence of no incident ("A hacker has stolen millions of
-        # accounts from X"): the article is about the lead incident
+        # a party the article presents as hit in a sentence of no incident ("an intruder took thousands of
+        # logins from X"): the article is about the lead incident
         k = (name.lower(), "target")
         if not title and ev.start not in told and name.lower() not in perp_names and k not in perp_rows \
                 and k not in out:

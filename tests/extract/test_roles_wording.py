@@ -126,7 +126,7 @@ def test_nationality_of_the_victims_is_no_actor(doc):
 
 def test_galaxy_alias_inside_another_name_is_no_actor(doc):
     # "Gorilla" is a threat-actor alias in the galaxies; here it is a word of a company's name
-    drafts = extract(doc("Hackers stole hundreds of gigabytes of files from the Gorilla Glue adhesive company "
+    drafts = extract(doc("Intruders copied design drawings from the Gorilla Tile Works factory in Leeds "
                          "on Monday.", "2024-06-05"))
     assert not [a for a in parties(drafts) if a.reference]
 

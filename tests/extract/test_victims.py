@@ -24,7 +24,8 @@ def test_subject_of_a_passive_attack_verb():
 
 
 def test_victim_reporting_its_own_breach():
-    assert hit("Vantero Health has announced that it has suffered a data breach.") == ["Vantero Health"]
+    assert hit("Vantero Health announced on Friday that it had suffered a breach of its billing system.") \
+        == ["Vantero Health"]
 
 
 def test_single_word_name_before_breach():
@@ -84,8 +85,8 @@ def test_investigating_authority_is_not_a_victim():
 
 # ------------------------------------------------------------------------------------------ in an incident
 def test_victim_named_in_the_article_becomes_a_target(doc):
-    body = ("Vantero Health has announced that it has suffered a data breach after an unauthorised party accessed "
-            "an external web server. The company said 900,000 patient records were exposed.")
+    body = ("Vantero Health announced on Friday that it had suffered a breach, after an outsider reached one of its "
+            "web servers. About 900,000 patient files were exposed, the company said.")
     assert "Vantero Health" in targets_of(doc, body)
 
 
@@ -200,13 +201,14 @@ def test_coerced_to_pay():
 
 
 def test_place_named_after_a_body_word_is_the_body(doc):
-    body = ("Canadian town Greenfield in Ontario was hit by a ransomware attack last week. The attackers encrypted the "
-            "town's water and fire systems and demanded a ransom.")
+    body = ("Canadian town Greenfield in Ontario was hit by ransomware over the weekend. The intruders locked the "
+            "files of its water service and asked for a payment in bitcoin.")
     assert "Greenfield" in targets_of(doc, body)
 
 
 def test_said_to_have_paid_to_regain_access():
-    assert hit("The town of Greyhaven is said to have paid to regain access to its computer systems.") == ["Greyhaven"]
+    assert hit("The town of Greyhaven is reported to have paid to get its files unlocked after the lockout.") \
+        == ["Greyhaven"]
 
 
 def test_fronted_clause_with_the_subjects_systems_knocked_out():
@@ -242,7 +244,7 @@ def test_common_words_listed_after_such_as():
 
 
 def test_records_held_for_a_party():
-    assert hit("The attacker broke into a server that held database tables for Dorvex, Arvola and Quillon Media.") \
+    assert hit("An intruder got hold of a machine storing database tables for Dorvex, Arvola and Quillon Media.") \
         == ["Dorvex", "Arvola", "Quillon Media"]
 
 
@@ -260,7 +262,7 @@ def test_security_team_of_a_party_is_no_party_of_its_own():
 
 
 def test_says_it_has_informed_its_users():
-    assert hit("Dating site Quillon.com says it has informed its users of an apparent data breach.", False) \
+    assert hit("Chess forum Quillon.com says it has informed its users that their passwords may be out.", False) \
         == ["Quillon.com"]
 
 
@@ -269,7 +271,7 @@ def test_extorted_a_sum_from():
 
 
 def test_says_an_attack_began():
-    assert hit('The Dorvex Institute says that a "widespread ransomware attack" began on Wednesday.', False) \
+    assert hit('The Dorvex Institute says that a "serious cyber attack" began late on Sunday.', False) \
         == ["Dorvex Institute"]
 
 
@@ -301,8 +303,8 @@ def test_learned_that_data_was_stolen():
 
 
 def test_recently_announced_that_one_of_its_databases_was_accessed():
-    assert hit("Quillon Support Services recently announced that one of its databases used by doctors to check "
-               "claims was accessed in May.", False) == ["Quillon Support Services"]
+    assert hit("Quillon Care Group has recently announced that one of its member databases was accessed in spring.",
+               False) == ["Quillon Care Group"]
 
 
 def test_hedge_on_what_was_exposed_is_no_possibility(doc):
@@ -312,7 +314,7 @@ def test_hedge_on_what_was_exposed_is_no_possibility(doc):
 
 
 def test_among_the_locations_that_were_victims():
-    assert hit("A dozen Ohio hotels are among the 1200 locations that were victims of a cyber attack last year.") \
+    assert hit("Several Ohio hotels are among the 300 sites that were victims of the card theft in March.") \
         == ["Ohio hotels"]
 
 
