@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from importers.cli import render
 from importers.cli.browse import open_browser
 from importers.cli.common import DbOption, JsonOption, console, fail, open_db, parse_size, print_json, safe
 
@@ -262,15 +263,19 @@ def extract_cmd(
     source: Annotated[int, typer.Option("--source", "-s", help="The source to run extraction on.")],
     apply: Annotated[bool, typer.Option("--apply", help="Replace the stored automatic extraction of this source "
                                         "(analyst edits, merges, splits and decisions are kept).")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="For every fact, the cue that produced it; then every "
+                                          "candidate dropped, and why.")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Run extraction on one stored source and show what it finds, with the evidence of every fact."""
+    from contextlib import nullcontext
     from dataclasses import asdict
 
     from db import queries
     from db.drafts import Document
     from db.store import reextract_source
+    from importers.extract import explain as explain_mod
     from importers.extract import extract
     from importers.resolve import resolve
 
@@ -281,13 +286,20 @@ def extract_cmd(
         raise fail(f"no source with id {source}", 1)
     doc = Document(text="", origin=src["origin"] or "", title=src["title"], published=src["published"],
                    publisher=src["publisher"], url=src["url"], body=src["body"])
-    drafts = extract(doc)
+    with explain_mod.recording() if explain else nullcontext() as trace:
+        drafts = extract(doc)
     applied = reextract_source(conn, source, drafts, resolve) if apply else None
     conn.close()
     if as_json:
-        print_json({"source": source, "drafts": [asdict(d) for d in drafts], "applied": applied})
+        data = {"source": source, "drafts": [asdict(d) for d in drafts], "applied": applied}
+        if trace is not None:
+            data["explain"] = [asdict(s) for s in trace.steps]
+        print_json(data)
         return
-    _print_drafts(drafts)
+    if trace is not None:
+        console().print(render.explained_drafts(drafts, trace))
+    else:
+        _print_drafts(drafts)
     if applied:
         typer.echo(safe(f"applied: kept incidents {applied['kept']}, new {applied['created']}, "
                         f"joined {applied['joined']}, removed {applied['removed']}"))

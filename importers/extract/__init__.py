@@ -26,6 +26,7 @@ Modules:
     targets     targets(group, ...), headline_targets(doc, ...): the parties a draft presents as hit
     drafting    build_drafts(doc): each group becomes an IncidentDraft, every fact with its evidence
     tools       attach(doc, drafts): the malware and tools each draft names (MISP galaxies), with evidence
+    explain     recording() -> Trace: every candidate kept (with its cue) or dropped (with why), for --explain
 """
 from __future__ import annotations
 

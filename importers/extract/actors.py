@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import explain
 from . import persons as persons_mod
+from .explain import quote
 from .phrases import NP_STOP, is_demonym
 from .text import key
 from .words import COMMON, FUNCTION
@@ -30,6 +32,7 @@ class Party:
     attributed_by: str | None = None
     ref: object | None = None  # gazetteer.ActorRef for galaxy groups
     confidence: int = 50
+    cue: str = "named beside the attack, no role word"  # the wording that gave the role (incidex extract --explain)
 
 
 # ------------------------------------------------------------------------------------------ generic actors
@@ -115,8 +118,9 @@ _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the|which\s+is|also\s+known\s+as|known
 
 
 def _role_for(sentence: str, start: int, end: int, strict: bool = False,
-              agent: bool = False) -> tuple[str | None, str | None]:
-    """(role, attributed_by) for the party at [start, end) of the sentence, from the surrounding wording.
+              agent: bool = False) -> tuple[str | None, str | None, str]:
+    """(role, attributed_by, cue) for the party at [start, end) of the sentence, from the surrounding wording; the
+    cue says which wording decided, quoted (``incidex extract --explain``).
 
     ``strict`` (for states): the accusing verb must come right before the name. ``agent``: the name says it is an
     attacker ("Iranian hackers"), so "an attempt by", "maintained by" make it the agent without an attack verb.
@@ -127,40 +131,41 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
     if app:
         after = after[app.end():]  # "Killnet, a pro-Russian hacktivist group, claimed ..."
     after = after[:90]
-    if _CLAIM_AFTER.search(after) or _CLAIM_BEFORE.search(before):
-        return "claimed", None
-    if _DENY_AFTER.search(after):
-        return "denied", None
+    if (c := _CLAIM_AFTER.search(after) or _CLAIM_BEFORE.search(before)):
+        return "claimed", None, f"claim wording {quote(c.group(0))}"
+    if (c := _DENY_AFTER.search(after)):
+        return "denied", None, f"denial {quote(c.group(0))}"
     m = _ACCUSE_BEFORE.search(before)
     if m and strict and not re.search(r"(?:\b(?:accus\w+|blam\w+|blam\w+\s+on|suspect\w*|to|at|sanction\w*|named|"
                                       r"indicted|by|identified)\s+(?:the\s+)?)$", before):
         m = None
     if m:
         verb = m.group("verb").lower()
+        said = quote(m.group("verb"))
         subject = sentence[:start - len(before) + m.start()]
         official = _official_subject(subject)
         if verb.startswith(("accus", "blam", "attribut", "named", "identified", "sanction", "indicted",
                             "charged", "pointed")) and official:
-            return "attributed", official
+            return "attributed", official, f"{official} {said} it"
         if verb == "by" and _INVESTIGATED.search(subject[-40:]):
-            return None, None  # "arrested by Lithuanian authorities", "discovered by researchers": not the agent
+            return None, None, f"named after {quote(_INVESTIGATED.search(subject[-40:]).group(0))}: who found it, not who did it"
         if verb.startswith(("carried", "conducted", "launched", "orchestrated", "perpetrated", "by")):
             speaker = _official_speaker(sentence, (start, end))
             if speaker:
-                return "attributed", speaker
+                return "attributed", speaker, f"agent {said}, as {speaker} says"
             if verb == "by" and not agent and not re.search(r"\b(?:attacks?|breach|hack\w*|carried|conducted|launched|"
                                               r"claimed|committed|targeted|hit)\b[\w\s,]*$", subject[-60:] + " ",
                                               re.I):
-                return None, None
-            return "perpetrator", None
+                return None, None, "after “by” with no attack word before it"
+            return "perpetrator", None, f"agent {said}"
         if verb.startswith("behind"):
-            return "perpetrator", None
-        return "suspected", None
-    if _SUSPECT_AFTER.search(after):
-        return "suspected", None
-    if _PERP_AFTER.search(after):
-        return "perpetrator", None
-    return None, None
+            return "perpetrator", None, f"agent {said}"
+        return "suspected", None, f"suspicion {said}"
+    if (c := _SUSPECT_AFTER.search(after)):
+        return "suspected", None, f"suspicion {quote(c.group(0))}"
+    if (c := _PERP_AFTER.search(after)):
+        return "perpetrator", None, f"subject of an attack verb {quote(c.group(0))}"
+    return None, None, "no wording makes it the agent"
 
 
 _SUBJ_NAME = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)[^.;:]*$")
@@ -265,9 +270,10 @@ def _qualified(sentence: str, p: Party) -> Party:
     if p.role in ("denied", "target"):
         return p
     before, after = _clause(sentence, p.start, p.end)
-    if _NEG_BEFORE.search(before) or _NEG_AFTER.search(after):
+    if (neg := _NEG_BEFORE.search(before) or _NEG_AFTER.search(after)):
         p.role, p.confidence = "denied", 30
         p.attributed_by = _speaker(sentence)  # who says it was not them
+        p.cue = f"negation {quote(neg.group(0))} (read as: {p.cue})"
         return p
     if p.role == "claimed":
         return p
@@ -276,6 +282,7 @@ def _qualified(sentence: str, p: Party) -> Party:
         if p.role == "perpetrator":
             p.role = "suspected"
         p.confidence = min(p.confidence, 35)
+        p.cue = f"{p.cue}; hedged by {quote(hedged.group(0))}"
     if (hedged or p.role in ("suspected", "attributed")) and not p.attributed_by:
         # "X was behind the intrusion, the FBI said": who suspects it, never the party itself
         who = _speaker(sentence)
@@ -307,8 +314,9 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                 if m.start() - 45 <= h[1] <= m.start()):
             continue  # "Killnet, a pro-Russian hacktivist group": a description of the named group
         start = m.start() + len(_ARTICLE.match(m.group(0)).group(0))  # "The Russia-linked group" -> "Russia-..."
-        role, by = _role_for(sentence, start, m.end(), agent=bool(_AGENT_NOUN.match(noun)))
+        role, by, cue = _role_for(sentence, start, m.end(), agent=bool(_AGENT_NOUN.match(noun)))
         if role is None:
+            explain.dropped("perpetrator", sentence[start:m.end()], cue, sentence)
             continue
         name = sentence[start:m.end()]
         kind = "ideological movement" if _IDEO_RE.search(qual) and "hack" not in noun.lower() else (
@@ -323,20 +331,20 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                         country = e[1]
                         break
         out.append(Party(name=name, role=role, kind=kind, start=start, end=m.end(), country=country,
-                         attributed_by=by, confidence=50 if role != "claimed" else 70))
+                         attributed_by=by, confidence=50 if role != "claimed" else 70, cue=cue))
         taken.append((m.start(), m.end()))
     for m in _COUNTED_DEMONYM.finditer(sentence):
         s0, e0 = m.span("name")
         if any(s0 < te and e0 > ts for ts, te in taken) or not (_demonym(m.group("name"), gaz) or
                                                                  _demonym(m.group("name")[:-1], gaz)):
             continue
-        role, by = _role_for(sentence, s0, e0)
+        role, by, cue = _role_for(sentence, s0, e0)
         if role is None:
             continue  # "two Nigerians were among the victims"
         hit = next((h for h in gaz_hits if h[0] == s0), None)
         cc = next((e[1] for e in hit[3] if e[0] in ("country", "demonym")), None) if hit else None
         out.append(Party(name=m.group("name"), role=role, kind="person", start=s0, end=e0, country=cc,
-                         attributed_by=by, confidence=50))
+                         attributed_by=by, confidence=50, cue=cue))
         taken.append((s0, e0))
     handles = list(_HANDLE.finditer(sentence)) + list(_SO_CALLED.finditer(sentence))
     if _PERP_WORDS.search(sentence):
@@ -348,19 +356,19 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             continue
         if any(h[0] < e0 and h[1] > s0 and any(e[0] == "actor" for e in h[3]) for h in gaz_hits):
             continue  # a galaxy group: handled below with its reference data
-        role, by = _role_for(sentence, s0, e0)
+        role, by, cue = _role_for(sentence, s0, e0)
         # no role cue: a handle told beside the attack is its perpetrator (_role_for gives a role of db.taxonomy.ROLES
         # other than "target", or None)
         out.append(Party(name=name, role=role or "perpetrator", kind="unknown", start=s0, end=e0, attributed_by=by,
-                         confidence=50))
+                         confidence=50, cue=cue if role else f"a self-chosen name told beside the attack: {quote(m.group(0))}"))
         taken.append((s0, e0))
     for m in _CODE_NAME.finditer(sentence):
         s0, e0 = m.span("name")
         if any(s0 < te and e0 > ts for ts, te in taken):
             continue
-        role, by = _role_for(sentence, s0, e0)
+        role, by, cue = _role_for(sentence, s0, e0)
         out.append(Party(name=m.group("name"), role=role or "perpetrator", kind="unknown", start=s0, end=e0,
-                         attributed_by=by, confidence=45))
+                         attributed_by=by, confidence=45, cue=cue if role else f"a code name for the attackers: {quote(m.group(0))}"))
         taken.append((s0, e0))
     for m in _NAMED_GROUP.finditer(sentence):
         name = m.group("name")
@@ -371,12 +379,12 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         if any(h[0] <= s0 < h[1] and any(e[0] in ("actor", "country", "city", "region") for e in h[3])
                for h in gaz_hits):
             continue
-        role, by = _role_for(sentence, s0, m.end())
+        role, by, cue = _role_for(sentence, s0, m.end())
         if role is None:
-            role = "perpetrator"
+            role, cue = "perpetrator", f"named as a group: {quote(m.group(0))}"
         out.append(Party(name=name, role=role, kind="criminal group" if re.search(
             r"ransomware|extortion|cybercrime", m.group(0), re.I) else "unknown", start=s0, end=e0,
-            attributed_by=by, confidence=45))
+            attributed_by=by, confidence=45, cue=cue))
         taken.append((s0, m.end()))
     for m in _SUBJECT_ACTS.finditer(sentence):
         name = m.group("name")
@@ -393,16 +401,19 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                for h in gaz_hits):
             continue  # a galaxy group, a state or a place: read with their reference data below (a place inside a
             # longer name is part of it: "the People's Army of X was caught hacking")
-        role, by = _role_for(sentence, s0, e0)
+        role, by, cue = _role_for(sentence, s0, e0)
         out.append(Party(name=name, role=role or "perpetrator", kind="unknown", start=s0, end=e0, attributed_by=by,
-                         confidence=45))
+                         confidence=45, cue=cue if role else f"subject of an attack verb: {quote(m.group(0))}"))
         taken.append((s0, e0))
     for m in _GROUP_LIST.finditer(sentence):
         items = [i for i in _LIST_ITEM.finditer(m.group("items"))]
         last = items[-1]
-        role, by = _role_for(sentence, m.start("items") + last.start("name"), m.start("items") + last.end("name"))
+        role, by, cue = _role_for(sentence, m.start("items") + last.start("name"), m.start("items") + last.end("name"))
         if role is None:
-            continue  # "groups such as X have hit banks before": examples, not the ones who did what is told
+            for it in items:  # "groups such as X have hit banks before": examples, not the ones who did what is told
+                explain.dropped("perpetrator", it.group("name"), "an example after “such as”, not the one who did it",
+                                sentence)
+            continue
         for it in items:
             s0, e0 = m.start("items") + it.start("name"), m.start("items") + it.end("name")
             name = it.group("name")
@@ -413,7 +424,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             ref = gaz.actors[next(e for e in hit[3] if e[0] == "actor")[1]] if hit else None
             out.append(Party(name=ref.name if ref else name, role=role, kind=ref.kind if ref else "unknown", start=s0,
                              end=e0, country=ref.country if ref else None, attributed_by=by, ref=ref,
-                             confidence=60 if ref else 45))
+                             confidence=60 if ref else 45, cue=f"listed: {cue}"))
             taken.append((s0, e0))
     for start, end, surface, entries in gaz_hits:
         if any(start < te and end > ts for ts, te in taken):
@@ -428,15 +439,18 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                 continue  # "its public alignment with the pro-Russian collective Killnet": a relation, not a role
             if _LONGER_NAME.match(sentence, end):
                 continue  # "the Gorilla Glue company": a word of another name that happens to be some group's alias
-            role, by = _role_for(sentence, start, end)
+            role, by, cue = _role_for(sentence, start, end)
             if role is None:
                 if placey:
+                    explain.dropped("perpetrator", surface, f"a place that is also a group's name, and {cue}", sentence)
                     continue
-                role = "perpetrator"
+                role, cue = "perpetrator", "a known threat-actor group (MISP galaxy) named beside the attack"
             elif placey and role == "perpetrator":
+                explain.dropped("perpetrator", surface, "a place that is also a group's name: a place unless worded as "
+                                "an actor", sentence)
                 continue
             out.append(Party(name=ref.name, role=role, kind=ref.kind, start=start, end=end, country=ref.country,
-                             attributed_by=by, ref=ref, confidence=60))
+                             attributed_by=by, ref=ref, confidence=60, cue=cue))
             taken.append((start, end))
             continue
         cc = country[1] if country else METONYMS.get(surface)
@@ -444,29 +458,36 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             continue
         if not country and not any(e[0] == "city" for e in entries):
             continue
-        role, by = _role_for(sentence, start, end, strict=True)
+        role, by, cue = _role_for(sentence, start, end, strict=True)
         if role is None or role == "perpetrator" and not _STATE_ACTS.match(sentence, end):
-            continue  # a state needs clear wording ("X-based hackers" is handled by the generic pattern)
+            # a state needs clear wording ("X-based hackers" is handled by the generic pattern)
+            explain.dropped("perpetrator", surface, "a state is an actor only as the agent of a clear verb"
+                            + (f" ({cue})" if role is None else ""), sentence)
+            continue
         if _IN_PLACE.search(sentence, max(0, start - 12), start):
             continue  # "police in Portugal have launched an investigation": a place
         if sentence[end:end + 1] == "-" or sentence[end:end + 2] in ("'s", "’s") or re.match(
                 r"\s+[A-Z0-9]", sentence[end:end + 2]) or re.search(r"[A-Z][\w'’-]*\s+$", sentence[:start]):
-            continue  # part of a longer name ("France Travail", "Radio France")
+            explain.dropped("perpetrator", surface, "part of a longer name or compound", sentence)
+            continue  # part of a longer name ("France Travail", "Radio France", "Russia-Ukraine war")
         name = gaz.country_names.get(cc, surface)
         out.append(Party(name=name, role=role, kind="state", start=start, end=end, country=cc, attributed_by=by,
-                         confidence=40))
+                         confidence=40, cue=cue))
         taken.append((start, end))
     for m in _STATE_ORGAN.finditer(sentence):
         hit = next((h for h in gaz_hits if m.start("demo") <= h[0] < m.end("demo") and h[1] == m.end("demo")), None)
         demo = next((e for e in hit[3] if e[0] == "demonym"), None) if hit else None
         s0, e0 = (hit[0] if hit else m.start()), m.end()
-        if demo is None or any(s0 < te and e0 > ts for ts, te in taken) or _COMPOUND_HEAD.match(sentence, e0):
-            continue  # "French government websites": a noun compound, no agent
-        role, by = _role_for(sentence, s0, e0, strict=True)
+        if demo is None or any(s0 < te and e0 > ts for ts, te in taken):
+            continue
+        if _COMPOUND_HEAD.match(sentence, e0):
+            explain.dropped("perpetrator", m.group(0), "a noun compound, no agent", sentence)
+            continue  # "French government websites"
+        role, by, cue = _role_for(sentence, s0, e0, strict=True)
         if role is None or role == "perpetrator" and not _STATE_ACTS.match(sentence, e0):
             continue
         out.append(Party(name=gaz.country_names.get(demo[1], demo[2]), role=role, kind="state", start=s0, end=e0,
-                         country=demo[1], attributed_by=by, confidence=40))
+                         country=demo[1], attributed_by=by, confidence=40, cue=cue))
         taken.append((s0, e0))
     for person in persons_mod.people(sentence, taken, gaz):
         role, by = person.role, None
@@ -474,7 +495,9 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
             by = _official_subject(sentence[:person.start]) or _official_speaker(sentence, (person.start, person.end))
             role = "attributed" if by else role
         out.append(Party(name=person.name, role=role, kind="person", start=person.start, end=person.end,
-                         attributed_by=by, confidence=50))
+                         attributed_by=by, confidence=50,
+                         cue=("a person charged, arrested or accused" if person.legal else "a person who admitted or "
+                              "was convicted") + (f", as {by} says" if by else "")))
     return [_qualified(sentence, p) for p in out]
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
 
 from . import actors as actors_mod
-from . import cues, gazetteer, titles
+from . import cues, explain, gazetteer, titles
 from . import figures as figures_mod
 from . import places as places_mod
 from . import targets as targets_mod
@@ -50,12 +50,30 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     drafts = [d for n, g in enumerate(groups) if (d := _draft(g, article, lead=n == 0)) is not None]
     drafts = [d for d in drafts if d.type != "vulnerable/vulnerable-system"]
     if drafts and _flaw_report(infos, groups):
+        for d in drafts:
+            explain.dropped("incident", d.title, "a report about a flaw: three or more sentences on flaws or patches, "
+                            "attack words in at most one sentence and no exploitation told")
         drafts = []
     if not drafts:
         vuln = _vulnerability_draft(doc, infos, pub)
         if vuln is not None:
             drafts.append(vuln)
+    if explain.active():
+        _explain_untold(infos, groups)
     return drafts
+
+
+def _explain_untold(infos: list[Info], groups: list[Group]) -> None:
+    """For --explain: the sentences with an attack word that no incident took, and why."""
+    told = {i.sent.index for g in groups for i in g.infos}
+    for i in infos:
+        if i.trigs and i.sent.index not in told:
+            words = ", ".join(dict.fromkeys(explain.quote(t.text, 30) for t in i.trigs))
+            why = ("a possibility, a warning or advice, not an attack told" if i.hypothetical else
+                   "attacks in general, not one attack" if i.generic else
+                   "a flaw or a patch only" if i.vuln and not i.attack else
+                   "no attack word strong enough, and it continues no incident")
+            explain.dropped("sentence", i.sent.text[:50], f"{why} ({words})", i.sent.text)
 
 
 def _perpetrators(groups: list[Group], gaz) -> dict[int, list[actors_mod.Party]]:
@@ -115,6 +133,8 @@ def _vulnerability_draft(doc: Document, infos: list[Info], pub: date | None) -> 
     """An article that reports only a flaw or a patch: one draft typed vulnerable/vulnerable-system."""
     vuln = [i for i in infos if i.vuln and not i.hypothetical] or [i for i in infos if i.vuln]
     if not vuln or not any(cues.FLAW.search(i.sent.text) for i in vuln):
+        if vuln:
+            explain.dropped("incident", "Vulnerability disclosed", "patches or updates told, no flaw named")
         return None  # patches and updates promised, no flaw named
     first = vuln[0]
     cve = cues.CVE.search(" ".join(i.sent.text for i in vuln))
@@ -160,6 +180,10 @@ def _draft(g: Group, article: Article, lead: bool) -> IncidentDraft | None:
 def _type_evidence(g: Group, type_: str) -> Evidence:
     """The first sentence with a word of the incident's type (else the founding sentence)."""
     type_info = next((i for i in g.infos if any(t.type == type_ for t in i.trigs)), g.founding)
+    if explain.active():
+        words = [t.text for t in type_info.trigs if t.type == type_] or [t.text for t in type_info.trigs]
+        explain.kept("type", type_, "the words " + ", ".join(dict.fromkeys(explain.quote(w, 30) for w in words))
+                     if words else "the incident's founding sentence", type_info.sent.text)
     return evidence_of(type_info.sent)
 
 
@@ -188,10 +212,14 @@ def _dates(g: Group, pub: date | None, lead: bool) -> _Dates:
     """When: the date of the group; an undated lead story is dated by the publication."""
     if g.date is not None and g.date.value:
         disclosed = cues.DISCLOSURE.search(g.date_info.sent.text) and not cues.ON_OR_IN.search(g.date.text)
+        explain.kept("date", g.date.value, f"the words {explain.quote(g.date.text, 40)}"
+                     + (" with a disclosure verb: the day it was made known" if disclosed else ""), g.date_info.sent.text)
         return _Dates(start=g.date.value, end=g.date.end_value, precision=g.date.precision,
                       basis="disclosed" if disclosed else "occurred", evidence=evidence_of(g.date_info.sent))
     if pub is not None and lead:
         # nothing in the text dates the lead story: it is the one being reported
+        explain.kept("date", pub.isoformat(), "no date in the story's sentences: the lead story is the one being "
+                     "reported, dated by the publication")
         return _Dates(start=pub.isoformat(), precision="day", basis="reported")
     return _Dates()
 
@@ -215,6 +243,7 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]]) -> _Si
         for p in perps[info.sent.index]:
             spans.setdefault(info.sent.index, []).append((p.start, p.end))
             k = (p.name.lower(), p.role)
+            explain.kept(p.role, p.name, p.cue, info.sent.text)
             if k not in rows:
                 rows[k] = _mention(p, ev)
                 first = ev if first is None else first
@@ -275,6 +304,8 @@ def _places(g: Group, perp_spans: dict[int, list[tuple[int, int]]], actor_names:
                 continue
             ev = Evidence(info.sent.text, info.sent.start, info.sent.end)
             if p.name not in place_rows:
+                explain.kept("place", p.name, f"{explain.quote(info.sent.text[p.start:p.end], 40)} is a {p.level} of the "
+                             "gazetteer, named in a sentence of the attack", info.sent.text)
                 place_rows[p.name] = PlaceMention(name=p.name, country=p.country, level=p.level, evidence=ev)
                 first = ev if first is None else first
             if p.country and p.country not in countries:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import explain
+from .explain import quote
 from .words import COMMON, FUNCTION, MONTHS, WEEKDAYS
 
 
@@ -58,7 +60,7 @@ _NP_RE = re.compile(
 
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|cyber-?attacks?|assaults?|breach(?:es)?|intrusions?|hacks?|incidents?|raids?|"
-    r"campaign|operation|infection|outages?|sabotage|compromise|heists?|DDoS)\s*(?:[—–][^—–]{1,80}[—–]\s*)?"
+    r"campaign|operation|infection|outages?|sabotage|compromise|heists?|DDoS|ransomware|malware|wiper|spyware)\s*(?:[—–][^—–]{1,80}[—–]\s*)?"
     r"(?:\w+\s+){0,1}?(?:on|against|at|targeting|hitting|affecting|of)\s+|"
     r"\b(?:hacked|breached|defaced|targeted|targeting|targets?|hit|hits|hitting|attacked|attacking|flooded|"
     r"plagued|plaguing|hobbled|hobbling|hampered|"
@@ -274,7 +276,8 @@ _AUXILIARY = frozenset("""was were is are has have had said says will would coul
 confirmed reported announced disclosed admitted revealed denied paid""".split())
 _INITIAL_WORDS = frozenset("""given aside dozens hundreds thousands millions billions others officials businesses
 companies services computers victims targets mere cyber cybersecurity security under nearly around almost about
-once instead elsewhere overall sadly thankfully""".split())
+once instead elsewhere overall sadly thankfully criminals cybercriminals hackers attackers intruders scammers
+fraudsters thieves crooks""".split())
 
 
 _DATELINE = re.compile(r"(?:,\s*[A-Z][\w.]*\.?)?\s*(?:—|–|-)\s|\s*\((?:AP|Reuters|AFP|[A-Z]{2,6})\)\s*(?:—|–|-)")
@@ -420,13 +423,10 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             np.people = True
             after = sentence[np.end:np.end + 160]
         people = _PEOPLE_AFTER.match(after) if not np.people else None
-        if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) and not (
-                _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)) or \
-                _NOT_TARGET_AFTER.match(after) or \
-                _SOURCE_BEFORE.search(before) and not ((_VICTIM_AFTER.search(after) or _VICTIM_AFTER_MORE.match(after))
-                                                 and has_trigger) or _PLACE_OF_NAMED.search(before) and _is_place_name(np.text) or \
-                _THINGS_LISTED.search(before):
+        if (why := _not_a_party(np, before, after, has_trigger)) is not None:
             conf = 0  # "claimed the attack on its Telegram channel"; "ALPHV's operators", "the X gang"
+            if has_trigger or _VICTIM_BEFORE.search(before):
+                explain.dropped("target", np.text, why, sentence)
         elif people and has_trigger:
             np.text = sentence[np.start:np.end + people.end()].strip()
             np.end = np.start + len(np.text)
@@ -477,6 +477,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             conf = 40
         if conf and (_AUTHORITY.search(np.text) or re.match(r"^(?:'s|’s)\s+office\b", after)):
             blocked.add(i)  # an investigator is no party hit, but a list it opens still is
+            explain.dropped("target", np.text, f"an investigator or authority ({np.why})", sentence)
         if conf:
             found[i] = max(found.get(i, 0), conf)
     # lists share the role: "such as A, B, C and D", "A and B were hit"; an item may carry its count or a remark
@@ -494,12 +495,14 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             if _LIST_GAP.fullmatch(sentence[a.end:b.start]):
                 if i in found and j not in found and not (b.common and j != i + 1):
                     found[j] = found[i]
+                    b.why = f"listed with {a.text}: {a.why}"
                     b.people = b.people or a.people
                     changed = True
                 elif j in found and i not in found and not a.common and (
                         _VICTIM_AFTER.search(sentence[b.end:b.end + 160]) or
                         has_trigger and _VICTIM_AFTER_MORE.match(sentence[b.end:b.end + 160])):
                     found[i] = found[j]
+                    a.why = f"listed with {b.text}: {b.why or 'subject of a passive attack verb or report'}"
                     changed = True
     for i in blocked:
         found.pop(i, None)
@@ -518,6 +521,23 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
                 break
             j -= 1
     return [(nps[i], c) for i, c in sorted(found.items())]
+
+
+def _not_a_party(np: NounPhrase, before: str, after: str, has_trigger: bool) -> str | None:
+    """Why the words around a candidate make it no party hit, whatever cue names it; None when they do not."""
+    if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) and not (
+            _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)):
+        return "the speaker's own (“its”, “their”): a channel or a part, not a party hit"
+    if _NOT_TARGET_AFTER.match(after):
+        return f"the words after it make it a group, a tool or a thing ({quote(after[:30].strip(), 30)})"
+    if _SOURCE_BEFORE.search(before) and not ((_VICTIM_AFTER.search(after) or _VICTIM_AFTER_MORE.match(after))
+                                             and has_trigger):
+        return "named as the source of the report"
+    if _PLACE_OF_NAMED.search(before) and _is_place_name(np.text):
+        return "the place of a body named before it"
+    if _THINGS_LISTED.search(before):
+        return "one of the things listed (tools, files, researchers)"
+    return None
 
 
 # "steal Dorvex user credentials": a name before the kind of records taken is their owner

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from db.drafts import ActorMention, Document, Evidence
 
 from . import actors as actors_mod
-from . import cues, gazetteer, phrases
+from . import cues, explain, gazetteer, phrases
 from . import types as types_mod
 from .analysis import Info, evidence_of
 from .grouping import Group, has_role_cue
@@ -38,8 +38,10 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
         ev = evidence_of(info.sent)
         for np, conf in phrases.targets(info.sent.text, info.attack, _not_targets(info, perp_spans)):
             name = np.text
-            if not _is_target(np, info, perp_names, place_spans):
+            if (why := _not_target(np, info, perp_names, place_spans)) is not None:
+                explain.dropped("target", name, why, info.sent.text)
                 continue
+            explain.kept("target", name, np.why, info.sent.text)
             k = (name.lower(), "target")
             if k not in perp_rows and k not in out:
                 out[k] = ActorMention(name=name, role="target", kind=_target_kind(name), confidence=conf, evidence=ev,
@@ -50,6 +52,8 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
         for name, ev, title in headline:
             k = (name.lower(), "target")
             if title and name.lower() not in perp_names and k not in perp_rows and k not in out:
+                explain.kept("target", name, "the headline presents it as hit, and no sentence of the story names "
+                             "another", ev.text)
                 out[k] = ActorMention(name=name, role="target", kind="organisation", confidence=40, evidence=ev,
                                       alias_origin="source")
                 first = ev if first is None else first
@@ -60,6 +64,8 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
         k = (name.lower(), "target")
         if not title and ev.start not in told and name.lower() not in perp_names and k not in perp_rows \
                 and k not in out:
+            explain.kept("target", name, "presented as hit in a sentence of no incident: the article's lead incident",
+                         ev.text)
             out[k] = ActorMention(name=name, role="target", kind=_target_kind(name), confidence=35, evidence=ev,
                                   alias_origin="source")
             first = ev if first is None else first
@@ -77,24 +83,30 @@ def _not_targets(info: Info, perp_spans: dict[int, list[tuple[int, int]]]) -> li
     return exclude
 
 
-def _is_target(np, info: Info, perp_names: set[str] | frozenset, place_spans: dict[int, list[tuple[int, int]]]) -> bool:
-    """Whether a candidate noun phrase of the sentence names a party hit (see the module docstring)."""
+def _not_target(np, info: Info, perp_names: set[str] | frozenset,
+                place_spans: dict[int, list[tuple[int, int]]]) -> str | None:
+    """Why a candidate noun phrase of the sentence names no party hit (see the module docstring); None when it
+    does."""
     name = np.text
     text = info.sent.text
-    if name.lower() in perp_names or len(name) < 2:
-        return False
-    if is_demonym_only(name) or name.lower().strip(".") in cues.GENERIC_BODY_WORDS:
-        return False  # "Commerce", "Treasury", "Telecom" alone name no party ("Department of Commerce" does)
+    if name.lower() in perp_names:
+        return "a perpetrator of the article"
+    if len(name) < 2:
+        return "too short to name a party"
+    if is_demonym_only(name):
+        return "a people or a country alone"
+    if name.lower().strip(".") in cues.GENERIC_BODY_WORDS:
+        return "a sector word alone"  # "Commerce", "Treasury", "Telecom" ("Department of Commerce" names a party)
     if cues.DIGIT.match(name) and is_place(cues.LEADING_FIGURES.sub("", name)):
-        return False
+        return "a count of a place"
     # a place is not a target ("links between Paris and Lyon"), unless worded as a body ("the city of X");
     # a small town that shares its name with a listed organisation ("such as A, B") stays a target
     if (is_place(name) and not (np.people and cues.PEOPLE_SUFFIX.search(name)) or not np.people and any(
             np.start >= s0 and np.end <= e for s0, e in place_spans.get(info.sent.index, ()))) \
             and not cues.PLACE_AS_BODY.search(text[max(0, np.start - 80):np.start]) \
             and not _BODY_WORD_BEFORE.search(text[max(0, np.start - 30):np.start]):
-        return False
-    return True
+        return "a place, not worded as a body (it goes to places)"
+    return None
 
 
 # "Canadian town Midland was hit": a place named after the body word is the body (like "the town of Midland")

@@ -28,7 +28,7 @@ import re
 
 from db.drafts import Document, Evidence, IncidentDraft, ToolMention
 
-from . import gazetteer
+from . import explain, gazetteer
 from .sentences import split
 from .text import fold_lower, key
 from .words import FUNCTION
@@ -132,12 +132,16 @@ def find(body: str, sents=None) -> list[tuple[int, int, int, str]]:
             continue
         s = sents[k]
         levels = [(lvl, idx) for idx, level, form in hit if (lvl := _level(surface, form, level)) is not None]
-        if not levels or NEGATED.search(s.text):
+        if not levels:
+            continue
+        if NEGATED.search(s.text):
+            explain.dropped("tool", surface, "named in a negated sentence", s.text)
             continue
         level, idx = min(levels)  # the galaxy spelling that fits best
         near = bool(_CUE_AFTER.match(body, end, min(len(body), end + 40)) or
                     _CUE_BEFORE.search(body[max(s.start, start - 40):start]))
         if level and _in_longer_name(body, s.start, start, end):  # even next to a cue: "Malware Hunter Team"
+            explain.dropped("tool", surface, "a word of a longer capitalised name", s.text)
             continue
         in_sentence = near or bool(CUE.search(s.text) or _USE_BEFORE.search(body, max(s.start, start - 40), start))
         cands.append((idx, level, start, end, surface, k, in_sentence, near))
@@ -146,6 +150,9 @@ def find(body: str, sents=None) -> list[tuple[int, int, int, str]]:
     for idx, level, start, end, surface, _k, in_sentence, near in cands:
         if level == 0 or level == 1 and (in_sentence or idx in next_to) or level == 2 and near:
             out.append((idx, start, end, surface))
+        else:
+            explain.dropped("tool", surface, "a galaxy name that is also a plain word: it needs a malware word "
+                            + ("next to it" if level == 2 else "in its sentence"), sents[_k].text)
     return out
 
 
@@ -172,6 +179,7 @@ def attach(doc: Document, drafts: list[IncidentDraft]) -> None:
             if idx in seen[n]:
                 continue
             seen[n].add(idx)
+            explain.kept("tool", ref.name, f"{explain.quote(_surface)} is in the MISP {ref.galaxy} galaxy", s.text)
             drafts[n].tools.append(ToolMention(name=ref.name, kind=ref.kind, reference=ref.uuid or None,
                                                galaxy=ref.galaxy, evidence=Evidence(s.text, s.start, s.end)))
     for d in drafts:
