@@ -345,7 +345,7 @@ def _in_actor_name(place: str, surface: str, actor_names: list[str]) -> bool:
         if not nk or nk in pk:
             continue
         for k in pk:
-            if re.search(cues.whole_words(k), nk):
+            if f" {k} " in f" {nk} ":  # whole words of the keys (a compiled pattern per name thrashed re's cache)
                 return True
     return False
 
