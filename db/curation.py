@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from db import journal, search
+from db.actors import add_alias, find_actors, live_actor, record_decision
 from db.identity import utcnow
 from db.normalise import normalise
-from db.store import add_alias, add_tag, find_actors, inserted_id, live_actor, record_decision, transaction
+from db.store import add_tag, inserted_id, transaction
 from db.taxonomy import DOMAINS, PRECISIONS, ROLES, STATUSES, normalise_type
 from db.text import safe_line, strip_unsafe
 
@@ -508,11 +509,19 @@ class PendingDecision(TypedDict):
     left: int
     right: int
     reason: str | None
+    left_name: str | None  # the incident's title or the actor's name, as they stand now
+    right_name: str | None
 
 
 def pending_decisions(conn: sqlite3.Connection) -> list[PendingDecision]:
-    return [{"id": r[0], "entity": r[1], "left": r[2], "right": r[3], "reason": r[4]} for r in conn.execute(
-        "SELECT id, entity, left_id, right_id, reason FROM decision WHERE verdict = 'pending' ORDER BY id")]
+    return [{"id": r[0], "entity": r[1], "left": r[2], "right": r[3], "reason": r[4], "left_name": r[5],
+             "right_name": r[6]} for r in conn.execute(
+        "SELECT d.id, d.entity, d.left_id, d.right_id, d.reason,"
+        " CASE d.entity WHEN 'actor' THEN (SELECT name FROM actor WHERE id = d.left_id)"
+        " ELSE (SELECT title FROM incident WHERE id = d.left_id) END,"
+        " CASE d.entity WHEN 'actor' THEN (SELECT name FROM actor WHERE id = d.right_id)"
+        " ELSE (SELECT title FROM incident WHERE id = d.right_id) END"
+        " FROM decision d WHERE d.verdict = 'pending' ORDER BY d.id")]
 
 
 # --- undo ------------------------------------------------------------------------------------------------

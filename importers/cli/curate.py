@@ -200,7 +200,8 @@ def review_cmd(
             print_json(rows)
             return
         for r in rows:
-            typer.echo(safe(f"{r['id']:>5} {r['entity']}s #{r['left']} and #{r['right']}: {r['reason'] or ''}"))
+            typer.echo(safe(f"{r['id']:>5} {r['entity']}s #{r['left']} {r['left_name'] or ''} and #{r['right']}"
+                            f" {r['right_name'] or ''}: {r['reason'] or ''}"))
         typer.echo(f"{len(rows)} pending decision{'s' if len(rows) != 1 else ''}", err=True)
         return
     if accept is not None or reject is not None:

@@ -53,3 +53,37 @@ def test_people_and_victims_are_never_folded(db_path):
     _store(conn, 4, ActorMention("Ilan Marsh Team", "perpetrator", kind="unknown"))
     assert {"Dorvex", "Dorvex Group", "Ilan Marsh", "Ilan Marsh Team"} <= set(_actors(conn))
     conn.close()
+
+
+def _pending(conn) -> dict[tuple[int, int], str]:
+    return {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT left_id, right_id, reason FROM decision WHERE entity = 'actor' AND verdict = 'pending'")}
+
+
+def test_a_near_spelling_is_a_new_actor_with_a_pending_decision(db_path, cli):
+    conn = connect(db_path)
+    _store(conn, 1, ActorMention("Varnokix", "claimed", kind="hacktivist group"))
+    _store(conn, 2, ActorMention("Varnokx", "claimed", kind="hacktivist group"))  # one letter less
+    _store(conn, 3, ActorMention("Varn Okix", "perpetrator", kind="unknown"))  # spaced another way
+    actors = _actors(conn)
+    assert {"Varnokix", "Varnokx", "Varn Okix"} <= set(actors)  # never folded by a spelling alone
+    pending = _pending(conn)
+    assert set(pending) == {(actors["Varnokix"], actors["Varnokx"]), (actors["Varnokix"], actors["Varn Okix"]),
+                            (actors["Varnokx"], actors["Varn Okix"])}
+    assert "spelled like a known group" in pending[(actors["Varnokix"], actors["Varnokx"])]
+    conn.close()
+    listed = cli("review", "--pending", "--db", db_path)
+    assert listed.exit_code == 0
+    assert any("Varnokix" in line and "Varnokx" in line for line in listed.output.splitlines())
+
+
+def test_series_short_names_and_victims_are_not_near(db_path):
+    conn = connect(db_path)
+    _store(conn, 1, ActorMention("Zelkor28", "perpetrator", kind="unknown"))
+    _store(conn, 2, ActorMention("Zelkor29", "perpetrator", kind="unknown"))  # another of a numbered series
+    _store(conn, 3, ActorMention("Sandy", "perpetrator", kind="unknown"))
+    _store(conn, 4, ActorMention("Candy", "perpetrator", kind="unknown"))  # too short: another word
+    _store(conn, 5, ActorMention("Harbourline", "target", kind="organisation"))
+    _store(conn, 6, ActorMention("Harbourlin", "target", kind="organisation"))  # victims: not groups
+    assert _pending(conn) == {}
+    conn.close()
