@@ -6,6 +6,7 @@ the new actor gets a pending decision "maybe the same as" that the review queue 
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from rapidfuzz.distance import Levenshtein
@@ -61,6 +62,55 @@ def _suffix_kin(conn: sqlite3.Connection, name: str) -> list[int]:
         f" WHERE al.normalised IN ({marks}) AND a.merged_into IS NULL AND a.kind NOT IN {_NOT_GROUPS} ORDER BY 1",
         (*keys, *keys)).fetchall()
     return [r[0] for r in rows]
+
+
+# "Islamist hacker groups", "Islamic hackers": a generic actor is its qualifiers and a noun for attackers
+_GENERIC_HEAD = re.compile(r"\s(?P<noun>hackers?(?:\s(?:groups?|crews?|teams?))?|hacking\s(?:groups?|crews?|teams?)|"
+                           r"hacktivists?(?:\s(?:groups?|collectives?))?|militants?|extremists?|activists?|"
+                           r"attackers?|cyber\s?criminals?)$")
+# the ending that makes a word an adjective or a people: Islamist/Islamic, Iranian/Iran, Iraqi/Iraq, Russian/Russia
+_ADJECTIVE_ENDS = ("ists", "ist", "ics", "ic", "ians", "ian", "ans", "an", "i", "a")  # longest first
+
+
+def generic_key(name: str) -> str | None:
+    """The key two generic actors share when they are one: each qualifier without its adjectival ending, and the
+    noun's family ("Islamist hacker groups" and "Islamic hackers": "islam hackers"); None for a name that is
+    not a qualified generic noun."""
+    key = normalise(name)
+    m = _GENERIC_HEAD.search(key)
+    qual = [w for w in key[:m.start()].split() if w not in ("the", "a", "an")] if m else []
+    if not m or not qual:
+        return None
+    noun = m.group("noun")
+    family = "hacktivists" if noun.startswith("hacktiv") else "hackers" if "hack" in noun else \
+        "criminals" if "criminal" in noun else noun.rstrip("s")
+    return " ".join(_stem(w) for w in qual) + " " + family
+
+
+def _stem(word: str) -> str:
+    """The word without its adjectival endings, keeping four letters: Russian and Russia give "russ"."""
+    cut = True
+    while cut:
+        cut = False
+        for end in _ADJECTIVE_ENDS:
+            if word.endswith(end) and len(word) - len(end) >= 4:
+                word, cut = word[:-len(end)], True
+                break
+    return word
+
+
+def _generic_kin(conn: sqlite3.Connection, m: ActorMention) -> list[int]:
+    """Live generic actors (no galaxy reference) whose name or an alias has the mention's `generic_key`."""
+    want = generic_key(m.name)
+    if want is None or m.reference:
+        return []
+    noun = want.rsplit(" ", 1)[1][:4]  # (a cheap filter first: the noun's first letters)
+    rows = conn.execute(
+        f"SELECT id, normalised FROM actor WHERE merged_into IS NULL AND reference IS NULL AND kind NOT IN"
+        f" {_NOT_GROUPS} AND instr(normalised, ?) > 0 UNION SELECT a.id, al.normalised FROM actor_alias al"
+        f" JOIN actor a ON a.id = al.actor_id WHERE a.merged_into IS NULL AND a.reference IS NULL"
+        f" AND a.kind NOT IN {_NOT_GROUPS} AND instr(al.normalised, ?) > 0", (noun, noun)).fetchall()
+    return sorted({actor_id for actor_id, name in rows if generic_key(name) == want})
 
 
 _NEAR_MIN = 6
@@ -126,6 +176,11 @@ def get_or_create_actor(conn: sqlite3.Connection, m: ActorMention, changed: set[
             actor_id = near[0]  # "KillNet Collective" is the known Killnet: its name becomes an alias
             near = []
         why = f"{m.name!r} differs from a known actor's name by an organisational word only"
+        if actor_id is None and not near:
+            near = _generic_kin(conn, m)
+            if len(near) == 1:
+                actor_id, near = near[0], []  # "Islamic hackers" are the known "Islamist hacker groups"
+            why = f"{m.name!r} names the same kind of attackers as a known generic actor"
         if actor_id is None and not near:
             near = _near_spellings(conn, m)
             why = f"{m.name!r} is spelled like a known group's name, one letter or the spacing apart"

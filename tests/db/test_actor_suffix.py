@@ -3,6 +3,8 @@ Collective" / "Killnet") is the same actor when exactly one known actor fits; wi
 and a pending decision; people and victims are never folded. Rows in a real SQLite file."""
 from __future__ import annotations
 
+import json
+
 from db.drafts import ActorMention, Document, IncidentDraft
 from db.engine import connect
 from db.store import store_document
@@ -87,3 +89,21 @@ def test_series_short_names_and_victims_are_not_near(db_path):
     _store(conn, 6, ActorMention("Harbourlin", "target", kind="organisation"))  # victims: not groups
     assert _pending(conn) == {}
     conn.close()
+
+
+def test_generic_actors_fold_their_near_synonyms(db_path, cli):
+    conn = connect(db_path)
+    _store(conn, 1, ActorMention("Islamist hacker groups", "claimed", kind="unknown"))
+    _store(conn, 2, ActorMention("Islamic hackers", "perpetrator", kind="unknown"))
+    _store(conn, 3, ActorMention("Pro-Russian hacktivists", "claimed", kind="hacktivist group"))
+    _store(conn, 4, ActorMention("Pro-Russia hacktivist group", "claimed", kind="hacktivist group"))
+    _store(conn, 5, ActorMention("Iranian hackers", "perpetrator", kind="unknown"))
+    _store(conn, 6, ActorMention("Iraqi hackers", "perpetrator", kind="unknown"))  # another people: never one
+    actors = _actors(conn)
+    assert "Islamic hackers" not in actors and "Pro-Russia hacktivist group" not in actors
+    assert {"Islamist hacker groups", "Pro-Russian hacktivists", "Iranian hackers", "Iraqi hackers"} <= set(actors)
+    conn.close()
+    # the analyst's search finds both reports under one actor
+    found = cli("list", "incidents", "--query", "actor:islamic", "--format", "json", "--db", db_path)
+    assert found.exit_code == 0
+    assert sorted(i["title"] for i in json.loads(found.stdout)) == ["Attack 1", "Attack 2"]
