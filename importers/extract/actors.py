@@ -79,7 +79,10 @@ _CLAIM_AFTER = re.compile(
     r"(?:(?:claimed|claiming|claims|claim|took|taken|takes|taking|accepted|accepting)\s+(?:\w+\s+)?(?:responsibility|"
     r"credit|to\s+be\s+behind|ownership|the\s+attacks?)|(?:claimed|claims|claiming)\s+(?:\w+\s+)?(?:it|they|to)\s+"
     r"(?:had\s+|have\s+)?(?:hacked|breached|stole|stolen|attacked|taken\s+down|took\s+down|leaked|defaced|compromised|"
-    r"carried\s+out|launched|been\s+behind))\b", re.I)
+    r"carried\s+out|launched|been\s+behind)|"
+    # "claimed the DDoS attacks on", "claims last week's defacements": the attack itself as the object
+    r"(?:claimed|claims|claiming)\s+(?:(?:the|this|these|those|a|an)\s+)?(?:(?!(?:that|to|it|they|he|she|its|their)\b)"
+    r"[\w'’-]+\s+){0,3}?(?:attacks?|cyber-?attacks?|hacks?|breach(?:es)?|intrusions?|defacements?|leaks?))\b", re.I)
 _CLAIM_BEFORE = re.compile(r"\bclaimed\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?(?:\w+\s+){0,2}$|"
                            r"\b(?:responsibility|credit)\s+(?:was\s+)?(?:claimed|taken)\s+by\s+(?:the\s+)?$", re.I)
 _DENY_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|swiftly\s+|quickly\s+|strongly\s+|"

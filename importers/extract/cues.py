@@ -23,6 +23,10 @@ EXPLOITED = re.compile(r"\bin\s+the\s+wild\b|\bactively\s+exploited\b|\b(?:were|
 NEGATED = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|rather\s+than|instead\s+of)\b(?:\s+[\w-]+){0,2}\s*$",
                      re.I)
 # a trigger in "after the DDoS incident", "following this breach" refers to an event already told
+# "Killnet claimed the attack on X", "NoName057(16) claims responsibility for these attacks": "attack" alone is no
+# attack word (sport, war, illness), but a known threat-actor group claiming it is one (analysis.classify)
+CLAIMED_ATTACK = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility\s+for\s+|credit\s+for\s+)?(?:the|this|these|"
+                            r"those|a|an|last\s+\w+['’]s|(?:yesterday|today)['’]s)\s+(?:\w+\s+){0,2}?attacks?\b", re.I)
 REFERENCE = re.compile(r"\b(?:after|following|since|before|amid|like)\s+(?:the|this|that|these|those|last\s+\w+'s|"
                        r"(?:last|this)\s+\w+'s)\s+(?:[\w“”\"-]+\s+){0,3}$", re.I)
 # "After the intrusion was discovered on 21 February, ...": the clause tells the event itself

@@ -65,6 +65,9 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
 
 def _explain_untold(infos: list[Info], groups: list[Group]) -> None:
     """For --explain: the sentences with an attack word that no incident took, and why."""
+    if not any(i.trigs for i in infos):
+        explain.dropped("incident", "no incident", "no sentence has an attack word (an attack, an intrusion, a leak, "
+                        "sabotage), nor a known group claiming an attack")
     told = {i.sent.index for g in groups for i in g.infos}
     for i in infos:
         if i.trigs and i.sent.index not in told:

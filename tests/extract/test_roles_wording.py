@@ -186,3 +186,21 @@ def test_blamed_for_right_after_a_group_is_a_suspicion(doc):
                          "hacking group blamed for targeting regional elections has been breaking into the bank's "
                          "email accounts since then.", "2024-06-05"))
     assert by_name(drafts)["Moldovan hacking group"].role == "suspected"
+
+
+def test_a_known_group_claiming_the_attack_is_an_incident_it_claimed(doc):
+    drafts = extract(doc("Killnet claimed the attack on the Harbor Bank last week.", "2024-06-05"))
+    assert len(drafts) == 1
+    assert by_name(drafts)["Killnet"].role == "claimed"
+    assert [a.name for a in drafts[0].actors if a.role == "target"] == ["Harbor Bank"]
+
+
+def test_an_attack_claimed_by_no_known_group_is_no_cyber_incident(doc):
+    # "attack" alone is no attack word: a claim by a party that no reference dataset lists tells nothing cyber
+    assert extract(doc("The rebels claimed the attack on the convoy near the border.", "2024-06-05")) == []
+
+
+def test_claiming_the_named_attacks_gives_the_claim(doc):
+    drafts = extract(doc("Pro-Russian hackers claimed the DDoS attacks on the websites of the Harbor Bank on "
+                         "Monday.", "2024-06-05"))
+    assert by_name(drafts)["Pro-Russian hackers"].role == "claimed"
