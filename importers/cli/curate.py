@@ -200,9 +200,10 @@ def review_cmd(
             print_json(rows)
             return
         for r in rows:
-            typer.echo(safe(f"{r['id']:>5} {r['entity']}s #{r['left']} {r['left_name'] or ''} and #{r['right']}"
-                            f" {r['right_name'] or ''}: {r['reason'] or ''}"))
-        typer.echo(f"{len(rows)} pending decision{'s' if len(rows) != 1 else ''}", err=True)
+            typer.echo(safe(f"decision {r['id']}: {r['entity']} #{r['left']} {r['left_name'] or ''} and"
+                            f" {r['entity']} #{r['right']} {r['right_name'] or ''}: {r['reason'] or ''}"))
+        typer.echo(f"{len(rows)} pending decision{'s' if len(rows) != 1 else ''}"
+                   + ("; settle one with --accept ID (merge) or --reject ID (not the same)" if rows else ""), err=True)
         return
     if accept is not None or reject is not None:
         decision = accept if accept is not None else reject

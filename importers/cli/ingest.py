@@ -112,8 +112,8 @@ def import_cmd(
         print_json({**report.as_dict(), **({"taxii": pulled} if pulled else {})})
     else:
         _print_import_summary(report, dry_run)
-    if report.failed:
-        raise typer.Exit(1)
+    if report.failed or any(o.warnings for o in report.outcomes):
+        raise typer.Exit(1)  # a file refused, or a source kept whose extraction failed: not a clean import
 
 
 def _pull_taxii(inputs: list, url: str | None, collection: str | None, added_after: str | None, max_size: int,
@@ -293,7 +293,7 @@ def extract_cmd(
     if as_json:
         data = {"source": source, "drafts": [asdict(d) for d in drafts], "applied": applied}
         if trace is not None:
-            data["explain"] = [asdict(s) for s in trace.steps]
+            data["explain"] = render.explained(drafts, trace)
         print_json(data)
         return
     if trace is not None:

@@ -210,49 +210,61 @@ def list_table(flat: list[dict], width: int):
     return table
 
 
-def explained_drafts(drafts: list, trace) -> Group:
-    """`incidex extract --explain`: every fact of every draft with the cue that produced it and its sentence, then
-    every candidate extraction dropped, and why (importers.extract.explain)."""
-    parts: list = []
-    if not drafts:
-        parts.append(Text("no incident found in this source"))
-    for n, d in enumerate(drafts, 1):
-        parts.append(Text(safe_line(f"{n}. {d.title}"), style="bold"))
+def explained(drafts: list, trace) -> dict:
+    """What `incidex extract --explain` shows, as data: each draft's facts with the cue that produced each and
+    its sentence, then every candidate extraction dropped, and why (importers.extract.explain). `--json` prints it
+    as it is; the text rendering (:func:`explained_drafts`) reads the same structure."""
+    out = []
+    for d in drafts:
+        facts: list[dict] = []
+
+        def fact(kind: str, value: str, cue: str | None, sentence: str, facts: list[dict] = facts) -> None:
+            facts.append({"fact": kind, "value": value, "cue": cue, "sentence": sentence})
+
         type_ev = d.facts.get("type")
-        parts += _fact("type", f"{d.type} ({d.domain})", trace.cue("type", d.type, type_ev.text if type_ev else ""),
-                       type_ev.text if type_ev else "")
+        fact("type", f"{d.type} ({d.domain})", trace.cue("type", d.type, type_ev.text if type_ev else ""),
+             type_ev.text if type_ev else "")
         date_ev = d.facts.get("date")
-        parts += _fact("date", f"{d.date_start or '?'} ({d.date_precision}, {d.date_basis})",
-                       trace.cue("date", d.date_start or "", date_ev.text if date_ev else ""),
-                       date_ev.text if date_ev else "")
+        fact("date", f"{d.date_start or '?'} ({d.date_precision}, {d.date_basis})",
+             trace.cue("date", d.date_start or "", date_ev.text if date_ev else "") if d.date_start else
+             "no date in the story's sentences, and no publication date", date_ev.text if date_ev else "")
         for a in d.actors:
             said = a.evidence.text if a.evidence else ""
             extra = f", by {a.attributed_by}" if a.attributed_by else ""
-            parts += _fact(a.role, f"{a.name} ({a.kind}, confidence {a.confidence}{extra})",
-                           trace.cue(a.role, a.name, said), said)
+            fact(a.role, f"{a.name} ({a.kind}, confidence {a.confidence}{extra})", trace.cue(a.role, a.name, said), said)
         for t in d.tools:
             said = t.evidence.text if t.evidence else ""
-            parts += _fact("tool", f"{t.name} ({t.kind})", trace.cue("tool", t.name, said), said)
+            fact("tool", f"{t.name} ({t.kind})", trace.cue("tool", t.name, said), said)
         for p in d.places:
             said = p.evidence.text if p.evidence else ""
-            parts += _fact("place", f"{p.name} ({p.level}, {p.country or '?'})", trace.cue("place", p.name, said), said)
+            fact("place", f"{p.name} ({p.level}, {p.country or '?'})", trace.cue("place", p.name, said), said)
         for f in d.figures:
-            parts += _fact("figure", f"{f.value:,} {f.unit}", f"the words “{f.text}”", "")
-        parts.append(_line("   status", f"{d.status} ({d.relation}): from the roles above", style="dim"))
-    drops = trace.drops()
-    if drops:
-        parts.append(Text(f"dropped ({len(drops)}):", style="bold"))
-    for s in drops:
-        parts.append(Text("   " + safe_line(f"{s.fact} {s.name!s}: {s.why}")))
-        if s.sentence:
-            parts.append(Text("      " + safe_line(f"“{s.sentence}”"), style="dim"))
+            fact("figure", f"{f.value:,} {f.unit}", f"the words “{f.text}”", "")
+        out.append({"title": d.title, "status": f"{d.status} ({d.relation})", "facts": facts})
+    dropped = [{"fact": s.fact, "name": s.name, "why": s.why, "sentence": s.sentence} for s in trace.drops()]
+    return {"drafts": out, "dropped": dropped}
+
+
+def explained_drafts(drafts: list, trace) -> Group:
+    """`incidex extract --explain` for a person: :func:`explained`, wrapped lines kept under their label."""
+    from rich.padding import Padding
+
+    data = explained(drafts, trace)
+    parts: list = []
+    if not data["drafts"]:
+        parts.append(Text("no incident found in this source"))
+    for n, d in enumerate(data["drafts"], 1):
+        parts.append(Text(safe_line(f"{n}. {d['title']}"), style="bold"))
+        for f in d["facts"]:
+            parts.append(Padding(_line(f["fact"], f["value"]), (0, 0, 0, 3), expand=False))
+            parts.append(Padding(Text(safe_line(f"cue: {f['cue'] or 'no cue recorded'}"), style="italic"), (0, 0, 0, 6), expand=False))
+            if f["sentence"]:
+                parts.append(Padding(Text(safe_line(f"“{f['sentence']}”"), style="dim"), (0, 0, 0, 6), expand=False))
+        parts.append(Padding(_line("status", f"{d['status']}: from the roles above", style="dim"), (0, 0, 0, 3), expand=False))
+    if data["dropped"]:
+        parts.append(Text(f"dropped ({len(data['dropped'])}):", style="bold"))
+    for s in data["dropped"]:
+        parts.append(Padding(Text(safe_line(f"{s['fact']} {s['name']}: {s['why']}")), (0, 0, 0, 3), expand=False))
+        if s["sentence"]:
+            parts.append(Padding(Text(safe_line(f"“{s['sentence']}”"), style="dim"), (0, 0, 0, 6), expand=False))
     return Group(*parts)
-
-
-def _fact(label: str, value: str, cue: str | None, sentence: str) -> list[Text]:
-    out = [_line(f"   {label}", value)]
-    out.append(Text("      " + safe_line(f"cue: {cue or 'no cue recorded (a structured record or an edit)'}"),
-                    style="italic"))
-    if sentence:
-        out.append(Text("      " + safe_line(f"“{sentence}”"), style="dim"))
-    return out

@@ -316,6 +316,10 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                 h[1] <= m.start() and any(e[0] == "actor" for e in h[3]) for h in gaz_hits
                 if m.start() - 45 <= h[1] <= m.start()):
             continue  # "Killnet, a pro-Russian hacktivist group": a description of the named group
+        if any(m.end() < h[0] <= m.end() + 2 and any(e[0] == "actor" for e in h[3]) for h in gaz_hits):
+            explain.dropped("perpetrator", m.group(0).strip(), "a description of the group named right after it",
+                            sentence)
+            continue  # "the pro-Russian hacktivist group Killnet claimed": the group is Killnet
         start = m.start() + len(_ARTICLE.match(m.group(0)).group(0))  # "The Russia-linked group" -> "Russia-..."
         role, by, cue = _role_for(sentence, start, m.end(), agent=bool(_AGENT_NOUN.match(noun)))
         if role is None:

@@ -27,6 +27,9 @@ NEGATED = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|rather\s+than|i
 # attack word (sport, war, illness), but a known threat-actor group claiming it is one (analysis.classify)
 CLAIMED_ATTACK = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility\s+for\s+|credit\s+for\s+)?(?:the|this|these|"
                             r"those|a|an|last\s+\w+['’]s|(?:yesterday|today)['’]s)\s+(?:\w+\s+){0,2}?attacks?\b", re.I)
+# "Separately, X targeted Y", "In a separate incident, ...": the writer says another event begins (grouping)
+SEPARATE = re.compile(r"^\W*(?:separately|elsewhere|in\s+(?:a\s+)?separate\s+(?:\w+\s+)?(?:incident|attack|case|"
+                      r"campaign|breach)|in\s+another\s+(?:\w+\s+)?(?:incident|attack|case|campaign|breach))\b", re.I)
 REFERENCE = re.compile(r"\b(?:after|following|since|before|amid|like)\s+(?:the|this|that|these|those|last\s+\w+'s|"
                        r"(?:last|this)\s+\w+'s)\s+(?:[\w“”\"-]+\s+){0,3}$", re.I)
 # "After the intrusion was discovered on 21 February, ...": the clause tells the event itself

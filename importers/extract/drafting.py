@@ -246,7 +246,9 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]]) -> _Si
         for p in perps[info.sent.index]:
             spans.setdefault(info.sent.index, []).append((p.start, p.end))
             k = (p.name.lower(), p.role)
-            explain.kept(p.role, p.name, p.cue, info.sent.text)
+            surface = info.sent.text[p.start:p.end]
+            explain.kept(p.role, p.name, p.cue if surface == p.name else
+                         f"{p.cue}; named {explain.quote(surface, 40)} in the sentence", info.sent.text)
             if k not in rows:
                 rows[k] = _mention(p, ev)
                 first = ev if first is None else first

@@ -113,7 +113,12 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
         info = _placed(analysed, current, told, pub)
         told.append(info)
         back = _named_earlier(info, groups, current) if info.attack and info.date is None else None
-        if back is not None:
+        if current is not None and cues.SEPARATE.match(info.sent.text):
+            if not _tells_event(info, current):
+                continue  # "Separately, the company said ...": not the story told so far
+            target = Group(founding=info, date=info.date, date_info=info if info.date else None)
+            groups.append(target)
+        elif back is not None:
             # "the TV5Monde operation went beyond propaganda": back to the incident of that name
             target = back
         elif _tells_event(info, current):

@@ -71,7 +71,8 @@ _VICTIM_BEFORE = re.compile(
     r"scamm(?:ed|ing)|dup(?:ed|ing)|hacked\s+into|broke\s+into|inside|hitting|knocked|knocking|took\s+down|"
     r"taking\s+down|brought\s+down|bringing\s+down|encrypting|crippling|disrupting|breaching|wiped|wiping|"
     r"among\s+them|among\s+those|(?:computers|systems|servers|networks?|machines|devices|workstations|websites?|"
-    r"databases?|files|records|data|email\s+accounts|IT\s+systems|profiles|(?:social\s+media\s+)?accounts|pages|"
+    r"databases?|files|records|data|e-?mails|e-?mail\s+accounts|inboxes|mailboxes|phones|IT\s+systems|profiles|"
+    r"(?:social\s+media\s+)?accounts|pages|"
     r"channels|feeds)\s+(?:at|of|belonging\s+to|operated\s+by))\s+)"
     r"(?:the\s+|a\s+|an\s+)?(?:[A-Z][a-z]+(?:'s|’s)\s+)?(?:(?:(?!(?:by|told|said|says|that|which|who|when|while|after|"
     r"before|because|to|and|but|was|were|is|are|has|have|had)\b)[a-z][\w-]*|[A-Z]{2,5}s?,?)\s+){0,4}?$")

@@ -150,9 +150,11 @@ def find(body: str, sents=None) -> list[tuple[int, int, int, str]]:
     for idx, level, start, end, surface, _k, in_sentence, near in cands:
         if level == 0 or level == 1 and (in_sentence or idx in next_to) or level == 2 and near:
             out.append((idx, start, end, surface))
-        else:
-            explain.dropped("tool", surface, "a galaxy name that is also a plain word: it needs a malware word "
-                            + ("next to it" if level == 2 else "in its sentence"), sents[_k].text)
+        elif body[start - 1:start] != "-":  # ("pro-Russian": no name at all, not worth a line)
+            explain.dropped("tool", surface, "a malware or tool name that is also an ordinary word or another name: "
+                            "it needs a malware word next to it" if level == 2 else "a malware or tool name that "
+                            "needs a malware word in its sentence, or next to it elsewhere in the article",
+                            sents[_k].text)
     return out
 
 

@@ -86,6 +86,10 @@ _r(r"\bhack(?:ed|ers?\s+(?:broke|got)\s+into)\b|\bbroke\s+into\b|\bhacked\s+into
    r"(?:systems?|servers?|networks?|computers?|infrastructure)\b|\bintrusions?\b",
    "intrusions/system-compromise", "cyber", 3)
 _r(r"\bhack\b|\bhacking\b|\bcompromised\b", "intrusions/system-compromise", "cyber", 1)
+# "on suspicion of hacking into the emails of X": hacking into something named is one intrusion, not hacking in general
+_r(r"\bhacking\s+into\s+(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?(?:e-?mails?|e-?mail\s+accounts?|accounts?|"
+   r"servers?|systems?|networks?|computers?|phones?|databases?|websites?|inboxes)\b", "intrusions/system-compromise",
+   "cyber", 2)
 # information content
 _r(r"\bdata\s+breach(?:es)?\b|\bbreach(?:ed|es)?\b|\bsecurity\s+incident\b",
    "information-content-security/data-leak", "cyber", 3)
@@ -195,6 +199,7 @@ _ANCHORS = [
     "hack hijack took compromised taken credential account + account credential stuffing takeover",
     "hack broke compromised intrusion",
     "hack compromised",
+    "hacking + into",
     "breach security",
     "leak dump exfiltrat stole steal exposed exposing published posted sold selling released doxx doxed doxing "
     "accessed compromised taken theft made hands",

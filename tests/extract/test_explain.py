@@ -107,10 +107,21 @@ def test_the_command_prints_each_fact_with_its_cue_and_the_drops(cli, tmp_path, 
     assert plain.exit_code == 0 and "cue:" not in plain.output and "APT28" in plain.output
 
 
-def test_the_json_carries_every_step(cli, tmp_path, db_path):
+def test_the_json_carries_each_drafts_facts_with_their_cues_and_the_drops(cli, tmp_path, db_path):
     sid = _source(cli, tmp_path, db_path)
     data = json.loads(cli("extract", "--source", sid, "--explain", "--json", "--db", db_path).output)
-    kept = [s for s in data["explain"] if s["outcome"] == "kept" and s["fact"] == "denied"]
-    assert kept and kept[-1]["name"] == "APT28" and kept[-1]["why"].startswith("negation")
-    assert any(s["outcome"] == "dropped" for s in data["explain"])
+    facts = [f for d in data["explain"]["drafts"] for f in d["facts"]]
+    denied = next(f for f in facts if f["fact"] == "denied")
+    assert denied["value"].startswith("APT28") and denied["cue"].startswith("negation")
+    assert "wasn't from Fancy Bear" in denied["sentence"]
+    assert all(f["cue"] for f in facts)  # every fact says what produced it
+    assert {"fact": "perpetrator", "name": "French government", "why": "a noun compound, no agent"}.items() <= \
+        next(s for s in data["explain"]["dropped"] if s["name"] == "French government").items()
     assert "explain" not in json.loads(cli("extract", "--source", sid, "--json", "--db", db_path).output)
+
+
+def test_a_known_group_named_by_a_synonym_says_so(doc):
+    drafts, trace = _run(doc("Fancy Bear claimed the DDoS attack on the Harbor Bank website on Monday.",
+                             "2024-06-05"))
+    a = _party(drafts, "APT28")
+    assert "named “Fancy Bear”" in trace.cue("claimed", "APT28", a.evidence.text)

@@ -204,3 +204,16 @@ def test_claiming_the_named_attacks_gives_the_claim(doc):
     drafts = extract(doc("Pro-Russian hackers claimed the DDoS attacks on the websites of the Harbor Bank on "
                          "Monday.", "2024-06-05"))
     assert by_name(drafts)["Pro-Russian hackers"].role == "claimed"
+
+
+def test_a_description_right_before_the_groups_name_is_not_a_second_party(doc):
+    drafts = extract(doc("The pro-Russian hacktivist group Killnet claimed responsibility for the DDoS attack on the "
+                         "Harbor Bank website on Monday.", "2024-06-05"))
+    assert [(a.name, a.role) for a in parties(drafts)] == [("Killnet", "claimed")]
+
+
+def test_separately_starts_another_incident(doc):
+    drafts = extract(doc("Killnet claimed the DDoS attack on the Harbor Bank website on Monday.\n\nSeparately, "
+                         "Fancy Bear targeted the Ostvale ministry with spear-phishing emails.", "2024-06-05"))
+    assert len(drafts) == 2
+    assert [[a.name for a in d.actors if a.role != "target"] for d in drafts] == [["Killnet"], ["APT28"]]

@@ -78,7 +78,7 @@ def test_the_review_queue_lists_a_pending_decision_and_accepting_it_merges(db_pa
     assert "1 pending decisions" in stats.output.replace(",", "")
     listed = cli("review", "--pending", "--db", db_path)
     line = listed.stdout.splitlines()[0]
-    assert listed.exit_code == 0 and f"#{a.incidents[0]} " in line and f" and #{c.incidents[0]} " in line
+    assert listed.exit_code == 0 and f"incident #{a.incidents[0]} " in line and f" and incident #{c.incidents[0]} " in line
     assert f": maybe the same as #{a.incidents[0]}" in line
     [pending] = _pending_cli(cli, db_path)
     res = cli("review", "--accept", str(pending["id"]), "--db", db_path)
