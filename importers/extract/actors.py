@@ -91,7 +91,8 @@ _ACCUSE_BEFORE = re.compile(
     r"(?P<verb>\baccus(?:ed|es|ing|e)|\bblam(?:ed|es|ing|e)|\bsuspect(?:ed|s|ing)?|\bimplicat(?:ed|ing)|"
     r"\battribut(?:ed|es|ing|e)\s+(?:\w+\s+){0,4}?to|\bpointed\s+(?:the\s+finger\s+)?at|\bties\s+to|"
     r"\btied\s+to|\blinks?\s+to|\blinked\s+to|\bconnected\s+to|\bnamed|\bidentified|\bsanction(?:ed|s|ing)|"
-    r"\bindicted|\bcharged|\bcarried\s+out\s+by|\bconducted\s+by|\blaunched\s+by|\bbehind\s+(?:the\s+)?"
+    r"\bindicted|\bcharged|\bresembl(?:e|es|ed|ing)\s+(?:those|that)\s+of|\bfocus(?:ing|ed|es)?\s+on|"
+    r"\bcarried\s+out\s+by|\bconducted\s+by|\blaunched\s+by|\bbehind\s+(?:the\s+)?"
     r"(?:\w+\s+){0,3}?(?:was|were|is|are)|\borchestrated\s+by|\bperpetrated\s+by|\bby)\s+(?:[\w'’“”\"-]+[\s,]+){0,9}?$",
     re.I)
 _SUSPECT_AFTER = re.compile(
@@ -165,7 +166,7 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
             return "perpetrator", None, f"agent {said}"
         return "suspected", None, f"suspicion {said}"
     if (c := _SUSPECT_AFTER.search(after)):
-        return "suspected", None, f"suspicion {quote(c.group(0))}"
+        return "suspected", None, f"said to be suspected {quote(c.group(0))}"
     if (c := _PERP_AFTER.search(after)):
         return "perpetrator", None, f"subject of an attack verb {quote(c.group(0))}"
     return None, None, "no wording makes it the agent"
@@ -214,7 +215,7 @@ _NEG_BEFORE = re.compile(
     r"(?:from|by|behind|(?:linked|tied|connected)\s+to|the\s+work\s+of|responsible)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}$|"
     r"\b(?:rul(?:ed|es|ing)\s+out|rule\s+out|exclud(?:ed|es|ing)|no\s+(?:evidence|indication|sign|proof|reason\s+to\s+"
     r"believe)\s+(?:that|of|linking|connecting|tying|pointing\s+to)|no\s+(?:links?|connection|ties)\s+(?:to|with|between)|"
-    r"(?:unlikely|doubtful|not\s+clear|unclear)\s+(?:that|whether)|doubts?\s+that|doubted\s+that|(?:do|does|did)\s+not\s+"
+    r"(?:unlikely|doubtful|not\s+clear|unclear)\s+(?:that|whether)|(?<!\bno\s)(?<!\blittle\s)doubts?\s+that|doubted\s+that|(?:do|does|did)\s+not\s+"
     r"(?:believe|think)\s+(?:that\s+)?|(?:rather|other)\s+than|instead\s+of|(?:not|n['’]t)\s+(?:\w+\s+)?(?:blame|"
     r"accuse|suspect|attribute)\w*)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _NEG_AFTER = re.compile(

@@ -93,7 +93,7 @@ CLAIM_CUE = re.compile(r"\b(?:claimed\s+responsibility|took\s+credit|claimed\s+(
                        r"attacks?)\b", re.I)
 # the story goes on: "the attack", "this breach", "affected", "victims", "the hackers"
 CONTINUES = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|incident|breach|outage|hack|intrusion|sabotage|"
-                       r"assault|leak)\b|\baffected\b|\bimpacted\b|\bvictims?\b|\bthe\s+(?:hackers|attackers|"
+                       r"assault|leak|investigation|inquiry|probe)\b|\binvestigators\b|\baffected\b|\bimpacted\b|\bvictims?\b|\bthe\s+(?:hackers|attackers|"
                        r"perpetrators|group|gang|extremists)\b", re.I)
 
 # ------------------------------------------------------------------------------------------- type of a draft

@@ -34,6 +34,7 @@ class Article:
     pub: date | None
     perp_names: frozenset  # lowercased: groups named as perpetrator anywhere in the article
     headline: list[tuple[str, Evidence]]  # the parties the headline presents as hit, with body evidence
+    suspects: list[Info]  # sentences of no incident that name a known group with a role word (the lead takes them)
 
 
 def build_drafts(doc: Document) -> list[IncidentDraft]:
@@ -46,7 +47,9 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     perps = _perpetrators(groups, gazetteer.get())
     perp_names = _article_perpetrators(groups, perps)
     headline = targets_mod.headline_targets(doc, sents, perp_names) if groups else []
-    article = Article(perps=perps, countries=countries, pub=pub, perp_names=perp_names, headline=headline)
+    suspects = _suspect_sentences(infos, groups, perps, gazetteer.get()) if groups else []
+    article = Article(perps=perps, countries=countries, pub=pub, perp_names=perp_names, headline=headline,
+                      suspects=suspects)
     drafts = [d for n, g in enumerate(groups) if (d := _draft(g, article, lead=n == 0)) is not None]
     drafts = [d for d in drafts if d.type != "vulnerable/vulnerable-system"]
     if drafts and _flaw_report(infos, groups):
@@ -70,6 +73,12 @@ def _explain_untold(infos: list[Info], groups: list[Group]) -> None:
                         "sabotage), nor a known group claiming an attack")
     told = {i.sent.index for g in groups for i in g.infos}
     for i in infos:
+        if not i.trigs and i.sent.index not in told:
+            for h in i.hits:
+                if any(e[0] == "actor" for e in h[3]) and not any(e[0] in ("country", "city", "region", "demonym")
+                                                                  for e in h[3]):
+                    explain.dropped("perpetrator", h[2], "a known group named in a sentence that no incident took (no "
+                                    "attack word, and too far from the story told)", i.sent.text)
         if i.trigs and i.sent.index not in told:
             words = ", ".join(dict.fromkeys(explain.quote(t.text, 30) for t in i.trigs))
             why = ("a possibility, a warning or advice, not an attack told" if i.hypothetical else
@@ -87,6 +96,34 @@ def _perpetrators(groups: list[Group], gaz) -> dict[int, list[actors_mod.Party]]
             if info.sent.index not in out:
                 out[info.sent.index] = actors_mod.perpetrators(info.sent.text, info.hits, gaz)
     return out
+
+
+def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, list[actors_mod.Party]],
+                       gaz) -> list[Info]:
+    """Sentences no incident took that name a known threat-actor group with a role word ("traces resemble those of
+    X", "X was blamed", "X claimed it"): an article tells one story first, so the lead incident takes that group
+    with the role the words give (never the plain default "perpetrator" of a group merely named). Their parties
+    are read into ``perps`` (only the known groups among them: the rest of such a sentence is background)."""
+    told = {i.sent.index for g in groups for i in g.infos}
+    out = []
+    for info in infos:
+        if info.sent.index in told or info.hypothetical or info.generic or not any(
+                any(e[0] == "actor" for e in h[3]) for h in info.hits):
+            continue
+        if _BACKGROUND.search(info.sent.text):
+            continue
+        found = [p for p in actors_mod.perpetrators(info.sent.text, info.hits, gaz)
+                 if p.ref is not None and (p.role in ("claimed", "attributed") or p.role == "suspected" and
+                                           p.cue.startswith("suspicion “") and "hedged" not in p.cue)]
+        if found:
+            perps[info.sent.index] = found
+            out.append(info)
+    return out
+
+
+# what the group did before: "APT28 has exploited flaws in the past", "Equation Group has long been tied to"
+_BACKGROUND = re.compile(r"\b(?:in\s+the\s+past|previously|has\s+long|have\s+long|for\s+years|earlier\s+campaigns?|"
+                         r"is\s+(?:widely\s+)?believed\s+to\s+have\s+ties)\b", re.I)
 
 
 def _article_perpetrators(groups: list[Group], perps: dict[int, list[actors_mod.Party]]) -> frozenset:
@@ -158,7 +195,7 @@ def _draft(g: Group, article: Article, lead: bool) -> IncidentDraft | None:
         return None
     domain = _domain(g, type_)
     when = _dates(g, article.pub, lead)
-    side = _perpetrator_side(g, article.perps)
+    side = _perpetrator_side(g, article.perps, article.suspects if lead else [])
     perp_names = {r.name.lower() for r in side.rows.values()} | article.perp_names
     where = _places(g, side.spans, _named_groups(side.rows, article.perp_names), article.countries)
     hit, target_ev = targets_mod.targets(g, side.rows, side.spans, where.spans, perp_names,
@@ -237,11 +274,11 @@ class _Side:
     evidence: Evidence | None  # the first sentence that names one
 
 
-def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]]) -> _Side:
+def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspects: list[Info]) -> _Side:
     rows: dict[tuple[str, str], ActorMention] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     first: Evidence | None = None
-    for info in g.infos:
+    for info in [*g.infos, *suspects]:
         ev = evidence_of(info.sent)
         for p in perps[info.sent.index]:
             spans.setdefault(info.sent.index, []).append((p.start, p.end))

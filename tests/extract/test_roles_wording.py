@@ -217,3 +217,18 @@ def test_separately_starts_another_incident(doc):
                          "Fancy Bear targeted the Ostvale ministry with spear-phishing emails.", "2024-06-05"))
     assert len(drafts) == 2
     assert [[a.name for a in d.actors if a.role != "target"] for d in drafts] == [["Killnet"], ["APT28"]]
+
+
+def test_no_doubt_is_certainty_not_a_denial(doc):
+    drafts = extract(doc("The Harbor Bank was hacked last month. There is no doubt that Fancy Bear carried out the "
+                         "intrusion, the bank's security chief said.", "2024-06-05"))
+    assert by_name(drafts)["APT28"].role != "denied"
+
+
+def test_a_known_group_suspected_in_a_later_sentence_goes_to_the_lead_incident(doc):
+    drafts = extract(doc("Hackers took the Ostvale broadcaster off air on Tuesday evening, and its channels stayed "
+                         "black for hours.\n\nStaff worked through the night to restore the programmes. The "
+                         "company thanked viewers for their patience.\n\nInvestigators now say the technical traces "
+                         "resemble those of Fancy Bear.", "2024-06-05"))
+    assert len(drafts) == 1
+    assert by_name(drafts)["APT28"].role == "suspected"
