@@ -97,6 +97,11 @@ class Report:
 
 # --- per-input work (runs in worker processes) -------------------------------------------------------
 
+EXTRACTION_FAILED = "extraction failed"
+"""How the warning of a source kept without its incidents begins: the import's exit code is 1 then (the other
+warnings, such as the database file skipped in its own folder, leave it at 0)."""
+
+
 def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = None) -> Document:
     """Clean a read document, fill metadata fallbacks, and extract its incidents."""
     warnings = warnings if warnings is not None else []
@@ -126,7 +131,7 @@ def prepare_document(doc: Document, opts: Options, warnings: list[str] | None = 
             doc.drafts = extract(doc)
         except Exception as exc:  # noqa: BLE001 - keep the source; say that its extraction failed
             doc.drafts = []
-            warnings.append(f"extraction failed ({type(exc).__name__}: {safe_line(str(exc))[:160]}); source kept")
+            warnings.append(f"{EXTRACTION_FAILED} ({type(exc).__name__}: {safe_line(str(exc))[:160]}); source kept")
     return doc
 
 

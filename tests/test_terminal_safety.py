@@ -17,7 +17,8 @@ def test_hostile_text_is_harmless_in_every_cli_output(incidex, tmp_path):
     assert proc.returncode == 0, proc.stderr
     outputs = [proc.stdout, proc.stderr]
     for args in (("list", "sources"), ("list", "incidents"), ("list", "actors"), ("show", "source", "1"),
-                 ("show", "source", "1", "--format", "markdown"), ("stats",), ("extract", "--source", "1")):
+                 ("show", "source", "1", "--format", "markdown"), ("stats",), ("extract", "--source", "1"),
+                 ("extract", "--source", "1", "--explain"), ("extract", "--source", "1", "--explain", "--json")):
         run = incidex(*args, "--db", db, env={"TERM": "xterm-256color", "FORCE_COLOR": "1"})
         assert run.returncode == 0, (args, run.stderr)
         outputs += [run.stdout, run.stderr]

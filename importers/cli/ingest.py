@@ -112,7 +112,7 @@ def import_cmd(
         print_json({**report.as_dict(), **({"taxii": pulled} if pulled else {})})
     else:
         _print_import_summary(report, dry_run)
-    if report.failed or any(o.warnings for o in report.outcomes):
+    if report.failed or any(w.startswith(pipeline.EXTRACTION_FAILED) for o in report.outcomes for w in o.warnings):
         raise typer.Exit(1)  # a file refused, or a source kept whose extraction failed: not a clean import
 
 
