@@ -121,6 +121,13 @@ _INVESTIGATED = re.compile(r"\b(?:arrest\w*|charged|indicted|detained|sentenced|
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the|which\s+is|also\s+known\s+as|known\s+as)\s+[^,;.]{2,70},")
 
 
+SUSPICION = "suspicion"
+"""How the cue of a party begins when a verb about the act suspects it ("blamed", "links to", "traces resemble
+those of"), unlike a description of the group ("is believed to be linked"): drafting.py reads it."""
+HEDGED = "hedged by"
+"""Added to a cue when a hedge ("probably", "may have") qualifies it."""
+
+
 def _role_for(sentence: str, start: int, end: int, strict: bool = False,
               agent: bool = False) -> tuple[str | None, str | None, str]:
     """(role, attributed_by, cue) for the party at [start, end) of the sentence, from the surrounding wording; the
@@ -164,7 +171,7 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
             return "perpetrator", None, f"agent {said}"
         if verb.startswith("behind"):
             return "perpetrator", None, f"agent {said}"
-        return "suspected", None, f"suspicion {said}"
+        return "suspected", None, f"{SUSPICION} {said}"
     if (c := _SUSPECT_AFTER.search(after)):
         return "suspected", None, f"said to be suspected {quote(c.group(0))}"
     if (c := _PERP_AFTER.search(after)):
@@ -286,7 +293,7 @@ def _qualified(sentence: str, p: Party) -> Party:
         if p.role == "perpetrator":
             p.role = "suspected"
         p.confidence = min(p.confidence, 35)
-        p.cue = f"{p.cue}; hedged by {quote(hedged.group(0))}"
+        p.cue = f"{p.cue}; {HEDGED} {quote(hedged.group(0))}"
     if (hedged or p.role in ("suspected", "attributed")) and not p.attributed_by:
         # "X was behind the intrusion, the FBI said": who suspects it, never the party itself
         who = _speaker(sentence)

@@ -114,7 +114,8 @@ def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, 
             continue
         found = [p for p in actors_mod.perpetrators(info.sent.text, info.hits, gaz)
                  if p.ref is not None and (p.role in ("claimed", "attributed") or p.role == "suspected" and
-                                           p.cue.startswith("suspicion “") and "hedged" not in p.cue)]
+                                           p.cue.startswith(actors_mod.SUSPICION + " ") and
+                                           actors_mod.HEDGED not in p.cue)]
         if found:
             perps[info.sent.index] = found
             out.append(info)
