@@ -47,6 +47,16 @@ KillNet / KillNet Collective; a person's name is never folded, nor a target's)."
 _NOT_GROUPS = "('person', 'organisation', 'government body')"  # (constant SQL: the kinds a victim is stored as)
 
 
+def _group_names(conn: sqlite3.Connection, test: str, params: tuple[object, ...]) -> list[tuple[int, str, str | None]]:
+    """(actor id, normalised name or alias, galaxy reference) of the live groups (not the kinds a victim is
+    stored as) whose name or an alias passes `test`: constant SQL about `{name}`, its values in `params`."""
+    return conn.execute(
+        f"SELECT id, normalised, reference FROM actor WHERE merged_into IS NULL AND kind NOT IN {_NOT_GROUPS}"
+        f" AND {test.format(name='normalised')} UNION SELECT a.id, al.normalised, a.reference FROM actor_alias al"
+        f" JOIN actor a ON a.id = al.actor_id WHERE a.merged_into IS NULL AND a.kind NOT IN {_NOT_GROUPS}"
+        f" AND {test.format(name='al.normalised')}", (*params, *params)).fetchall()
+
+
 def _suffix_kin(conn: sqlite3.Connection, name: str) -> list[int]:
     """Live actors whose name or alias is `name` with one organisational suffix added or removed."""
     key = normalise(name)
@@ -56,12 +66,7 @@ def _suffix_kin(conn: sqlite3.Connection, name: str) -> list[int]:
     if not key or len(key.replace(" ", "")) < 4:
         return []
     marks = ",".join("?" * len(keys))
-    rows = conn.execute(
-        f"SELECT id FROM actor WHERE normalised IN ({marks}) AND merged_into IS NULL AND kind NOT IN {_NOT_GROUPS}"
-        f" UNION SELECT a.id FROM actor_alias al JOIN actor a ON a.id = al.actor_id"
-        f" WHERE al.normalised IN ({marks}) AND a.merged_into IS NULL AND a.kind NOT IN {_NOT_GROUPS} ORDER BY 1",
-        (*keys, *keys)).fetchall()
-    return [r[0] for r in rows]
+    return sorted({r[0] for r in _group_names(conn, f"{{name}} IN ({marks})", tuple(keys))})
 
 
 # "Islamist hacker groups", "Islamic hackers": a generic actor is its qualifiers and a noun for attackers
@@ -105,12 +110,8 @@ def _generic_kin(conn: sqlite3.Connection, m: ActorMention) -> list[int]:
     if want is None or m.reference:
         return []
     noun = want.rsplit(" ", 1)[1][:4]  # (a cheap filter first: the noun's first letters)
-    rows = conn.execute(
-        f"SELECT id, normalised FROM actor WHERE merged_into IS NULL AND reference IS NULL AND kind NOT IN"
-        f" {_NOT_GROUPS} AND instr(normalised, ?) > 0 UNION SELECT a.id, al.normalised FROM actor_alias al"
-        f" JOIN actor a ON a.id = al.actor_id WHERE a.merged_into IS NULL AND a.reference IS NULL"
-        f" AND a.kind NOT IN {_NOT_GROUPS} AND instr(al.normalised, ?) > 0", (noun, noun)).fetchall()
-    return sorted({actor_id for actor_id, name in rows if generic_key(name) == want})
+    return sorted({actor_id for actor_id, name, reference in _group_names(conn, "instr({name}, ?) > 0", (noun,))
+                   if reference is None and generic_key(name) == want})
 
 
 _NEAR_MIN = 6
@@ -128,13 +129,8 @@ def _near_spellings(conn: sqlite3.Connection, m: ActorMention) -> list[int]:
         return []
     digits = "".join(ch for ch in flat if ch.isdigit())
     span = (len(key) - 2, len(key) + 2)  # one letter, and a space on either side of it
-    rows = conn.execute(
-        f"SELECT id, normalised, reference FROM actor WHERE merged_into IS NULL AND kind NOT IN {_NOT_GROUPS}"
-        f" AND length(normalised) BETWEEN ? AND ? UNION SELECT a.id, al.normalised, a.reference FROM actor_alias al"
-        f" JOIN actor a ON a.id = al.actor_id WHERE a.merged_into IS NULL AND a.kind NOT IN {_NOT_GROUPS}"
-        f" AND length(al.normalised) BETWEEN ? AND ?", (*span, *span)).fetchall()
     out: set[int] = set()
-    for actor_id, name, reference in rows:
+    for actor_id, name, reference in _group_names(conn, "length({name}) BETWEEN ? AND ?", span):
         other = name.replace(" ", "")
         if m.reference and reference and reference != m.reference or \
                 "".join(ch for ch in other if ch.isdigit()) != digits:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import explain
+from . import cues, explain
 from . import persons as persons_mod
 from .explain import quote
 from .phrases import NP_STOP, is_demonym
@@ -449,7 +449,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         if actor is not None:
             ref = gaz.actors[actor[1]]
             # a country or city that is also some group's alias is a place unless worded as an actor
-            placey = any(e[0] in ("country", "region", "city", "demonym") for e in entries)
+            placey = any(e[0] in cues.PLACE_KINDS for e in entries)
             if _ALLY_BEFORE.search(sentence[max(0, start - 70):start]):
                 continue  # "its public alignment with the pro-Russian collective Killnet": a relation, not a role
             if _LONGER_NAME.match(sentence, end):

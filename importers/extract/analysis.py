@@ -81,14 +81,11 @@ def analyse(doc: Document) -> tuple[list[Sentence], list[Info], set[str], date |
     return sents, infos, countries, dates_mod.parse_published(doc.published)
 
 
-_PLACE_KINDS = ("country", "region", "city", "demonym")  # a place that is also some group's alias claims nothing
-
-
 def classify(sent: Sentence, hits: list, trigs: list) -> Info:
     """What the attack words of a sentence say: an event, attack words only, a hypothesis, a flaw."""
     text = sent.text
-    if not trigs and (m := cues.CLAIMED_ATTACK.search(text)) and any(
-            any(e[0] == "actor" for e in h[3]) and not any(e[0] in _PLACE_KINDS for e in h[3]) for h in hits):
+    # (a place that is also some group's alias claims nothing)
+    if not trigs and (m := cues.CLAIMED_ATTACK.search(text)) and any(cues.group_not_place(h[3]) for h in hits):
         trigs = [types_mod.Trigger("other/undetermined", "cyber", 2, m.start(), m.end(), m.group(0))]
     if not trigs:
         return Info(sent=sent, hits=hits, trigs=trigs)

@@ -23,6 +23,16 @@ EXPLOITED = re.compile(r"\bin\s+the\s+wild\b|\bactively\s+exploited\b|\b(?:were|
 NEGATED = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|rather\s+than|instead\s+of)\b(?:\s+[\w-]+){0,2}\s*$",
                      re.I)
 # a trigger in "after the DDoS incident", "following this breach" refers to an event already told
+PLACE_KINDS = frozenset({"country", "region", "city", "demonym"})
+"""The gazetteer kinds that make a name a place: a group whose name is also a place is a place unless worded as an
+actor."""
+
+
+def group_not_place(entries) -> bool:
+    """A gazetteer hit's entries name a known threat-actor group and no place."""
+    return any(e[0] == "actor" for e in entries) and not any(e[0] in PLACE_KINDS for e in entries)
+
+
 # "Killnet claimed the attack on X", "NoName057(16) claims responsibility for these attacks": "attack" alone is no
 # attack word (sport, war, illness), but a known threat-actor group claiming it is one (analysis.classify)
 CLAIMED_ATTACK = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility\s+for\s+|credit\s+for\s+)?(?:the|this|these|"

@@ -75,8 +75,7 @@ def _explain_untold(infos: list[Info], groups: list[Group]) -> None:
     for i in infos:
         if not i.trigs and i.sent.index not in told:
             for h in i.hits:
-                if any(e[0] == "actor" for e in h[3]) and not any(e[0] in ("country", "city", "region", "demonym")
-                                                                  for e in h[3]):
+                if cues.group_not_place(h[3]):
                     explain.dropped("perpetrator", h[2], "a known group named in a sentence that no incident took (no "
                                     "attack word, and too far from the story told)", i.sent.text)
         if i.trigs and i.sent.index not in told:
@@ -253,8 +252,10 @@ def _dates(g: Group, pub: date | None, lead: bool) -> _Dates:
     """When: the date of the group; an undated lead story is dated by the publication."""
     if g.date is not None and g.date.value:
         disclosed = cues.DISCLOSURE.search(g.date_info.sent.text) and not cues.ON_OR_IN.search(g.date.text)
-        explain.kept("date", g.date.value, f"the words {explain.quote(g.date.text, 40)}"
-                     + (" with a disclosure verb: the day it was made known" if disclosed else ""), g.date_info.sent.text)
+        if explain.active():  # (the words are put together only when asked: this runs for every draft)
+            explain.kept("date", g.date.value, f"the words {explain.quote(g.date.text, 40)}"
+                         + (" with a disclosure verb: the day it was made known" if disclosed else ""),
+                         g.date_info.sent.text)
         return _Dates(start=g.date.value, end=g.date.end_value, precision=g.date.precision,
                       basis="disclosed" if disclosed else "occurred", evidence=evidence_of(g.date_info.sent))
     if pub is not None and lead:
@@ -347,8 +348,9 @@ def _places(g: Group, perp_spans: dict[int, list[tuple[int, int]]], actor_names:
                 continue
             ev = Evidence(info.sent.text, info.sent.start, info.sent.end)
             if p.name not in place_rows:
-                explain.kept("place", p.name, f"{explain.quote(info.sent.text[p.start:p.end], 40)} is a {p.level} of the "
-                             "gazetteer, named in a sentence of the attack", info.sent.text)
+                if explain.active():
+                    explain.kept("place", p.name, f"{explain.quote(info.sent.text[p.start:p.end], 40)} is a {p.level}"
+                                 " of the gazetteer, named in a sentence of the attack", info.sent.text)
                 place_rows[p.name] = PlaceMention(name=p.name, country=p.country, level=p.level, evidence=ev)
                 first = ev if first is None else first
             if p.country and p.country not in countries:
@@ -369,8 +371,7 @@ def _about_actor(p, text: str, named: list[tuple[int, int]], actor_names: list[s
 def _actor_name_spans(info: Info) -> list[tuple[int, int]]:
     """Spans of the sentence that name an actor, whatever its role: galaxy groups ("Anonymous Sudan") and
     generic actors ("Sudanese hacktivists", "Russia-based hackers") -- the places inside them are not places."""
-    out = [(h[0], h[1]) for h in info.hits if any(e[0] == "actor" for e in h[3])
-           and not any(e[0] in ("country", "city", "region", "demonym") for e in h[3])]
+    out = [(h[0], h[1]) for h in info.hits if cues.group_not_place(h[3])]
     for m in actors_mod.GENERIC_RE.finditer(info.sent.text):
         noun = m.group("n").lower()
         if cues.ACTOR_NOUN.match(noun):
