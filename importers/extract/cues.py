@@ -23,7 +23,7 @@ EXPLOITED = re.compile(r"\bin\s+the\s+wild\b|\bactively\s+exploited\b|\b(?:were|
 NEGATED = re.compile(r"\b(?:not|never|no|nor|without|n't|neither|rather\s+than|instead\s+of)\b(?:\s+[\w-]+){0,2}\s*$",
                      re.I)
 # a trigger in "after the DDoS incident", "following this breach" refers to an event already told
-PLACE_KINDS = frozenset({"country", "region", "city", "demonym"})
+PLACE_KINDS = frozenset({"country", "region", "city", "demonym", "area"})
 """The gazetteer kinds that make a name a place: a group whose name is also a place is a place unless worded as an
 actor."""
 
@@ -190,9 +190,11 @@ SET_ON_FIRE = re.compile(r"set on fire|set alight|torched|burn")
 CUT = re.compile(r"\bcut|sever")
 
 
-def whole_words(words: str) -> str:
-    """A pattern for ``words`` standing between spaces or the ends of the text (for names known only at run time)."""
-    return rf"(?:^|\s){re.escape(words)}(?:\s|$)"
+def whole_words(words: str, possessive: bool = False) -> str:
+    """A pattern for ``words`` standing between spaces or the ends of the text (for names known only at run time);
+    ``possessive``: or followed by 's and a name ("Scotty" in "Scotty’s Brewhouse", not in "Macron's party")."""
+    tail = r"(?:['’]s(?=\s+[A-Z]))?" if possessive else ""
+    return rf"(?:^|\s){re.escape(words)}{tail}(?:\s|$)"
 
 
 def standalone(name: str) -> str:

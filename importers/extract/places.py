@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cues import PLACE_KINDS
+
 _CUE = re.compile(r"(?:\b(?:in|at|near|against|on|across|from|to|between|and|across|around|outside|of|inside|within|into|"
                   r"throughout|via|towards?|communes?|towns?|cities|city|villages?|municipalit(?:y|ies)|"
                   r"include|including|region)\s+(?:the\s+)?|,\s*|\bin\s+[a-z]+\s+)$")
+_LIST_CUE = re.compile(r"\band\s+(?:the\s+)?|,\s*")
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w.&-]*\s*$")
 _REPORTER_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:firm|company|researchers?|experts?|analysts?|officials?|authorities|"
                              r"investigators?|intelligence|police|prosecutors?|president|minister|ministry|media|"
                              r"press|newspaper|weekly|daily|broadcaster|outlet|lawmakers|diplomats?|army|military|"
@@ -38,7 +42,13 @@ def resolve(sentence: str, hits: list, article_countries: set[str]) -> list[Plac
         kinds = {e[0] for e in entries}
         if "actor" in kinds and not kinds & {"country", "region", "city", "demonym"}:
             continue
-        cue = bool(_CUE.search(sentence[max(0, start - 30):start]))
+        cue_m = _CUE.search(sentence[max(0, start - 30):start])
+        cue = bool(cue_m)
+        list_at = max(0, start - 30) + cue_m.start() if cue_m else 0
+        if cue_m and _LIST_CUE.fullmatch(cue_m.group(0)) and _NAME_BEFORE.search(sentence, 0, list_at):
+            # "Paris and Lyon" lists places; "Microsoft and Cisco" lists companies, not a town named Cisco
+            cue = any(e0 <= list_at and list_at - e0 <= 1 and any(e[0] in PLACE_KINDS for e in ents)
+                      for _, e0, _, ents in hits)
         country = next((e for e in entries if e[0] == "country"), None)
         if country:
             out.append(Place(country[2], country[1], "country", start, end, cue))

@@ -197,13 +197,14 @@ def _title_targets(doc: Document, sents: list[Sentence], article_perps: frozense
 
 def dedupe(rows: list[ActorMention]) -> list[ActorMention]:
     """Drop a target that is the short form of another target of the same incident ("Aramco" beside
-    "Saudi Aramco", "Change Healthcare" beside "Change Healthcare's systems" is not made)."""
+    "Saudi Aramco", "Scotty" beside "Scotty’s Brewhouse"; "Change Healthcare" beside "Change Healthcare's systems"
+    is not made)."""
     names = [a.name for a in rows if a.role == "target"]
     out = []
     for a in rows:
         if a.role == "target" and " " not in a.name.strip() and any(
-                n != a.name and re.search(cues.whole_words(a.name), n) and not _PEOPLE_OF.fullmatch(n[len(a.name):])
-                for n in names):
+                n != a.name and re.search(cues.whole_words(a.name, possessive=True), n)
+                and not _PEOPLE_OF.fullmatch(n[len(a.name):]) for n in names):
             continue
         out.append(a)
     return out
@@ -217,7 +218,7 @@ _PEOPLE_OF = re.compile(r"(?:['’]s)?\s+(?:\w+\s+)?(?:customers|users|clients|s
 def is_place(name: str) -> bool:
     """A country, region, demonym or city of 100,000 people or more."""
     entries = gazetteer.get().entries.get(key(name), ())
-    return any(e[0] in ("country", "region", "demonym") or (e[0] == "city" and e[3] >= 100_000) for e in entries)
+    return any(e[0] in ("country", "region", "demonym", "area") or (e[0] == "city" and e[3] >= 100_000) for e in entries)
 
 
 def is_demonym_only(name: str) -> bool:

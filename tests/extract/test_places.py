@@ -1,7 +1,8 @@
 """Places: countries, regions (with or without accents), cities, small towns in context."""
 from __future__ import annotations
 
-from importers.extract import extract
+from importers.extract import extract, gazetteer
+from importers.extract import places as places_mod
 
 
 def places(drafts):
@@ -35,3 +36,19 @@ def test_actor_country_is_not_an_incident_place(doc):
                              "in Lyon.")))
     assert ("Lyon", "city", "FR") in got
     assert not [p for p in got if p[0] == "Russia"]
+
+
+def test_a_company_listed_with_a_company_is_not_a_town():
+    # Cisco is also a small town of Texas: "Microsoft and Cisco" lists companies, "Abilene and Cisco" lists towns
+    gaz = gazetteer.get()
+
+    def found(sentence: str) -> list[str]:
+        return [p.name for p in places_mod.resolve(sentence, list(gaz.scan(sentence)), {"US"})]
+
+    assert found("Federal agents, Microsoft and Cisco are working with the city to resolve the attack.") == []
+    assert found("The storm cut power in Abilene and Cisco overnight.") == ["Abilene", "Cisco"]
+
+
+def test_continents_and_world_regions_are_no_incident_place(doc):
+    body = "Ransomware attacks hit small businesses across Europe and the Middle East this spring."
+    assert places(extract(doc(body))) == set()

@@ -3,7 +3,9 @@ are never parties (sentence-initial words, file types, tools, experts, speakers)
 per behaviour (issue 28)."""
 from __future__ import annotations
 
+from db.drafts import ActorMention
 from importers.extract import extract, phrases
+from importers.extract import targets as targets_mod
 
 
 def hit(sentence: str, trigger: bool = True) -> list[str]:
@@ -320,3 +322,66 @@ def test_among_the_locations_that_were_victims():
 
 def test_acronym_of_a_place_before_a_body():
     assert hit("An NYC hospital was forced to pay $44,000 to the ransomware operators.") == ["NYC hospital"]
+
+
+# ------------------------------------------------------------ session 19: words that are no party, as the user saw them
+def test_adverb_opening_a_quotation_is_not_a_name():
+    # the quotation opens like a sentence: "Unfortunately" was stored as a victim beside the company
+    assert hit("The owner issued a statement: “Unfortunately, Brannick’s Diner was the target of scammers,” "
+               "she said.") == ["Brannick’s Diner"]
+
+
+def test_short_possessive_form_folds_into_the_name(doc):
+    body = ("Fraudsters tricked Brannick’s Diner into sending its payroll records. “Brannick’s was the target of "
+            "a phishing scam,” the owner said after the breach.")
+    assert targets_of(doc, body) == {"Brannick’s Diner"}
+
+
+def test_possessive_phrase_is_not_a_short_form():
+    # "Vasseur" the person is not a short form of "Vasseur's party"; "Brannick" is one of "Brannick’s Diner"
+    rows = [ActorMention(n, "target") for n in ("Vasseur", "Vasseur's party", "Brannick", "Brannick’s Diner")]
+    assert [a.name for a in targets_mod.dedupe(rows)] == ["Vasseur", "Vasseur's party", "Brannick’s Diner"]
+
+
+def test_the_readers_own_form_is_not_a_party():
+    assert hit("Check the tax website if your W-2 or other records have been leaked.") == []
+
+
+def test_a_place_after_a_locative_word_is_not_a_party():
+    assert hit("Small firms across Europe are being targeted by ransomware, a survey found.") == []
+    assert hit("Dozens of traffic cameras in Washington DC were knocked offline by ransomware.") == []
+
+
+def test_a_town_and_its_country_are_no_list(doc):
+    assert targets_of(doc, "A betting website that operates out of Varnhollow, India was hacked by a ransomware gang on "
+                           "Tuesday.") == set()
+
+
+def test_adjectives_of_world_regions_are_not_parties(doc):
+    assert targets_of(doc, "The group typically targets Middle Eastern airlines and Saudi Arabian energy companies "
+                           "with a wiper.") == set()
+    assert targets_of(doc, "The wiper was found targeting the Middle East and English-speaking countries.") == set()
+
+
+def test_a_quarter_of_the_year_is_not_a_party():
+    assert hit("Phishing campaigns grew fast, with Q4's largest campaign hitting millions of inboxes.") == []
+
+
+def test_the_maker_of_a_product_the_malware_runs_on_is_not_hit():
+    assert hit("The ransomware infects smartphones with Vantor’s operating system.") == []
+
+
+def test_a_tool_or_protocol_named_for_what_it_is_is_not_hit():
+    assert hit("Attackers hacked servers through the Remote Desktop Protocol and the Qarnix Remote Access Tool.") \
+        == []
+
+
+def test_a_breach_from_a_company_is_its_breach():
+    assert hit("The flaw led to a data breach from credit bureau Quillon Bank last year.") == ["Quillon Bank"]
+
+
+def test_who_is_helped_to_resolve_the_attack_was_hit():
+    assert hit("Vendors are working with the city of Marlow Heights to resolve the ransomware attack.") \
+        == ["Marlow Heights"]
+    # an attack "from" a place is its author's side: not a party hit
+    assert hit("The ransomware attack from Vantoria hit Brellford Logistics.") == ["Brellford Logistics"]
