@@ -65,6 +65,28 @@ def test_an_undated_report_never_joins_on_a_type_and_a_place(db_path):
     assert second.joined == []
 
 
+def test_two_reports_of_one_day_type_and_places_naming_nobody_are_pending(db_path):
+    # two outlets on one sabotage that name no victim or group: no sure join, no silent second incident either
+    from db.drafts import PlaceMention
+
+    conn = connect(db_path)
+    draft = lambda t: IncidentDraft(  # noqa: E731
+        title=t, type="availability/sabotage", date_start="2024-07-26", date_precision="day",
+        places=[PlaceMention("Lyon", "FR"), PlaceMention("France", "FR", level="country")])
+    first = store_document(conn, _doc(1, draft("Signal cables burned near Lyon")), resolve)
+    second = store_document(conn, _doc(2, draft("Rail sabotage: repairs go on")), resolve)
+    assert second.joined == [] and second.incidents != first.incidents
+    rows = conn.execute("SELECT left_id, right_id, verdict, reason FROM decision").fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [(first.incidents[0], second.incidents[0], "pending")]
+    assert "no victim or group agrees" in rows[0][3]
+    # a third report of that day in another city of the country agrees on too little to ask
+    other = IncidentDraft(title="Depot fire", type="availability/sabotage", date_start="2024-07-26",
+                          date_precision="day", places=[PlaceMention("Nantes", "FR"),
+                                                        PlaceMention("France", "FR", level="country")])
+    store_document(conn, _doc(3, other), resolve)
+    assert conn.execute("SELECT count(*) FROM decision").fetchone()[0] == 1
+
+
 def _pending_cli(cli, db_path) -> list[dict]:
     res = cli("review", "--pending", "--json", "--db", db_path)
     assert res.exit_code == 0, res.output
