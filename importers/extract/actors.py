@@ -87,6 +87,23 @@ _CLAIM_BEFORE = re.compile(r"\bclaimed\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?(?:\w+\
                            r"\b(?:responsibility|credit)\s+(?:was\s+)?(?:claimed|taken)\s+by\s+(?:the\s+)?$", re.I)
 _DENY_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|swiftly\s+|quickly\s+|strongly\s+|"
                          r"repeatedly\s+)*(?:denied|denies|deny|denying|rejected|dismissed|refuted)\b", re.I)
+def denies_link(sentence: str, end: int) -> bool:
+    """The party ending at ``end`` denies a tie to another party ("X has repeatedly denied any connection with
+    Russia"): the sentence tells no role of it in the attack, neither a denial nor a perpetrator."""
+    after = sentence[end:end + 90]
+    return bool(_DENY_AFTER.search(after)) and _denial(after) is None
+
+
+def _denial(after: str) -> re.Match[str] | None:
+    """The denial wording after a party's name, when it denies the attack (not a tie to another party)."""
+    c = _DENY_AFTER.search(after)
+    return c if c and not _DENIED_LINK.match(after[c.end():]) else None
+
+
+# "X has repeatedly denied any connection with Russia": X denies a tie to another party, not the attack
+_DENIED_LINK = re.compile(r"^\s+(?:any\s+|all\s+|having\s+)?(?:connections?|links?|ties|affiliations?|relationships?)\s+"
+                          r"(?:with|to)\s+(?!(?:the|this|these|those)\s+(?:\w+\s+)?(?:attacks?|hacks?|breach|incidents?|"
+                          r"campaign|operation|intrusion)\b)", re.I)
 _ACCUSE_BEFORE = re.compile(
     r"(?P<verb>\baccus(?:ed|es|ing|e)|\bblam(?:ed|es|ing|e)|\bsuspect(?:ed|s|ing)?|\bimplicat(?:ed|ing)|"
     r"\battribut(?:ed|es|ing|e)\s+(?:\w+\s+){0,4}?to|\bpointed\s+(?:the\s+finger\s+)?at|\bties\s+to|"
@@ -144,7 +161,7 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
     after = after[:90]
     if (c := _CLAIM_AFTER.search(after) or _CLAIM_BEFORE.search(before)):
         return "claimed", None, f"claim wording {quote(c.group(0))}"
-    if (c := _DENY_AFTER.search(after)):
+    if (c := _denial(after)):
         return "denied", None, f"denial {quote(c.group(0))}"
     m = _ACCUSE_BEFORE.search(before)
     if m and strict and not re.search(r"(?:\b(?:accus\w+|blam\w+|blam\w+\s+on|suspect\w*|to|at|sanction\w*|named|"
@@ -454,6 +471,10 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                 continue  # "its public alignment with the pro-Russian collective Killnet": a relation, not a role
             if _LONGER_NAME.match(sentence, end):
                 continue  # "the Gorilla Glue company": a word of another name that happens to be some group's alias
+            if denies_link(sentence, end):
+                explain.dropped("perpetrator", surface, "it denies a tie to another party: no word of this attack",
+                                sentence)
+                continue
             role, by, cue = _role_for(sentence, start, end)
             if role is None:
                 if placey:

@@ -232,3 +232,17 @@ def test_a_known_group_suspected_in_a_later_sentence_goes_to_the_lead_incident(d
                          "resemble those of Fancy Bear.", "2024-06-05"))
     assert len(drafts) == 1
     assert by_name(drafts)["APT28"].role == "suspected"
+
+
+def test_a_group_denying_a_tie_to_a_state_neither_denies_nor_did_the_attack(doc):
+    # "denied any connection with Russia" is about a tie, not the attack: the group keeps only its claim
+    drafts = extract(doc("A DDoS attack knocked the Harbor Bank website offline on Monday. Anonymous Sudan claimed "
+                         "the attack on its Telegram channel. Anonymous Sudan has repeatedly denied any connection "
+                         "with Russia.", "2024-06-05"))
+    assert [(a.name, a.role) for a in parties(drafts)] == [("Anonymous Sudan", "claimed")]
+
+
+def test_denying_involvement_in_the_attack_is_still_a_denial(doc):
+    drafts = extract(doc("A DDoS attack knocked the Harbor Bank website offline on Monday. Russia has denied any "
+                         "involvement in the attack.", "2024-06-05"))
+    assert by_name(drafts)["Russia"].role == "denied"
