@@ -118,6 +118,9 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     hits = [_since_event(h, pub) if anchor is None else h for h in hits]
     # "a figure that had circulated since March": the start of a state, not the date of the event told
     hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))]
+    text = info.sent.text
+    hits = [h for h in hits if not (cues.THAT_AFTER_DATE.match(text[h.end:h.end + 12])
+                                    and cues.SPEECH_BEFORE_DATE.search(text[max(0, h.start - 60):h.start]))]
     if not hits:
         return None
     if len(hits) > 1:

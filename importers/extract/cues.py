@@ -63,6 +63,14 @@ DATE_REFERENCE = re.compile(r"\b(?:such\s+as|like|after|following|since|before|t
                             r"\s+(?:the\s+)?$", re.I)
 # "a figure that had circulated since March": the start of a state, not the date of the event told
 SINCE = re.compile(r"(?i)since\b")
+# "X told a Senate committee on Wednesday that hackers entered ...": the day of the telling, not of the attack
+# told in the clause after "that" (a disclosure verb instead dates when it was made known: DISCLOSURE)
+SPEECH_BEFORE_DATE = re.compile(r"\b(?:told|said|says|testified|stated|wrote|explained|added)\b[^.;“”\"]{0,50}$", re.I)
+THAT_AFTER_DATE = re.compile(r"^\s*,?\s*that\b", re.I)
+# "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)
+STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s+"
+                         r"(?:was|had\s+been|were)\s+(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"
+                         r"carried\s+out|began|started)\s+(?:on|in)\s+$", re.I)
 # "overnight ... on Monday": the named day is the better date
 VAGUE_DAY = re.compile(r"(?i)(?:overnight|today|tonight|this\s|earlier\s+today|in\s+the\s+(?:past|last)\s+24)")
 # "Two months after a virus wiped ...": a span counted back from the publication

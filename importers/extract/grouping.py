@@ -63,7 +63,7 @@ def _other_time(info: Info, current: Group, pub: date | None) -> bool:
         and hits[0].when < current.date.when
 
 
-def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None) -> bool:
+def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None, text: str) -> bool:
     """Whether a dated attack sentence tells another incident than the current one."""
     initial = d.start < 4  # a sentence-initial time adverbial ("Last year, ...") governs the sentence
     cur_date = current.date if current.date is not None and current.date.when is not None else None
@@ -75,9 +75,16 @@ def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None) -> boo
     if cur_date is not None:
         return not _compatible(d, cur_date) or bool(
             initial and _less_precise(d, cur_date) and cues.RELATIVE_OPENING.match(d.text))
-    if pub is not None:  # an undated lead story is the one being reported: an older date is another incident
-        return d.when < pub - timedelta(days=21) or d.kind == "anchored"
+    if pub is not None:  # an undated lead story is the one being reported: an older date is another incident,
+        # unless the sentence dates the story told ("after the intrusion was discovered on 21 February")
+        return (d.when < pub - timedelta(days=21) and not _dates_the_story(text, d)) or d.kind == "anchored"
     return d.kind in ("absolute", "anchored")
+
+
+def _dates_the_story(text: str, d: dates_mod.DateHit) -> bool:
+    """A date whose sentence names the story's attack just before it, as the subject of its discovery or start
+    ("After the intrusion was discovered on 21 February 2024"): it dates the undated story being told."""
+    return bool(cues.STORY_DATED.search(text[max(0, d.start - 60):d.start]))
 
 
 def _placed(info: Info, current: Group | None, told: list[Info], pub: date | None) -> Info:
@@ -188,7 +195,7 @@ def _by_date(info: Info, d: dates_mod.DateHit, groups: list[Group], current: Gro
              pub: date | None) -> Group | None:
     """A dated event sentence: the current group (whose date it may make more precise), an earlier group its date
     fits, the undated lead story, or None for a new incident."""
-    if _date_differs(d, current, pub):
+    if _date_differs(d, current, pub, info.sent.text):
         same = [g for g in groups if g is not current and g.date is not None and d.when is not None
                 and g.date.when is not None and _compatible(d, g.date)
                 and g.date.precision == d.precision

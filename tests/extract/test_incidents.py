@@ -98,3 +98,15 @@ def test_ransomware_attack_on_a_named_victim_stays_ransomware(doc):
                     "demanded a ransom.", "2024-06-05"))[0]
     assert d.type == "malicious-code/ransomware"
     assert "Bluewater Hospital" in {a.name for a in d.actors if a.role == "target"}
+
+
+def test_a_hearing_about_an_older_intrusion_is_one_incident_dated_by_the_intrusion(doc):
+    # "told a committee on Wednesday that hackers entered ...": the day of the telling, not of the intrusion;
+    # "after the intrusion was discovered on 3 March" dates the story told, weeks before the article
+    body = ("The chief executive of Harrowgate Group told a parliamentary committee on Wednesday that hackers "
+            "entered the systems of its Quillon Pay subsidiary using stolen credentials. After the intrusion was "
+            "discovered on 3 March 2024, the company disconnected its systems. The Vell ransomware group claimed "
+            "the attack.")
+    drafts = extract(doc(body, "2024-05-02"))
+    assert [(d.date_start, d.date_precision) for d in drafts] == [("2024-03-03", "day")]
+    assert "Quillon Pay" in {a.name for a in drafts[0].actors if a.role == "target"}
