@@ -134,13 +134,20 @@ GROUP_SUFFIX = re.compile(r"\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\
 ACTOR_NOUN = re.compile(r"(?:hack|attack|cyber|criminal|threat|operatives|spies|agents|militants|terrorists|"
                         r"saboteurs|extremists|anarchists|jihadists|separatists|activists|nationals)")
 # "denied any connection with Russia", "ties to Moscow", "insists it is based in Sudan": about the actor, not where
-ACTOR_BASE = re.compile(r"\b(?:connections?|ties|links?|linked|tied|alignment|affiliat\w*|loyal(?:ty)?|"
-                        r"(?:is|are|was|were|be|being)\s+based|operat\w+\s+from|headquartered)\s+"
-                        r"(?:with|to|in|from)\s+(?:the\s+)?$", re.I)
+ACTOR_BASE = re.compile(r"\b(?:(?:connections?|ties|links?|linked|tied|alignment|affiliat\w*|loyal(?:ty)?|"
+                        r"associated(?:\s+(?:it|them))?|(?:is|are|was|were|be|being)\s+based)\s+(?:with|to|in|from)|"
+                        # "a hacking group operating from Russian territory", "backed by the Iranian state"
+                        r"operat\w+\s+(?:from|out\s+of)|headquartered\s+in|(?:backed|sponsored|directed)\s+by|"
+                        # "linking the campaign to the Russian state", "four members of China's army"
+                        r"linking\s+(?:[\w-]+\s+){1,3}?to|(?:members?|officers?|agents?|operatives?|spies|soldiers)\s+of)"
+                        r"\s+(?:the\s+)?$", re.I)
 # "is being described in Washington as", "in a speech in New York": where it was talked about, not where it happened
 DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|spoke|speech|told|testif\w+|hearing|"
                              r"conference|summit|interview|briefing|meeting|remarks|statement)(?:\s+[\w-]+){0,3}?\s+"
                              r"in\s+(?:the\s+)?$", re.I)
+# "Washington attributes", "Moscow denied": a capital that speaks or acts for its state (after its name)
+STATE_SPEAKS = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:attribut\w+|blam\w+|accus\w+|den(?:y|ies|ied)|said|says|"
+                          r"claim\w*|insist\w*|sanction\w*|responded|warned|condemn\w+)\b", re.I)
 # "pro-Russian", "anti-Israel": a stance, not a place
 PRO_ANTI = re.compile(r"(?:pro|anti)-$")
 

@@ -364,7 +364,10 @@ def _about_actor(p, text: str, named: list[tuple[int, int]], actor_names: list[s
     if any(p.start < e and p.end > s0 for s0, e in named):
         return True
     # "Anonymous Sudan ... based in Sudan": the group's name says nothing of where it struck
-    return _in_actor_name(p.name, text[p.start:p.end], actor_names) or bool(cues.ACTOR_BASE.search(
+    surface = text[p.start:p.end]
+    if surface in actors_mod.METONYMS and cues.STATE_SPEAKS.match(text, p.end):
+        return True  # "thefts that Washington attributes to China": the capital speaks for its state
+    return _in_actor_name(p.name, surface, actor_names) or bool(cues.ACTOR_BASE.search(
         text[max(0, p.start - 40):p.start])) or bool(cues.DISCOURSE_PLACE.search(text[max(0, p.start - 60):p.start]))
 
 

@@ -52,3 +52,17 @@ def test_a_company_listed_with_a_company_is_not_a_town():
 def test_continents_and_world_regions_are_no_incident_place(doc):
     body = "Ransomware attacks hit small businesses across Europe and the Middle East this spring."
     assert places(extract(doc(body))) == set()
+
+
+def test_the_country_of_the_attackers_is_not_where_it_struck(doc):
+    # "operating from Russian territory", "linking the campaign to the Russian state", "members of China's army",
+    # "Washington attributes": the attacker's side, not the incident's place
+    body = ("Leaked emails of a minister in Warsaw began appearing online in June 2021, and the Polish government "
+            "blamed the hack on a group operating from Russian territory. The foreign ministry cited information "
+            "linking the campaign to the Russian state.")
+    got = places(extract(doc(body, "2021-09-24")))
+    assert ("Poland", "country", "PL") in got and not [p for p in got if p[0] == "Russia"]
+    body = ("Prosecutors charged four members of China's army with breaking into the servers of Quillon Bank in "
+            "Ohio, one of the thefts of data that Washington attributes to China.")
+    got = places(extract(doc(body, "2020-02-11")))
+    assert not [p for p in got if p[0] in ("China", "Washington")]
