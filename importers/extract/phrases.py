@@ -202,7 +202,7 @@ _WEAK_LEAD = re.compile(r"(?:such\s+as|including|includ(?:e|ed|es)|like|amongst\
                         r"affecting|affected|targets?|(?:computers|systems|servers|networks?|machines|devices|"
                         r"workstations|websites?|databases?|files|records|data|email\s+accounts|IT\s+systems|profiles|"
                         r"(?:social\s+media\s+)?accounts|pages|channels|feeds)\s)", re.I)
-_LISTED = re.compile(r"\b(?:such\s+as|including|include[sd]?|among|amongst|like|(?:ISPs?|providers?|operators?|"
+_LISTED = re.compile(r"\b(?:such\s+as|including|include[sd]?|among(?:st)?(?:\s+them)?|like|(?:ISPs?|providers?|operators?|"
                      r"compan(?:y|ies)|firms?|outlets?|banks?)(?:\s+[A-Z]\w*)?)\s+(?:the\s+)?$")
 # "its"/"their" refer to the subject unless a person speaks in between ("Johnson said his office ... its networks",
 # "Bossert called the attack in which victims ... their computers")
@@ -266,7 +266,7 @@ _LIST_GAP = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s*\([^()]{1,160}\))?"
     r"(?:(?:\s+[a-z]+){0,2}?\s+with\s+(?:(?:about|over|nearly|almost|around|some|more\s+than)\s+)?\d[\d,.]*(?:\s+[a-z]+){0,3})?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as\s+well\s+as\s+(?:the\s+)?)(?:the\s+)?")
-_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|\bsuch\s+as(?:\s+the)?|\bincluding(?:\s+the)?)\s+$")
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|\bsuch\s+as(?:\s+the)?|\bincluding(?:\s+the)?|\bamong(?:st)?\s+them)\s+$")
 _PLACE_OF_NAMED = re.compile(r"[A-Z][\w.&'’-]*\s+(?:in|of)\s+(?:the\s+)?$")
 # "businesses across Europe are being targeted", "cameras in Washington DC were forced offline": a place after a
 # locative word is where the parties hit are, whatever verb follows

@@ -41,6 +41,9 @@ _r(rf"\b(?:{_INFRA})\b(?:\s+\w+){{0,7}}?\s+(?:(?:had\s+been|have\s+been|has\s+be
    rf"got)\s+)?(?:found\s+to\s+(?:have\s+been|be)\s+)?(?:{_CUT})\b", "availability/sabotage", "physical", 3)
 _r(rf"\b(?:{_CUT})\s+(?:\w+\s+){{0,4}}?(?:{_INFRA})\b", "availability/sabotage", "physical", 3)
 _r(r"\b(?:cable|fib(?:re|er))\s+cuts?\b", "availability/sabotage", "physical", 3)
+# "acts of vandalism on long-distance fibre optic cables": vandalism of infrastructure is its sabotage
+_r(rf"\b(?:vandalism|damage|attacks?)\s+(?:on|to|against)\s+(?:[\w-]+\s+){{0,4}}?(?:{_INFRA})\b",
+   "availability/sabotage", "physical", 3)
 _r(r"\b(?:acts?|wave|campaign|series)\s+of\s+sabotage\b|\bsabotage\s+(?:campaign|attacks?|operation)\b",
    "availability/sabotage", "physical", 3)
 _r(r"\bphysical\s+attacks?\b", "availability/sabotage", "physical", 2)
@@ -180,6 +183,8 @@ _ANCHORS = [
     "cable line link wire pylon mast antenna tower substation transformer railway signal powerline + "
     "cut sever slashed sliced sabotag set torched burn damaged vandali destroyed blown ripped dug",
     "cable fibre fiber + cut",
+    "vandalism damage attack + cable line link wire pylon mast antenna tower substation transformer railway signal "
+    "powerline",
     "sabotag",
     "physical",
     "attack + infrastructure facilities grid pipeline cable pylon network server system website site",

@@ -110,3 +110,12 @@ def test_a_hearing_about_an_older_intrusion_is_one_incident_dated_by_the_intrusi
     drafts = extract(doc(body, "2024-05-02"))
     assert [(d.date_start, d.date_precision) for d in drafts] == [("2024-03-03", "day")]
     assert "Quillon Pay" in {a.name for a in drafts[0].actors if a.role == "target"}
+
+
+def test_vandalism_of_cables_is_the_sabotage_told_after_it(doc):
+    # the lead calls it vandalism of cables, the next sentence tells the cuts: one sabotage, not two incidents
+    body = ("Investigators are examining coordinated acts of vandalism on long-distance fibre optic cables that left "
+            "homes in several regions without internet access on Wednesday. During the night of 26 to 27 April "
+            "2022, cables were cut at several locations on backbone routes out of Lyon.")
+    drafts = extract(doc(body, "2022-04-28"))
+    assert [(d.type, d.domain) for d in drafts] == [("availability/sabotage", "physical")]

@@ -385,3 +385,8 @@ def test_who_is_helped_to_resolve_the_attack_was_hit():
         == ["Marlow Heights"]
     # an attack "from" a place is its author's side: not a party hit
     assert hit("The ransomware attack from Vantoria hit Brellford Logistics.") == ["Brellford Logistics"]
+
+
+def test_a_list_after_among_them_with_a_common_word_first():
+    assert hit("Several operators were affected, among them Orange, Veltrix and Bouygues Telecom.") \
+        == ["Orange", "Veltrix", "Bouygues Telecom"]
