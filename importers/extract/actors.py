@@ -83,7 +83,7 @@ _CLAIM_AFTER = re.compile(
     # "claimed the DDoS attacks on", "claims last week's defacements": the attack itself as the object
     r"(?:claimed|claims|claiming)\s+(?:(?:the|this|these|those|a|an)\s+)?(?:(?!(?:that|to|it|they|he|she|its|their)\b)"
     r"[\w'’-]+\s+){0,3}?(?:attacks?|cyber-?attacks?|hacks?|breach(?:es)?|intrusions?|defacements?|leaks?))\b", re.I)
-_CLAIM_BEFORE = re.compile(r"\bclaimed\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?(?:\w+\s+){0,2}$|"
+_CLAIM_BEFORE = re.compile(r"\bclaimed\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$|"
                            r"\b(?:responsibility|credit)\s+(?:was\s+)?(?:claimed|taken)\s+by\s+(?:the\s+)?$", re.I)
 _DENY_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|swiftly\s+|quickly\s+|strongly\s+|"
                          r"repeatedly\s+)*(?:denied|denies|deny|denying|rejected|dismissed|refuted)\b", re.I)

@@ -81,7 +81,9 @@ _VICTIM_BEFORE = re.compile(
     r"databases?|files|records|data|e-?mails|e-?mail\s+accounts|inboxes|mailboxes|phones|IT\s+systems|profiles|"
     r"(?:social\s+media\s+)?accounts|pages|"
     r"channels|feeds)\s+(?:at|of|belonging\s+to|operated\s+by))\s+)"
-    r"(?:the\s+|a\s+|an\s+)?(?:[A-Z][a-z]+(?:'s|’s)\s+)?(?:(?:(?!(?:by|told|said|says|that|which|who|when|while|after|"
+    r"(?:the\s+|a\s+|an\s+)?(?:(?:more\s+than|over|nearly|almost|about|some)\s+(?:a\s+)?(?:dozen|\d[\d,]*|hundreds?|"
+    r"thousands?)\s+(?:of\s+)?)?"  # "websites of more than a dozen major US airports"
+    r"(?:[A-Z][a-z]+(?:'s|’s)\s+)?(?:(?:(?!(?:by|told|said|says|that|which|who|when|while|after|"
     r"before|because|to|and|but|was|were|is|are|has|have|had)\b)[a-z][\w-]*|[A-Z]{2,5}s?,?)\s+){0,4}?$")
 _VICTIM_AFTER = re.compile(
     r"^,\s*(?:one\s+of\s+)?the\s+(?:\w+\s+)?(?:affected|targeted|victims?|hit)\b|"
@@ -187,7 +189,9 @@ _NOT_TARGET_AFTER = re.compile(
     # "a JPEG file", "Word documents", "IoT exploits", "an IRC bouncer", "Linux based networks", "HK$119,000"
     r"^\s*(?:\$|-?\s*(?:files?|formats?|attachments?|documents?|exploits?|bouncers?|horses?|operating\s+systems?|"
     r"based|vulnerabilit(?:y|ies)|flaws?|bugs?|patch(?:es)?|updates?|plugins?|plug-ins?|extensions?|macros?|"
-    r"scripts?|bots?|worms?|trojans?|strains?|variants?|payloads?|samples?|forms?)\b)", re.I)
+    r"scripts?|bots?|worms?|trojans?|strains?|variants?|payloads?|samples?|forms?|"
+    # "infected 600,000 Android devices": the maker or the platform of the devices hit
+    r"devices|smartphones|handsets|tablets|routers|phones)\b)", re.I)
 
 
 def _gaz():
@@ -311,6 +315,8 @@ _DATELINE = re.compile(r"(?:,\s*[A-Z][\w.]*\.?)?\s*(?:—|–|-)\s|\s*\((?:AP|Re
 
 def common_word(word: str) -> bool:
     """An ordinary English word (or its plural): "Services", "Companies", "Others"."""
+    if word.strip(".,'’") == "US":
+        return False  # the country in capitals, not the pronoun
     w = word.lower().strip(".,'’")
     if w in COMMON or w in _INITIAL_WORDS:
         return True
@@ -346,6 +352,13 @@ def _initial_word(sentence: str, start: int, end: int) -> int:
     return start + rest.end() if rest else end
 
 
+def _stop_word(word: str) -> bool:
+    """A word that opens or is no name: a function word, a month, a title... but "US" in capitals is the country,
+    not the pronoun ("websites of a dozen US airports")."""
+    w = word.strip(".,")
+    return w.lower() in NP_STOP and not (w == "US")
+
+
 def _phrase_spans(sentence: str) -> list[tuple[int, int]]:
     spans = []
     for m in _NP_RE.finditer(sentence):
@@ -367,7 +380,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             continue  # "GREENFIELD — Hancock Health paid ...": the place the story was filed from
         # trim leading function words ("The", "In", "While") and trailing punctuation/connectors
         words = text.split()
-        while words and (words[0].lower().strip(".,") in NP_STOP or words[0].lower() == "the"):
+        while words and (_stop_word(words[0]) or words[0].lower() == "the"):
             start += sentence[start:].index(words[0]) + len(words[0])
             while start < len(sentence) and sentence[start].isspace():
                 start += 1
@@ -404,7 +417,7 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
             # "Apple users", "Apple's systems" mid-sentence: a capitalised common word owning people or assets is a name
             not re.fullmatch(r"[\W\d]*", sentence[:start]) and not text.endswith("s") and (
                 _PEOPLE_AFTER.match(sentence[start + len(text):]) or sentence[start + len(text):][:2] in ("'s", "’s")))
-        if text.lower() in NP_STOP or common and not _LIST_BEFORE.search(sentence[max(0, start - 16):start]):
+        if _stop_word(text) or common and not _LIST_BEFORE.search(sentence[max(0, start - 16):start]):
             continue  # "Fox" or "Signal" mid-list is a name, "Services" alone is not
         if not re.search(r"(?:^|\s)[A-Z]", text) or re.fullmatch(r"[\d\s.,]+\w{0,3}", text):
             continue

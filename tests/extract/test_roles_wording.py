@@ -246,3 +246,9 @@ def test_denying_involvement_in_the_attack_is_still_a_denial(doc):
     drafts = extract(doc("A DDoS attack knocked the Harbor Bank website offline on Monday. Russia has denied any "
                          "involvement in the attack.", "2024-06-05"))
     assert by_name(drafts)["Russia"].role == "denied"
+
+
+def test_claimed_by_a_described_group_is_a_claim(doc):
+    drafts = extract(doc("Websites of a dozen airports went offline on Monday after a DDoS campaign claimed by the "
+                         "pro-Russian hacktivist group Killnet.", "2022-10-11"))
+    assert [(a.name, a.role) for a in parties(drafts)] == [("Killnet", "claimed")]

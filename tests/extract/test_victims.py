@@ -390,3 +390,12 @@ def test_who_is_helped_to_resolve_the_attack_was_hit():
 def test_a_list_after_among_them_with_a_common_word_first():
     assert hit("Several operators were affected, among them Orange, Veltrix and Bouygues Telecom.") \
         == ["Orange", "Veltrix", "Bouygues Telecom"]
+
+
+def test_us_in_capitals_is_the_country_and_a_count_may_stand_before_it():
+    assert hit("Public websites of more than a dozen major US airports went offline after a DDoS attack.") \
+        == ["US airports"]
+
+
+def test_the_platform_of_the_devices_infected_is_not_hit():
+    assert hit("The botnet malware has infected over 600,000 Veltrix devices, researchers said.") == []
