@@ -467,6 +467,11 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             np.people = True
             after = sentence[np.end:np.end + 160]
         people = _PEOPLE_AFTER.match(after) if not np.people else None
+        if people and (speak := _PEOPLE_SPEAK.match(after, people.end())) and \
+                not _SELF_AFTER.match(after, speak.end()):
+            # "as US officials confirmed that agencies were among the victims": who speaks of others ("X officials
+            # said they never paid the ransom" speak of their own body: it was hit)
+            people = None
         if (why := _not_a_party(np, before, after, has_trigger)) is not None:
             conf = 0  # "claimed the attack on its Telegram channel"; "ALPHV's operators", "the X gang"
             if has_trigger or _VICTIM_BEFORE.search(before):
@@ -627,6 +632,10 @@ _NAMED_BREACH_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}?(?:br
                                  r"(?!\s+(?:notification|report|repositor|database|law|disclosure|tracker|site))")
 
 
+# (read from where the people word ends: "X officials| confirmed that ...")
+_PEOPLE_SPEAK = re.compile(r"\s+(?:have\s+|has\s+|had\s+)?(?:said|say|says|told|confirmed|confirm|announced|stated|"
+                           r"warned|reported|disclosed|revealed|added|explained|believe|believed)\b", re.I)
+_SELF_AFTER = re.compile(r"\s+(?:that\s+)?(?:they|we|their|our|its|it)\b", re.I)
 _SPEECH_NEAR = re.compile(r"^\W*(?:said|says|told|stated|spokes\w+|has\s+opened|opened|launched\s+an\s+investigation|"
                           r"is\s+investigating|investigat\w+)\b", re.I)
 # a body that tells of attacks on others: "X reports that", "X has observed", "X assistant commissioner Y said",

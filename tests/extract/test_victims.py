@@ -399,3 +399,11 @@ def test_us_in_capitals_is_the_country_and_a_count_may_stand_before_it():
 
 def test_the_platform_of_the_devices_infected_is_not_hit():
     assert hit("The botnet malware has infected over 600,000 Veltrix devices, researchers said.") == []
+
+
+def test_officials_who_speak_of_other_victims_are_not_hit():
+    assert hit("The list of victims of the file-transfer breach grew, as US officials confirmed that several "
+               "federal agencies were among them.") == []
+    # officials speaking of their own body are its people: it was hit
+    assert hit("After the ransomware attack, Marlow officials said they never paid the ransom.") \
+        == ["Marlow officials"]
