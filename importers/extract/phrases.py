@@ -101,7 +101,7 @@ _VICTIM_AFTER = re.compile(
     r"reported|announced|revealed|admitted)\s+(?:that\s+it\s+(?:was|had\s+been|has\s+been)\s+\w+|(?:a|an|the|\d+|two|"
     r"three|four|five|six|several|multiple|numerous)\s+(?:[\w“”\"-]+\s+){0,3}?(?:breach|attack|cyber-?attack|incident|"
     r"hack|intrusion|compromise|outage|ransomware|leak)(?:e?s)?)|(?:(?:says|said)\s+(?:that\s+)?it\s+(?:has\s+|had\s+)?)?(?:notified|warned|alerted|informed)\s+(?:its\s+|their\s+|all\s+|the\s+)?(?:\w+\s+)?(?:customers|users|clients|patients|employees|staff|members|subscribers|guests|passengers|individuals|people|residents|students|regulators|authorities|police)|"
-    r"(?:revealed|disclosed|confirmed|admitted|announced|learned|learnt)\s+(?:on\s+\w+\s+)?that\s+(?:[\w,$-]+\s+){0,10}?(?:customers|"
+    r"(?:revealed|disclosed|confirmed|admitted|announced|learned|learnt|estimated)\s+(?:on\s+\w+\s+)?that\s+(?:[\w,$-]+\s+){0,10}?(?:customers|"
     r"passengers|users|clients|members|employees|patients|data|records|accounts|systems|servers|network)|"
     r"(?:paid|rejected|refused|received|declined|negotiated|(?:agreed|agrees|refused|refuses|decided|decides|opted|"
     r"chose|had)\s+to\s+pay)\s+(?:a\s+|the\s+|an\s+)?(?:[\w$€£.,]+\s+){0,3}?(?:ransom|bitcoin|in\s+bitcoin|extortion)|"

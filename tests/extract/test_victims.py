@@ -407,3 +407,8 @@ def test_officials_who_speak_of_other_victims_are_not_hit():
     # officials speaking of their own body are its people: it was hit
     assert hit("After the ransomware attack, Marlow officials said they never paid the ransom.") \
         == ["Marlow officials"]
+
+
+def test_a_body_estimating_how_many_of_its_people_were_affected():
+    assert hit("Vantero Rail estimated that about 250,000 passengers were affected by the sabotage.") \
+        == ["Vantero Rail"]
