@@ -227,6 +227,9 @@ _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrate
                           r"[^.;]{0,80}?|"
                           # "a data breach from credit company X": the breach of X (an attack "from" X is its author)
                           r"\b(?:breach(?:es)?|leaks?)\s+)\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+# "the attacker demanded that X pay 1 bitcoin": who is told to pay was hit
+_DEMANDED_BEFORE = re.compile(r"\b(?:demand(?:ed|s|ing)?|asked|ordered|forced|forcing)\s+(?:that\s+)?(?:the\s+)?$", re.I)
+_PAY_AFTER = re.compile(r"^\s+(?:to\s+)?(?:pay|hand\s+over|transfer|send)\b", re.I)
 # "Microsoft is working with the city of X to resolve the attack": who is helped to recover was hit
 _HELPED_BEFORE = re.compile(r"\b(?:working|work|works|worked|assisting|assist|assists|assisted|helping|help|helps|"
                             r"helped)\s+(?:with\s+)?(?:the\s+)?(?:(?:city|town|county|state|village|borough)\s+of\s+)?$",
@@ -485,6 +488,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
         elif (vb := _VICTIM_BEFORE.search(before)) and not (strict and _WEAK_LEAD.match(vb.group(0))) or \
                 _FROM_BEFORE.search(before) or (has_trigger and _HELPED_BEFORE.search(before) and
                                                  _HELPED_AFTER.match(after)) or (
+                _DEMANDED_BEFORE.search(before) and _PAY_AFTER.match(after)) or (
                 has_trigger and (_FRONTED_OWN_ASSET.search(before) or _MEMBERS_OF_BEFORE.search(before) or (
                     _OFFICIALS_IN_BEFORE.search(before) and np.text.split()[-1].lower() in _ORG_WORDS))):
             np.why = "object of an attack word"

@@ -412,3 +412,8 @@ def test_officials_who_speak_of_other_victims_are_not_hit():
 def test_a_body_estimating_how_many_of_its_people_were_affected():
     assert hit("Vantero Rail estimated that about 250,000 passengers were affected by the sabotage.") \
         == ["Vantero Rail"]
+
+
+def test_who_is_told_to_pay_was_hit():
+    assert hit("The attacker demanded Quillon Pay hand over 1 bitcoin to fix the breach.") == ["Quillon Pay"]
+    assert hit("The gang demanded that Marlow Council pay a ransom of $50,000.") == ["Marlow Council"]
