@@ -395,6 +395,8 @@ def noun_phrases(sentence: str) -> list[NounPhrase]:
         # "U.S." and "Equifax Inc." keep their dot: "X Inc. revealed that ..." reads on from the name
         text = text.rstrip(",'’-") if re.search(r"(?:\b(?:[A-Z]\.){2,}|\s(?:Inc|Co|Corp|Ltd|Bros)\.)$", text) \
             else text.rstrip(".,'’-")
+        if (num := re.match(r"(.+?)['’]s\s+\d[\d-]*$", text)):
+            text = num.group(1)  # "Baltimore’s 911 dispatch system": the number is the asset's, not the name's
         if text.endswith(("'s", "’s")):
             text = text[:-2]
         if not text or len(text) < 2:
@@ -514,6 +516,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
                 np.text = sentence[np.start:np.end + pa.end()]  # "Macron's party", "Beckham's PR firm"
                 np.end = np.start + len(np.text)
                 np.people = True
+            elif _is_place_name(np.text) and _SYSTEMS_OF.match(after):
+                np.people = True  # "Baltimore’s 911 dispatch system", "the city's network": the town's own body
             np.why = "possessive asset"
             conf = 50
         elif has_trigger and i == 0 and _SUBJECT_START.fullmatch(sentence[:np.start]) and \
@@ -640,6 +644,8 @@ _NAMED_BREACH_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}?(?:br
 _PEOPLE_SPEAK = re.compile(r"\s+(?:have\s+|has\s+|had\s+)?(?:said|say|says|told|confirmed|confirm|announced|stated|"
                            r"warned|reported|disclosed|revealed|added|explained|believe|believed)\b", re.I)
 _SELF_AFTER = re.compile(r"\s+(?:that\s+)?(?:they|we|their|our|its|it)\b", re.I)
+_SYSTEMS_OF = re.compile(r"^(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:systems?|networks?|servers?|computers?|websites?|"
+                         r"databases?|infrastructure|services)\b", re.I)
 _SPEECH_NEAR = re.compile(r"^\W*(?:said|says|told|stated|spokes\w+|has\s+opened|opened|launched\s+an\s+investigation|"
                           r"is\s+investigating|investigat\w+)\b", re.I)
 # a body that tells of attacks on others: "X reports that", "X has observed", "X assistant commissioner Y said",

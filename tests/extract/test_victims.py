@@ -417,3 +417,9 @@ def test_a_body_estimating_how_many_of_its_people_were_affected():
 def test_who_is_told_to_pay_was_hit():
     assert hit("The attacker demanded Quillon Pay hand over 1 bitcoin to fix the breach.") == ["Quillon Pay"]
     assert hit("The gang demanded that Marlow Council pay a ransom of $50,000.") == ["Marlow Council"]
+
+
+def test_a_towns_own_systems_make_the_town_a_party(doc):
+    # "Baltimore’s 911 dispatch system": the number belongs to the asset; the town's systems are its government's
+    assert targets_of(doc, "The hack that forced Marlow’s 911 dispatch system to shut down over the weekend was a "
+                           "ransomware attack, city officials said.") == {"Marlow"}
