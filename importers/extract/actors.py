@@ -437,6 +437,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
         out.append(Party(name=name, role=role or "perpetrator", kind="unknown", start=s0, end=e0, attributed_by=by,
                          confidence=45, cue=cue if role else f"subject of an attack verb: {quote(m.group(0))}"))
         taken.append((s0, e0))
+    out += _gangs_named_by_their_ransomware(sentence, gaz, taken)
     for m in _GROUP_LIST.finditer(sentence):
         items = [i for i in _LIST_ITEM.finditer(m.group("items"))]
         last = items[-1]
@@ -575,6 +576,34 @@ _CODE_NAME = re.compile(r"(?<![\w.@/-])(?P<name>(?=[A-Za-z_]*\d)(?=\d*[A-Za-z])[
 _NAMED_GROUP = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w.]*[A-Z0-9][\w.]*|[A-Z][a-z]+[A-Z][\w]*)\s+(?:ransomware|hacking|hacker|hacktivist|"
     r"threat|cybercrime|extortion|APT|cyber-?espionage)\s+(?:group|gang|crew|collective|operation|actor|cartel|outfit)\b")
+
+# "the ransomware gang LockBit claimed", "the Clop ransomware group exploited", "Rhysida operators": a gang is named
+# by its ransomware, which the MISP ransomware galaxy lists as a tool and the threat-actor galaxy often not at all
+_GANG_AFTER = re.compile(r"\s+(?:ransomware\s+|extortion\s+)?(?:group|gang|crew|cartel|collective|operators?|affiliates?)\b",
+                         re.I)
+_GANG_BEFORE = re.compile(r"\b(?:ransomware|extortion|cybercrime|criminal)\s+(?:group|gang|crew|cartel|operation)\s+"
+                          r"(?:called\s+|known\s+as\s+|dubbed\s+)?$", re.I)
+
+
+def _gangs_named_by_their_ransomware(sentence: str, gaz, taken: list[tuple[int, int]]) -> list[Party]:
+    """The gangs a sentence names by their ransomware ("the ransomware gang LockBit", "the Clop ransomware group"),
+    as criminal groups with the role the wording gives them (claimed, suspected...; else the perpetrator told
+    beside the attack). Appends their spans to ``taken``."""
+    from . import tools as tools_mod
+
+    out = []
+    for s0, e0, surface, hit in tools_mod.scan(sentence, gaz):
+        ref = gaz.tools[hit[0][0]]
+        if ref.kind != "ransomware" or any(s0 < te and e0 > ts for ts, te in taken) or not (
+                _GANG_AFTER.match(sentence, e0) or _GANG_BEFORE.search(sentence, max(0, s0 - 50), s0)):
+            continue
+        role, by, cue = _role_for(sentence, s0, e0)
+        out.append(Party(name=ref.name, role=role or "perpetrator", kind="criminal group", start=s0, end=e0,
+                         attributed_by=by, confidence=55,
+                         cue=cue if role else f"a ransomware gang told beside the attack: {quote(surface)}"))
+        taken.append((s0, e0))
+    return out
+
 
 _ALIAS_WORD = r"(?:name|handle|alias|moniker|nickname|pseudonym|username|user\s?name|nom\s+de\s+guerre)"
 # "a hacker calling himself X", "a seller who goes by the handle X", "the hackers – who are calling themselves

@@ -185,6 +185,8 @@ def attach(doc: Document, drafts: list[IncidentDraft]) -> None:
             drafts[n].tools.append(ToolMention(name=ref.name, kind=ref.kind, reference=ref.uuid or None,
                                                galaxy=ref.galaxy, evidence=Evidence(s.text, s.start, s.end)))
     for d in drafts:
-        # a malware name is never a party of the incident ("WannaCry" hit nobody; galaxy actors keep their role)
-        d.actors = [a for a in d.actors if key(a.name) not in names or a.reference and a.role != "target"]
+        # a malware name is never a party of the incident ("WannaCry" hit nobody); galaxy actors and the gangs named
+        # by their ransomware ("the ransomware gang LockBit", actors.py) keep their role
+        d.actors = [a for a in d.actors if key(a.name) not in names or a.role != "target" and (
+            a.reference or a.kind == "criminal group")]
 

@@ -252,3 +252,19 @@ def test_claimed_by_a_described_group_is_a_claim(doc):
     drafts = extract(doc("Websites of a dozen airports went offline on Monday after a DDoS campaign claimed by the "
                          "pro-Russian hacktivist group Killnet.", "2022-10-11"))
     assert [(a.name, a.role) for a in parties(drafts)] == [("Killnet", "claimed")]
+
+
+def test_a_gang_named_by_its_ransomware_is_an_actor_with_its_role(doc):
+    # LockBit, Clop and Rhysida are ransomware of the MISP galaxy; "the gang LockBit" is the group that uses it
+    drafts = extract(doc("Harbor Clinic diverted ambulances on Monday after a ransomware attack encrypted its "
+                         "systems. The ransomware gang LockBit claimed responsibility on its leak site.", "2024-03-14"))
+    assert [(a.name, a.role, a.kind) for a in parties(drafts)] == [("LockBit", "claimed", "criminal group")]
+    assert [t.name for d in drafts for t in d.tools] == ["LockBit"]
+    drafts = extract(doc("The Clop ransomware group exploited a zero-day flaw in a file-transfer product to steal "
+                         "data from hundreds of companies in June 2023.", "2023-07-01"))
+    assert [(a.name, a.role) for a in parties(drafts)] == [("Clop", "perpetrator")]
+
+
+def test_ransomware_named_as_the_tool_alone_gives_no_actor(doc):
+    drafts = extract(doc("Files were encrypted with LockBit ransomware at Marlow Council on Monday.", "2024-03-14"))
+    assert parties(drafts) == [] and [t.name for d in drafts for t in d.tools] == ["LockBit"]
