@@ -196,6 +196,8 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
     return None, None, "no wording makes it the agent"
 
 
+# the subject of a speech verb: a name and up to two common words ("Ukraine's SBU security service said")
+_SPEAKER_BEFORE = re.compile(r"((?:[A-Z][\w'’.-]*\s+){1,4}(?:[a-z][\w-]*\s+){0,2}?)(?:has\s+|have\s+|had\s+)?$")
 _SUBJ_NAME = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)[^.;:]*$")
 
 
@@ -220,7 +222,15 @@ def _official_speaker(sentence: str, party: tuple[int, int] = (0, 0)) -> str | N
     """The official who says it, by name when one stands next to the official word (never the party itself)."""
     if not _SPEECH.search(sentence):
         return None
-    m = _OFFICIAL.search(sentence)
+    m = None
+    speech = _SPEECH.search(sentence, 0, party[0]) if party[0] else None
+    if speech:
+        # the speech comes before the party: its speaker is there, not in what describes the party after it
+        # ("Ukraine's SBU said the attack was probably carried out by Sandworm, a unit of Russia's GRU")
+        m = _OFFICIAL.search(sentence, 0, speech.start())
+        if m is None and (subj := _SPEAKER_BEFORE.search(sentence, 0, speech.start())):
+            return subj.group(1).strip()
+    m = m or _OFFICIAL.search(sentence)
     if not m:
         return None
     w0 = max(0, m.start() - 60)
@@ -307,8 +317,8 @@ def _qualified(sentence: str, p: Party) -> Party:
         return p
     hedged = _HEDGE.search(before[-70:]) or _HEDGE.search(after[:70])
     if hedged:
-        if p.role == "perpetrator":
-            p.role = "suspected"
+        if p.role in ("perpetrator", "attributed"):
+            p.role = "suspected"  # "X said the attack was probably carried out by Y": X suspects Y
         p.confidence = min(p.confidence, 35)
         p.cue = f"{p.cue}; {HEDGED} {quote(hedged.group(0))}"
     if (hedged or p.role in ("suspected", "attributed")) and not p.attributed_by:

@@ -139,7 +139,8 @@ ACTOR_BASE = re.compile(r"\b(?:(?:connections?|ties|links?|linked|tied|alignment
                         # "a hacking group operating from Russian territory", "backed by the Iranian state"
                         r"operat\w+\s+(?:from|out\s+of)|headquartered\s+in|(?:backed|sponsored|directed)\s+by|"
                         # "linking the campaign to the Russian state", "four members of China's army"
-                        r"linking\s+(?:[\w-]+\s+){1,3}?to|(?:members?|officers?|agents?|operatives?|spies|soldiers)\s+of)"
+                        r"linking\s+(?:[\w-]+\s+){1,3}?to|(?:members?|officers?|agents?|operatives?|spies|soldiers|units?|"
+                        r"arms?|branch|division)\s+of)"
                         r"\s+(?:the\s+)?$", re.I)
 # "is being described in Washington as", "in a speech in New York": where it was talked about, not where it happened
 DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|spoke|speech|told|testif\w+|hearing|"

@@ -268,3 +268,13 @@ def test_a_gang_named_by_its_ransomware_is_an_actor_with_its_role(doc):
 def test_ransomware_named_as_the_tool_alone_gives_no_actor(doc):
     drafts = extract(doc("Files were encrypted with LockBit ransomware at Marlow Council on Monday.", "2024-03-14"))
     assert parties(drafts) == [] and [t.name for d in drafts for t in d.tools] == ["LockBit"]
+
+
+def test_the_speaker_is_who_says_it_not_the_groups_description(doc):
+    # the attribution is the security service's, hedged ("probably"); "a unit of Russia's GRU" describes the group
+    drafts = extract(doc("Hackers wiped servers at Kyivstar on Tuesday, cutting mobile service for millions. "
+                         "Ukraine's SBU security service said the attack was probably carried out by Sandworm, a unit "
+                         "of Russia's GRU military intelligence.", "2023-12-14"))
+    a = by_name(drafts)["Sandworm"]
+    assert (a.role, a.attributed_by) == ("suspected", "Ukraine's SBU security service") and a.confidence < PLAIN
+    assert "Russia" not in {p.name for d in drafts for p in d.places}
