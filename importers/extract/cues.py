@@ -69,8 +69,9 @@ SPEECH_BEFORE_DATE = re.compile(r"\b(?:told|said|says|testified|stated|wrote|exp
 THAT_AFTER_DATE = re.compile(r"^\s*,?\s*that\b", re.I)
 # "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)
 STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s+"
-                         r"(?:was|had\s+been|were)\s+(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"
-                         r"carried\s+out|began|started)\s+(?:on|in)\s+$", re.I)
+                         r"(?:(?:was|had\s+been|were)\s+(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"
+                         r"carried\s+out)|took\s+place|occurred|happened|began|started)(?:\s+(?:on|in|between|from))?\s+$",
+                         re.I)
 # "overnight ... on Monday": the named day is the better date
 VAGUE_DAY = re.compile(r"(?i)(?:overnight|today|tonight|this\s|earlier\s+today|in\s+the\s+(?:past|last)\s+24)")
 # "Two months after a virus wiped ...": a span counted back from the publication

@@ -119,3 +119,13 @@ def test_vandalism_of_cables_is_the_sabotage_told_after_it(doc):
             "2022, cables were cut at several locations on backbone routes out of Lyon.")
     drafts = extract(doc(body, "2022-04-28"))
     assert [(d.type, d.domain) for d in drafts] == [("availability/sabotage", "physical")]
+
+
+def test_the_intrusion_took_place_dates_the_story_being_reported(doc):
+    body = ("Discount retailer Quillmart said on Thursday that an unauthorized party had accessed a cloud database "
+            "holding the details of 8.4 million customers.\n\nThe exposed records included names and postal "
+            "addresses, the company said.\n\nAccording to a notice filed with regulators, the intrusion took place "
+            "between September 18 and October 6, 2023, and was discovered during an audit. Quillmart said attackers "
+            "used credentials stolen from a contractor to log into its cloud account.")
+    drafts = extract(doc(body, "2023-11-02"))
+    assert [d.date_start for d in drafts] == ["2023-09-18"]
