@@ -120,7 +120,8 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))]
     text = info.sent.text
     hits = [h for h in hits if not (cues.THAT_AFTER_DATE.match(text[h.end:h.end + 12])
-                                    and cues.SPEECH_BEFORE_DATE.search(text[max(0, h.start - 60):h.start]))]
+                                    and cues.SPEECH_BEFORE_DATE.search(text[max(0, h.start - 60):h.start])
+                                    or cues.SAID_AFTER_DATE.match(text[h.end:h.end + 16]))]
     if not hits:
         return None
     if len(hits) > 1:

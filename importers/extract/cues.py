@@ -67,6 +67,9 @@ SINCE = re.compile(r"(?i)since\b")
 # told in the clause after "that" (a disclosure verb instead dates when it was made known: DISCLOSURE)
 SPEECH_BEFORE_DATE = re.compile(r"\b(?:told|said|says|testified|stated|wrote|explained|added)\b[^.;“”\"]{0,50}$", re.I)
 THAT_AFTER_DATE = re.compile(r"^\s*,?\s*that\b", re.I)
+# "Russia on Wednesday denied any involvement": a date right before a denial or a speech verb is when it was said
+SAID_AFTER_DATE = re.compile(r"^\s*,?\s*(?:denied|denies|rejected|dismissed|said|told|accused|blamed|condemned|"
+                             r"responded|warned)\b", re.I)
 # "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)
 STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s+"
                          r"(?:(?:was|had\s+been|were)\s+(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"

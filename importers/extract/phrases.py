@@ -150,7 +150,8 @@ _BODIES_AFTER = re.compile(
     r"^(?:\s+[a-z]+){0,2}?\s+(?:government(?:\s+(?:websites|sites|agencies|departments|networks))?|ministries|ministry|"
     r"agencies|banks|hospitals|municipalities|media(?:\s+outlets)?|newspapers|companies|firms|airports|universities|"
     r"schools|councils|authorities|institutions|outlets|operators|providers|utilities|"
-    r"businesses|organi[sz]ations|corporations|enterprises|retailers|telecoms?|carriers|ports|railways)\b(?!\s+(?:websites|sites)\b)")
+    r"businesses|organi[sz]ations|corporations|enterprises|retailers|telecoms?|carriers|ports|railways|parliament|"
+    r"senate|treasury|central\s+bank|embassy|presidency)\b(?!\s+(?:websites|sites)\b)")
 # a place followed by the body it names: "an NYC hospital", "a Michigan county", "Long Island companies"
 _BODY_AFTER_PLACE = re.compile(
     r"^(?:\s+(?!based\b|owned\b|run\b)[a-z][\w-]*){0,2}?\s+(?:hospitals?|hotels?|universit(?:y|ies)|colleges?|schools?|banks?|compan(?:y|ies)|"

@@ -278,3 +278,10 @@ def test_the_speaker_is_who_says_it_not_the_groups_description(doc):
     a = by_name(drafts)["Sandworm"]
     assert (a.role, a.attributed_by) == ("suspected", "Ukraine's SBU security service") and a.confidence < PLAIN
     assert "Russia" not in {p.name for d in drafts for p in d.places}
+
+
+def test_the_day_of_a_denial_is_not_the_day_of_the_attack(doc):
+    drafts = extract(doc("Moscow on Wednesday denied any involvement in a cyber attack on the Norwegian parliament "
+                         "in August.", "2020-10-14"))
+    assert [(d.date_start, d.date_precision) for d in drafts] == [("2020-08", "month")]
+    assert {a.name for d in drafts for a in d.actors if a.role == "target"} == {"Norwegian parliament"}
