@@ -111,7 +111,7 @@ ROLE_CUE = re.compile(r"\b(?:claim\w*|took\s+credit|responsib\w+|behind|accus\w+
                       r"attribut\w+|denie[sd]|deny|ties\s+to|linked\s+to|perpetrat\w+|statement|charg(?:ed|es|ing)|"
                       r"arrest\w*|indict\w*|pleaded|pled|convicted|sentenced|extradit\w+|ruled\s+out)\b", re.I)
 # a claim may come two sentences after the story it claims
-CLAIM_CUE = re.compile(r"\b(?:claimed\s+responsibility|took\s+credit|claimed\s+(?:the|this|these)\s+(?:\w+\s+)?"
+CLAIM_CUE = re.compile(r"\b(?:claimed\s+responsibility|took\s+credit|claimed\s+(?:the|this|these|an|a)\s+(?:\w+\s+)?"
                        r"attacks?)\b", re.I)
 # the story goes on: "the attack", "this breach", "affected", "victims", "the hackers"
 CONTINUES = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|incident|breach|outage|hack|intrusion|sabotage|"

@@ -138,6 +138,10 @@ def group(infos: list[Info], pub: date | None) -> list[Group]:
             continue
         elif _continues(info, info.sent.index - last_attach):
             target = current
+            if target is not None and target.date is None and info.date is not None and info.date.when is not None \
+                    and cues.CLAIM_CUE.search(info.sent.text):
+                # "the X gang claimed an attack on July 18": the claim dates the undated story it is about
+                target.date, target.date_info = info.date, info
         else:
             continue
         target.infos.append(info)

@@ -129,3 +129,16 @@ def test_the_intrusion_took_place_dates_the_story_being_reported(doc):
             "used credentials stolen from a contractor to log into its cloud account.")
     drafts = extract(doc(body, "2023-11-02"))
     assert [d.date_start for d in drafts] == ["2023-09-18"]
+
+
+def test_two_cities_two_ransomware_gangs_are_two_incidents(doc):
+    # the overview sentence founds an undated story; the claim dates it, so the older intrusion told after it is
+    # another incident (it was merged into one, dated by the older one)
+    body = ("Two American cities are still struggling to recover from ransomware attacks that crippled municipal "
+            "services.\n\nIn Columbus, Ohio, the Rhysida ransomware gang claimed an attack on July 18 that disrupted "
+            "the city's water billing. The group said it had stolen 6.5 terabytes of data.\n\nMeanwhile, Oakland is "
+            "still dealing with the fallout of an attack last year. The Play ransomware group leaked files it said "
+            "it had taken from city servers after the intrusion was first noticed on February 8, 2023.")
+    drafts = extract(doc(body, "2024-08-10"))
+    assert [(d.date_start, sorted(a.name for a in d.actors if a.role != "target")) for d in drafts] == [
+        ("2024-07-18", ["Rhysida"]), ("2023-02-08", ["PLAY"])]
