@@ -314,6 +314,9 @@ once instead elsewhere overall sadly thankfully criminals cybercriminals hackers
 fraudsters thieves crooks""".split())
 
 
+# a dateline in capitals: "INDIANAPOLIS — ", "DAYTON, Ohio — ", "LONDON (Reuters) - "
+_DATELINE_LEAD = re.compile(r"^\W*[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)*(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)?\s*"
+                            r"(?:\([^)]{1,20}\)\s*)?[—–-]+\s+")
 _DATELINE = re.compile(r"(?:,\s*[A-Z][\w.]*\.?)?\s*(?:—|–|-)\s|\s*\((?:AP|Reuters|AFP|[A-Z]{2,6})\)\s*(?:—|–|-)")
 
 
@@ -451,6 +454,13 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
 
     ``strict``: only the cues that name the attack themselves ("hacked X", "X was breached"), not the lead-ins that
     need an attack word elsewhere in the sentence ("such as X", "belonging to X"): for a sentence of no incident."""
+    if (dl := _DATELINE_LEAD.match(sentence)):
+        # "DAYTON, Ohio — X diverted ambulances after ...": the sentence starts after the dateline
+        cut = dl.end()
+        out = targets(sentence[cut:], has_trigger, [(s - cut, e - cut) for s, e in exclude if e > cut], strict)
+        for np, _ in out:
+            np.start, np.end = np.start + cut, np.end + cut
+        return out
     nps = noun_phrases(sentence)
     found: dict[int, int] = {}
     blocked: set[int] = set()

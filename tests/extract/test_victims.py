@@ -423,3 +423,10 @@ def test_a_towns_own_systems_make_the_town_a_party(doc):
     # "Baltimore’s 911 dispatch system": the number belongs to the asset; the town's systems are its government's
     assert targets_of(doc, "The hack that forced Marlow’s 911 dispatch system to shut down over the weekend was a "
                            "ransomware attack, city officials said.") == {"Marlow"}
+
+
+def test_a_dateline_does_not_hide_the_subject_hit():
+    s = ("DAYTON, Ohio — Harbor General Hospital diverted ambulances on Tuesday after a ransomware attack encrypted "
+         "its systems, officials said.")
+    got = phrases.targets(s, True, [])
+    assert [(np.text, s[np.start:np.end]) for np, _ in got] == [("Harbor General Hospital", "Harbor General Hospital")]
