@@ -85,7 +85,7 @@ _CLAIM_AFTER = re.compile(
     r"[\w'’-]+\s+){0,3}?(?:attacks?|cyber-?attacks?|hacks?|breach(?:es)?|intrusions?|defacements?|leaks?))\b", re.I)
 _CLAIM_BEFORE = re.compile(r"\bclaimed\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$|"
                            r"\b(?:responsibility|credit)\s+(?:was\s+)?(?:claimed|taken)\s+by\s+(?:the\s+)?$", re.I)
-_DENY_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|swiftly\s+|quickly\s+|strongly\s+|"
+_DENY_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,4}?(?:has\s+|have\s+|had\s+|swiftly\s+|quickly\s+|strongly\s+|"
                          r"repeatedly\s+)*(?:denied|denies|deny|denying|rejected|dismissed|refuted)\b", re.I)
 def denies_link(sentence: str, end: int) -> bool:
     """The party ending at ``end`` denies a tie to another party ("X has repeatedly denied any connection with
@@ -545,7 +545,15 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                          attributed_by=by, confidence=50,
                          cue=("a person charged, arrested or accused" if person.legal else "a person who admitted or "
                               "was convicted") + (f", as {by} says" if by else "")))
-    return [_qualified(sentence, p) for p in out]
+    kept = []
+    for p in out:
+        if (other := _OTHER_EVENT_AFTER.match(sentence, p.end)) is not None:
+            # "X was likely responsible for a separate campaign against lawmakers": not this incident's party
+            explain.dropped("perpetrator", sentence[p.start:p.end], f"named for another event "
+                            f"{quote(other.group('what'))}", sentence)
+            continue
+        kept.append(_qualified(sentence, p))
+    return kept
 
 
 # "the Russian government", "the North Korean regime": a state by its organ (an actor only when worded as an agent)
@@ -615,6 +623,10 @@ def _gangs_named_by_their_ransomware(sentence: str, gaz, taken: list[tuple[int, 
     return out
 
 
+# (read right after the party's name) "... was likely responsible for a separate reconnaissance campaign"
+_OTHER_EVENT_AFTER = re.compile(r"[^.;]{0,60}?\b(?:for|behind|in|of|to)\s+(?P<what>(?:a|an)\s+(?:separate|different|"
+                                r"unrelated|earlier|previous|another)\s+(?:[\w-]+\s+){0,2}?(?:campaign|attack|operation|"
+                                r"intrusion|breach|hack|incident)s?)\b", re.I)
 _ALIAS_WORD = r"(?:name|handle|alias|moniker|nickname|pseudonym|username|user\s?name|nom\s+de\s+guerre)"
 # "a hacker calling himself X", "a seller who goes by the handle X", "the hackers – who are calling themselves
 # the “X” –", "a hacker operating under the name X": a self-chosen name, told beside the attack (the name keeps its

@@ -71,8 +71,8 @@ THAT_AFTER_DATE = re.compile(r"^\s*,?\s*that\b", re.I)
 SAID_AFTER_DATE = re.compile(r"^\s*,?\s*(?:denied|denies|rejected|dismissed|said|told|accused|blamed|condemned|"
                              r"responded|warned)\b", re.I)
 # "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)
-STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s+"
-                         r"(?:(?:was|had\s+been|were)\s+(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"
+STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s*,?\s+"
+                         r"(?:(?:(?:was|had\s+been|were)\s+)?(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"
                          r"carried\s+out)|took\s+place|occurred|happened|began|started)(?:\s+(?:on|in|between|from))?\s+$",
                          re.I)
 # "overnight ... on Monday": the named day is the better date
@@ -147,7 +147,7 @@ ACTOR_BASE = re.compile(r"\b(?:(?:connections?|ties|links?|linked|tied|alignment
                         r"arms?|branch|division)\s+of)"
                         r"\s+(?:the\s+)?$", re.I)
 # "is being described in Washington as", "in a speech in New York": where it was talked about, not where it happened
-DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|spoke|speech|told|testif\w+|hearing|"
+DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|spoke|speech|told|testif\w+|hearing|spokes\w+|"
                              r"conference|summit|interview|briefing|meeting|remarks|statement)(?:\s+[\w-]+){0,3}?\s+"
                              r"in\s+(?:the\s+)?$", re.I)
 # "Washington attributes", "Moscow denied": a capital that speaks or acts for its state (after its name)

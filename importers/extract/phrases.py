@@ -68,7 +68,7 @@ _NP_RE = re.compile(
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|cyber-?attacks?|assaults?|breach(?:es)?|intrusions?|hacks?|incidents?|raids?|"
     r"campaign|operation|infection|outages?|sabotage|compromise|heists?|DDoS|ransomware|malware|wiper|spyware)\s*(?:[—–][^—–]{1,80}[—–]\s*)?"
-    r"(?:\w+\s+){0,1}?(?:on|against|at|targeting|hitting|affecting|of)\s+|"
+    r"(?:\w+\s+){0,1}?(?:on|against|at|targeting|hitting|affecting|of|into)\s+|"
     r"\b(?:hacked|breached|defaced|targeted|targeting|targets?|hit|hits|hitting|attacked|attacking|flooded|"
     r"plagued|plaguing|hobbled|hobbling|hampered|"
     r"infiltrated|compromised|crippled|disrupted|paralys[ea]d|paralyz[ea]d|struck|striking|impersonat(?:ed|ing)|"

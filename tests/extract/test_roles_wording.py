@@ -285,3 +285,14 @@ def test_the_day_of_a_denial_is_not_the_day_of_the_attack(doc):
                          "in August.", "2020-10-14"))
     assert [(d.date_start, d.date_precision) for d in drafts] == [("2020-08", "month")]
     assert {a.name for d in drafts for a in d.actors if a.role == "target"} == {"Norwegian parliament"}
+
+
+def test_a_group_named_for_a_separate_campaign_is_not_this_incidents(doc):
+    body = ("The government said on Monday that hackers working for a foreign state were probably behind a long "
+            "intrusion into the Electoral Commission. The minister said the breach, first detected in October 2022, "
+            "was carried out by a state-linked group. He also said the group known as APT31 was likely responsible "
+            "for a separate reconnaissance campaign against the email accounts of lawmakers in 2021.")
+    drafts = extract(doc(body, "2024-03-25"))
+    assert "APT31" not in by_name(drafts)
+    assert [(d.date_start, sorted(a.name for a in d.actors if a.role == "target")) for d in drafts] == [
+        ("2022-10", ["Electoral Commission"])]
