@@ -117,7 +117,8 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     hits = [h for h in hits if not cues.DATE_REFERENCE.search(info.sent.text[max(0, h.start - 25):h.start])]
     hits = [_since_event(h, pub) if anchor is None else h for h in hits]
     # "a figure that had circulated since March": the start of a state, not the date of the event told
-    hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))]
+    hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))
+            and not cues.SINCE_BEFORE.search(info.sent.text[max(0, h.start - 30):h.start])]
     text = info.sent.text
     hits = [h for h in hits if not (cues.THAT_AFTER_DATE.match(text[h.end:h.end + 12])
                                     and cues.SPEECH_BEFORE_DATE.search(text[max(0, h.start - 60):h.start])

@@ -63,6 +63,7 @@ DATE_REFERENCE = re.compile(r"\b(?:such\s+as|like|after|following|since|before|t
                             r"\s+(?:the\s+)?$", re.I)
 # "a figure that had circulated since March": the start of a state, not the date of the event told
 SINCE = re.compile(r"(?i)since\b")
+SINCE_BEFORE = re.compile(r"(?i)\bsince\s+(?:at\s+least\s+|as\s+early\s+as\s+|as\s+far\s+back\s+as\s+)$")
 # "X told a Senate committee on Wednesday that hackers entered ...": the day of the telling, not of the attack
 # told in the clause after "that" (a disclosure verb instead dates when it was made known: DISCLOSURE)
 SPEECH_BEFORE_DATE = re.compile(r"\b(?:told|said|says|testified|stated|wrote|explained|added)\b[^.;“”\"]{0,50}$", re.I)

@@ -470,6 +470,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             continue
         before = sentence[max(0, np.start - 80):np.start]
         after = sentence[np.end:np.end + 260]
+        # an apposition: "Ukraine's largest mobile operator, Kyivstar, was hit"
+        apposed = after[1:] if before.endswith(", ") and after.startswith(", ") else None
         conf = 0
         bodies = _BODIES_AFTER.match(after) if " " not in np.text else None
         if not (bodies and is_demonym(np.text, _gaz())):
@@ -508,7 +510,8 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             conf = 60
             if _LISTED.search(before):
                 np.people = True  # "such as A, B": named organisations even when a town shares the name
-        elif _VICTIM_AFTER.search(after) or (_OFFLINE_AFTER.match(after) and _OFFLINE_BEFORE.search(before)) or (
+        elif _VICTIM_AFTER.search(after) or (apposed and _VICTIM_AFTER.search(apposed)) or (
+                _OFFLINE_AFTER.match(after) and _OFFLINE_BEFORE.search(before)) or (
                 has_trigger and _VICTIM_AFTER_MORE.match(after)):
             np.why = "subject of a passive attack verb or report"
             conf = 60  # "X was hit"; "took the broadcaster X off air"

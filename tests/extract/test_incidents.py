@@ -142,3 +142,14 @@ def test_two_cities_two_ransomware_gangs_are_two_incidents(doc):
     drafts = extract(doc(body, "2024-08-10"))
     assert [(d.date_start, sorted(a.name for a in d.actors if a.role != "target")) for d in drafts] == [
         ("2024-07-18", ["Rhysida"]), ("2023-02-08", ["PLAY"])]
+
+
+def test_an_apposed_victim_and_a_since_date_give_one_incident(doc):
+    # "operator, Kyivstar, was hit": the apposed name is the subject; "inside its network since at least May 2023"
+    # is how long the intruders were there, not the date of the attack told
+    body = ("KYIV — Ukraine's largest mobile operator, Kyivstar, was hit on Tuesday by a destructive cyber attack "
+            "that left millions without service.\n\nThe security service said the attack was probably carried out by "
+            "a state-linked group, which it said had been inside Kyivstar's network since at least May 2023.")
+    drafts = extract(doc(body, "2023-12-14"))
+    assert [(d.date_start, [a.name for a in d.actors if a.role == "target"]) for d in drafts] == [
+        ("2023-12-12", ["Kyivstar"])]
