@@ -121,6 +121,10 @@ _SUSPECT_AFTER = re.compile(
     r"breach\w*|intrusions?|leaks?)\b|"
     r"responsible\s+for\s+(?:the\s+|this\s+|these\s+)?(?:\w+\s+)?(?:attacks?|breach\w*|hack\w*|incidents?|"
     r"intrusions?|sabotage|campaign|operation|outages?|leak\w*))\b", re.I)
+# the cue of a known group named in an attack sentence with no role word: the perpetrator by default
+NAMED_BESIDE = "a known threat-actor group (MISP galaxy) named beside the attack"
+# "NoName057(16) has used a volunteer tool called DDoSia": how the group works, not what it did in this attack
+_HABIT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?used$", re.I)
 _PERP_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,3}?(?:has\s+|have\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)*(?:hacked|attacked|"
     r"breached|launched|targeted|stole|leaked|defaced|deployed|compromised|infiltrated|hit|struck|used|tricked|"
@@ -191,7 +195,7 @@ def _role_for(sentence: str, start: int, end: int, strict: bool = False,
         return "suspected", None, f"{SUSPICION} {said}"
     if (c := _SUSPECT_AFTER.search(after)):
         return "suspected", None, f"said to be suspected {quote(c.group(0))}"
-    if (c := _PERP_AFTER.search(after)):
+    if (c := _PERP_AFTER.search(after)) and not _HABIT.search(c.group(0)):
         return "perpetrator", None, f"subject of an attack verb {quote(c.group(0))}"
     return None, None, "no wording makes it the agent"
 
@@ -491,7 +495,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
                 if placey:
                     explain.dropped("perpetrator", surface, f"a place that is also a group's name, and {cue}", sentence)
                     continue
-                role, cue = "perpetrator", "a known threat-actor group (MISP galaxy) named beside the attack"
+                role, cue = "perpetrator", NAMED_BESIDE
             elif placey and role == "perpetrator":
                 explain.dropped("perpetrator", surface, "a place that is also a group's name: a place unless worded as "
                                 "an actor", sentence)

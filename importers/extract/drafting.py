@@ -280,6 +280,7 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspec
     rows: dict[tuple[str, str], ActorMention] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     first: Evidence | None = None
+    by_default: set[str] = set()  # perpetrators only by being named beside the attack, with no role word
     for info in [*g.infos, *suspects]:
         ev = evidence_of(info.sent)
         for p in perps[info.sent.index]:
@@ -291,6 +292,15 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspec
             if k not in rows:
                 rows[k] = _mention(p, ev)
                 first = ev if first is None else first
+                if p.role == "perpetrator" and p.cue.startswith(actors_mod.NAMED_BESIDE):
+                    by_default.add(k[0])
+    for name in by_default:
+        if (name, "claimed") in rows:
+            # "NoName057(16) claimed the attacks ... NoName057(16) has used a tool called DDoSia": a claim, and a
+            # mention with no role word that says nothing more
+            del rows[(name, "perpetrator")]
+            explain.dropped("perpetrator", rows[(name, "claimed")].name, "it claimed the attack; named elsewhere "
+                            "with no role word, that says nothing more")
     return _Side(rows=rows, spans=spans, evidence=first)
 
 

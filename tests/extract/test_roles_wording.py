@@ -296,3 +296,10 @@ def test_a_group_named_for_a_separate_campaign_is_not_this_incidents(doc):
     assert "APT31" not in by_name(drafts)
     assert [(d.date_start, sorted(a.name for a in d.actors if a.role == "target")) for d in drafts] == [
         ("2022-10", ["Electoral Commission"])]
+
+
+def test_a_group_that_claimed_is_not_also_the_perpetrator_for_being_named_again(doc):
+    drafts = extract(doc("A DDoS attack knocked the Harbor Bank website offline on Monday. NoName057(16) claimed the "
+                         "attack on its Telegram channel. NoName057(16) has used a volunteer tool to flood targets "
+                         "with traffic.", "2024-01-10"))
+    assert [(a.name, a.role) for a in parties(drafts)] == [("NoName057(16)", "claimed")]
