@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from . import cues, explain
 from . import persons as persons_mod
+from . import tools as tools_mod
 from .explain import quote
-from .phrases import NP_STOP, is_demonym
+from .nounphrases import NP_STOP, is_demonym
 from .text import key
 from .words import COMMON, FUNCTION
 
@@ -611,8 +612,6 @@ def _gangs_named_by_their_ransomware(sentence: str, gaz, taken: list[tuple[int, 
     """The gangs a sentence names by their ransomware ("the ransomware gang LockBit", "the Clop ransomware group"),
     as criminal groups with the role the wording gives them (claimed, suspected...; else the perpetrator told
     beside the attack). Appends their spans to ``taken``."""
-    from . import tools as tools_mod
-
     out = []
     for s0, e0, surface, hit in tools_mod.scan(sentence, gaz):
         ref = gaz.tools[hit[0][0]]

@@ -1,40 +1,30 @@
-"""Noun phrases of a sentence and the ones its wording presents as hit (target candidates).
+"""The noun phrases of a sentence that its wording presents as hit (target candidates).
 
 Targets: capitalised names in the object of attack verbs ("breaches at X", "hacked X", "attack on X"), the
 subject of passive attack verbs ("X was hit"), victims reporting their incident ("X disclosed a breach"),
 lists after "such as" / "include", and names with organisation words in attack sentences. Split from
-:mod:`.actors` (the perpetrator side), which reads NP_STOP and is_demonym from here.
+:mod:`.actors` (the perpetrator side); the noun phrases themselves come from :mod:`.nounphrases`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from . import explain
 from .explain import quote
-from .words import COMMON, FUNCTION, MONTHS, WEEKDAYS
-
-
-def _is_place_name(name: str) -> bool:
-    """A country, region, city or people of the reference data (any size: "an Austrian hotel", "a Warwick company")."""
-    from .text import key
-
-    return any(e[0] in ("demonym", "country", "region", "city", "area") for e in _gaz().entries.get(key(name), ()))
+from .nounphrases import (
+    BODY_AFTER_PLACE,
+    PEOPLE_AFTER,
+    NounPhrase,
+    gaz_data,
+    is_demonym,
+    is_place_name,
+    noun_phrases,
+    place_kinds,
+)
 
 
 def _is_country_or_region(name: str) -> bool:
-    from .text import key
-
-    return any(e[0] in ("country", "region", "area") for e in _gaz().entries.get(key(name), ()))
-
-
-def is_demonym(word: str, gaz) -> bool:
-    from .text import key
-
-    for e in gaz.entries.get(key(word), ()):
-        if e[0] in ("demonym", "country"):
-            return True
-    return False
+    return bool(place_kinds(name) & {"country", "region", "area"})
 
 
 # ------------------------------------------------------------------------------------------------ targets
@@ -47,23 +37,6 @@ assembly municipality city county district region government federation associat
 insurance energy power electric utility utilities water gas oil pharmaceuticals pharma labs motors
 industries holdings technologies solutions software store stores market markets exchange pipeline pipelines
 mail airport airports logistics shipping port library libraries hotels resorts casino casinos""".split())
-NP_STOP = frozenset(w for w in FUNCTION if w not in ("the",)) | frozenset(MONTHS) | frozenset(WEEKDAYS) | {
-    "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "admiral", "general", "chief", "ceo", "head",
-    "vice", "rear", "deputy", "director", "spokesman", "spokeswoman", "police", "prosecutors", "investigators",
-    "hackers", "attackers", "according", "update", "read", "click", "photo", "image", "video", "comments",
-    "related", "source", "sources", "reuters", "afp", "ap", "bbc", "cnn", "ip", "url", "dns", "vpn", "it", "ai",
-    "api", "sql", "pdf", "usb", "wifi", "wi-fi", "sms", "ddos", "dos", "cve", "rdp", "ssl", "tls", "http", "https",
-    "html", "pc", "os", "id", "pin", "cto", "ciso", "gdpr", "tor", "european", "western", "eastern",
-    "asian", "african", "arab", "latin", "nordic", "baltic", "balkan", "islamist", "islamic", "jihadist",
-    "anarchist", "anarchists", "extremist", "extremists", "nazi", "neo-nazi", "internet", "web", "online",
-    "q1", "q2", "q3", "q4", "h1", "h2"} | frozenset(
-    # file formats, protocols and technical acronyms: "inside a JPEG file", "an encrypted RSA format", "a CV"
-    """jpeg jpg png gif bmp tiff zip rar 7z gz tar jar exe dll js vbs hta lnk iso img doc docx xls xlsx xlsm ppt pptx
-    rtf csv txt xml json mp3 mp4 avi cv ftp sftp smb irc iot ssn ssns plc plcs scada rsa aes pos atm atms isp isps
-    rat rats apk ios macos mac tv""".split())
-_NP_RE = re.compile(
-    r"(?:(?<=\s)|(?<=^)|(?<=[(\"“‘']))(?:(?:[A-Z0-9][\w'’.&+-]*|[a-z]+[A-Z][\w-]*)"
-    r"(?:\s+(?:of|for|de|du|des|la|le|di|del|der|von|van|the|&|-)?\s*(?:[A-Z0-9][\w'’.&+-]*|[a-z]+[A-Z][\w-]*))*)")
 
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|cyber-?attacks?|assaults?|breach(?:es)?|intrusions?|hacks?|incidents?|raids?|"
@@ -152,15 +125,6 @@ _BODIES_AFTER = re.compile(
     r"schools|councils|authorities|institutions|outlets|operators|providers|utilities|"
     r"businesses|organi[sz]ations|corporations|enterprises|retailers|telecoms?|carriers|ports|railways|parliament|"
     r"senate|treasury|central\s+bank|embassy|presidency)\b(?!\s+(?:websites|sites)\b)")
-# a place followed by the body it names: "an NYC hospital", "a Michigan county", "Long Island companies"
-_BODY_AFTER_PLACE = re.compile(
-    r"^(?:\s+(?!based\b|owned\b|run\b)[a-z][\w-]*){0,2}?\s+(?:hospitals?|hotels?|universit(?:y|ies)|colleges?|schools?|banks?|compan(?:y|ies)|"
-    r"firms?|count(?:y|ies)|councils?|towns?|municipalit(?:y|ies)|retailers?|charit(?:y|ies)|agency|"
-    r"newspapers?|utilit(?:y|ies)|airports?|businesses|organi[sz]ations?|clinics?|corporations?|institutions?|"
-    r"ministry|department|government|authorit(?:y|ies)|health\s+systems?|school\s+districts?|"
-    r"casinos?|restaurants?|stores?|shops?|law\s+firms?|startups?|manufacturers?|providers?|operators?)\b"
-    r"(?!\s+(?:websites?|sites?)\b|\s+[A-Z])")  # "Finnish security firm F-Secure": the name follows
-
 
 
 _SUBJECT_START = re.compile(r"\W{0,3}(?:(?:The|A|An)\s+|(?:In|On|By|Last|Earlier|Since)\s+[\w-]+(?:\s+\d{4})?,?\s+(?:the\s+)?)?")
@@ -195,12 +159,6 @@ _NOT_TARGET_AFTER = re.compile(
     r"devices|smartphones|handsets|tablets|routers|phones)\b)", re.I)
 
 
-def _gaz():
-    from . import gazetteer
-
-    return gazetteer.get()
-
-
 # lead-ins of _VICTIM_BEFORE that name no attack themselves
 _WEAK_LEAD = re.compile(r"(?:such\s+as|including|includ(?:e|ed|es)|like|amongst\s+them|among\s+them|among\s+those|"
                         r"belonging\s+to|owned\s+by|inside|posing\s+as|pretending\s+to\s+be|masquerading\s+as|"
@@ -214,12 +172,6 @@ _LISTED = re.compile(r"\b(?:such\s+as|including|include[sd]?|among(?:st)?(?:\s+t
 _OWN_ASSET = re.compile(r"^(?:(?!\b(?:his|her)\b)[^.;])*?(?:\bits|^(?:(?!\b(?:said|says|told|called|added|noted|"
                         r"explained|believes?)\b)[^.;])*?\btheir)\s+(?:\w+\s+)?(?:customers|users|systems|servers|network|networks|data|website|"
                         r"accounts|database|databases|staff|employees|members|clients|computers|patients)\b", re.I)
-_PEOPLE_AFTER = re.compile(r"^(?:\s+(?:online|mobile|business|retail|corporate|email|e-mail|broadband|bank|banking|account|"
-                           r"card|credit|app|web|government|state|county|city|federal|former|current|existing|"
-                           r"affected|private|public|premium|loyalty|rewards|service|network)){0,1}\s+(?:customers|users|clients|subscribers|members|employees|staff|"
-                           r"patients|residents|account\s+holders|students|voters|citizens|shoppers|players|consumers|guests|"
-                           r"passengers|taxpayers|travell?ers|workers|readers|viewers|fans|donors|investors|"
-                           r"policyholders|cardholders|depositors|veterans|officials)\b")
 _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrated|downloaded|obtained|accessed|siphoned|"
                           r"harvest(?:s|ed|ing)?|extort(?:s|ing)?|"
                           r"leaked|extorted)\s+[^.;]{0,60}?\b(?:data|records|information|details|e-?mails|files|documents|"
@@ -274,178 +226,16 @@ _LIST_GAP = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s*\([^()]{1,160}\))?"
     r"(?:(?:\s+[a-z]+){0,2}?\s+with\s+(?:(?:about|over|nearly|almost|around|some|more\s+than)\s+)?\d[\d,.]*(?:\s+[a-z]+){0,3})?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|,?\s+as\s+well\s+as\s+(?:the\s+)?)(?:the\s+)?")
-_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|\bsuch\s+as(?:\s+the)?|\bincluding(?:\s+the)?|\bamong(?:st)?\s+them)\s+$")
 _PLACE_OF_NAMED = re.compile(r"[A-Z][\w.&'’-]*\s+(?:in|of)\s+(?:the\s+)?$")
 # "businesses across Europe are being targeted", "cameras in Washington DC were forced offline": a place after a
 # locative word is where the parties hit are, whatever verb follows
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|around|within|out\s+of|all\s+over)\s+(?:the\s+)?$", re.I)
 _STATE_CODE = re.compile(r",?\s+[A-Z]\.?[A-Z]\.?$")  # "Washington DC", "Austin, TX"
 
-_NP_DATE = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
-                      r"September|October|November|December)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?(?:\s+|$)|"
-                      r"(?:19|20)\d\d(?:\s+|$)")
-_DESCRIPTOR = re.compile(r"\b(?:ISPs?|provider|operator|carrier|company|firm|retailer|bank|outlet|newspaper|"
-                         r"magazine|broadcaster|site|website|platform|service|app|brand|chain|group)\s+$", re.I)
-
-
-@dataclass
-class NounPhrase:
-    text: str
-    start: int
-    end: int
-    people: bool = False  # "Debenhams customers": the people of an organisation
-    common: bool = False  # a common word capitalised ("Fox"): a name only as an item of a list of names
-    why: str = ""  # the cue that made it a target candidate (for --explain and debugging)
-
-
-# a capitalised function word inside a run of capitalised words starts a new phrase: two sentences or a headline
-# glued together ("... links to Ukraine The UK Foreign Office was targeted")
-_GLUE = re.compile(r"\s+(?=(?:The|This|These|Those|Its|Their|Our|In|On|At|For|But|And|As|When|While|After|Before|If|"
-                   r"According|Many|Some|Other)\s)")
-# a sentence-initial word that is capitalised only because it opens the sentence: an adverb ("Unfortunately,",
-# "Nearly three weeks"), a participle ("Following this incident", "Based in", "Infected computers") or a plural
-# common noun ("Dozens of", "Others to have been targeted", "Services are being restored")
-_INITIAL_FORM = re.compile(r"[A-Z][a-z]+(?:ly|ing|ed|ised|ized|ied)$")
-_AUXILIARY = frozenset("""was were is are has have had said says will would could can may might did does told
-confirmed reported announced disclosed admitted revealed denied paid""".split())
-_INITIAL_WORDS = frozenset("""given aside dozens hundreds thousands millions billions others officials businesses
-companies services computers victims targets mere cyber cybersecurity security under nearly around almost about
-once instead elsewhere overall sadly thankfully criminals cybercriminals hackers attackers intruders scammers
-fraudsters thieves crooks""".split())
-
 
 # a dateline in capitals: "INDIANAPOLIS — ", "DAYTON, Ohio — ", "LONDON (Reuters) - "
 _DATELINE_LEAD = re.compile(r"^\W*[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)*(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)?\s*"
                             r"(?:\([^)]{1,20}\)\s*)?[—–-]+\s+")
-_DATELINE = re.compile(r"(?:,\s*[A-Z][\w.]*\.?)?\s*(?:—|–|-)\s|\s*\((?:AP|Reuters|AFP|[A-Z]{2,6})\)\s*(?:—|–|-)")
-
-
-def common_word(word: str) -> bool:
-    """An ordinary English word (or its plural): "Services", "Companies", "Others"."""
-    if word.strip(".,'’") == "US":
-        return False  # the country in capitals, not the pronoun
-    w = word.lower().strip(".,'’")
-    if w in COMMON or w in _INITIAL_WORDS:
-        return True
-    return w.endswith("s") and (w[:-1] in COMMON or (w.endswith("ies") and w[:-3] + "y" in COMMON) or (
-        w.endswith("es") and w[:-2] in COMMON))
-
-
-# a quotation or a clause after a colon opens like a sentence: 'said: “Unfortunately, X was the target'
-_CLAUSE_OPENS = re.compile(r"(?:^|[\s:;(])[“\"‘]\s*$|[:;]\s*$")
-
-
-def _initial_word(sentence: str, start: int, end: int) -> int:
-    """Where a phrase starts once a word that is capitalised only because it opens the sentence, a quotation or a
-    clause after a colon, and is no name, is dropped (``start`` if none)."""
-    if not (re.fullmatch(r"[\W\d]*", sentence[:start]) or _CLAUSE_OPENS.search(sentence, max(0, start - 4), start)):
-        return start
-    m = re.match(r"[\w'’.-]+", sentence[start:end])
-    if not m:
-        return start
-    word = m.group(0)
-    nxt = re.match(r"(\s*[,:;]|\s+([a-z][\w'’-]*)|\s+\d)?", sentence[start + m.end():])
-    following = nxt.group(2) if nxt else None
-    if word.lower() in _INITIAL_WORDS or (common_word(word) and start + m.end() == end):
-        drop = True
-    elif _INITIAL_FORM.match(word):
-        # "Boeing was hit" keeps its name: a verb follows
-        drop = bool(nxt and nxt.group(1)) and following not in _AUXILIARY
-    else:
-        drop = False
-    if not drop:
-        return start
-    rest = re.match(r"[\w'’.-]+\s*", sentence[start:end])
-    return start + rest.end() if rest else end
-
-
-def _stop_word(word: str) -> bool:
-    """A word that opens or is no name: a function word, a month, a title... but "US" in capitals is the country,
-    not the pronoun ("websites of a dozen US airports")."""
-    w = word.strip(".,")
-    return w.lower() in NP_STOP and not (w == "US")
-
-
-def _phrase_spans(sentence: str) -> list[tuple[int, int]]:
-    spans = []
-    for m in _NP_RE.finditer(sentence):
-        s = m.start()
-        for g in _GLUE.finditer(m.group(0)):
-            spans.append((s, m.start() + g.start()))
-            s = m.start() + g.end()
-        spans.append((s, m.end()))
-    return spans
-
-
-def noun_phrases(sentence: str) -> list[NounPhrase]:
-    out = []
-    prev_described_end = -1
-    for s0, e0 in _phrase_spans(sentence):
-        start = _initial_word(sentence, s0, e0)
-        text = sentence[start:e0]
-        if not text or _DATELINE.match(sentence[e0:]) and re.fullmatch(r"[\W\d]*", sentence[:s0]):
-            continue  # "GREENFIELD — Hancock Health paid ...": the place the story was filed from
-        # trim leading function words ("The", "In", "While") and trailing punctuation/connectors
-        words = text.split()
-        while words and (_stop_word(words[0]) or words[0].lower() == "the"):
-            start += sentence[start:].index(words[0]) + len(words[0])
-            while start < len(sentence) and sentence[start].isspace():
-                start += 1
-            words = words[1:]
-        if not words:
-            continue
-        text = sentence[start:e0]
-        text = re.sub(r"(?:\s+(?:of|for|de|du|des|la|le|the|The|A|An|&|-))+$", "", text)
-        # "U.S." and "Equifax Inc." keep their dot: "X Inc. revealed that ..." reads on from the name
-        text = text.rstrip(",'’-") if re.search(r"(?:\b(?:[A-Z]\.){2,}|\s(?:Inc|Co|Corp|Ltd|Bros)\.)$", text) \
-            else text.rstrip(".,'’-")
-        if (num := re.match(r"(.+?)['’]s\s+\d[\d-]*$", text)):
-            text = num.group(1)  # "Baltimore’s 911 dispatch system": the number is the asset's, not the name's
-        if text.endswith(("'s", "’s")):
-            text = text[:-2]
-        if not text or len(text) < 2:
-            continue
-        dm = _NP_DATE.match(text)
-        if dm:
-            start += dm.end()
-            text = text[dm.end():]
-            if not text:
-                continue
-        pm = re.match(r"[A-Z][\w-]*(?:'s|’s)\s+(?=[A-Z])|(?:ISPs?|MSPs?|NGOs?|telco|telecoms?)\s+(?=[A-Z])|"
-                      r"(?:19|20)\d\d\s+(?=[A-Z])", text)
-        if pm and pm.group(0).rstrip().endswith(("'s", "’s")) and not (
-                _is_place_name(pm.group(0).rstrip()[:-2]) or pm.group(0).rstrip()[:-2].lower() in NP_STOP):
-            pm = None  # "Scotty’s Brewhouse", "Macron’s En Marche": the possessive is part of the name
-        if pm:
-            start += pm.end()
-            text = text[pm.end():]
-        described = bool(pm and not pm.group(0).rstrip().endswith(("'s", "’s"))) or bool(_DESCRIPTOR.search(
-            sentence[max(0, start - 30):start])) or (prev_described_end >= 0 and re.fullmatch(
-                r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)", sentence[prev_described_end:start]) is not None)
-        common = common_word(text) and " " not in text and not described and not (
-            # "Apple users", "Apple's systems" mid-sentence: a capitalised common word owning people or assets is a name
-            not re.fullmatch(r"[\W\d]*", sentence[:start]) and not text.endswith("s") and (
-                _PEOPLE_AFTER.match(sentence[start + len(text):]) or sentence[start + len(text):][:2] in ("'s", "’s")))
-        if _stop_word(text) or common and not _LIST_BEFORE.search(sentence[max(0, start - 16):start]):
-            continue  # "Fox" or "Signal" mid-list is a name, "Services" alone is not
-        if not re.search(r"(?:^|\s)[A-Z]", text) or re.fullmatch(r"[\d\s.,]+\w{0,3}", text):
-            continue
-        if re.match(r"\w+['’](?:ve|ll|re|d|m)\b", text):
-            continue  # "We’ve", "They'll"
-        nm = re.match(r"\d[\d,.]*\s+(?=[A-Z])", text)
-        if nm and _is_place_name(text[nm.end():]) and _BODY_AFTER_PLACE.match(sentence[start + len(text):]):
-            start += nm.end()  # "over 180 Indian companies": the count is no part of the name
-            text = text[nm.end():]
-        if re.search(r"-(?:based|owned|run)$", text) and (body := _BODY_AFTER_PLACE.match(sentence[start + len(text):])):
-            # "two US-based companies", "a Connecticut-based charity organization": the bodies of a place are a party
-            text += body.group(0)
-            described = True
-        elif re.search(r"-(?:based|backed|linked|sponsored|born|made|owned|speaking)$", text) or text.lower() in (
-                "hacker", "hackers", "attacker", "attackers", "group", "gang", "actor", "ransomware", "malware"):
-            continue
-        out.append(NounPhrase(text, start, start + len(text), people=described, common=common))
-        prev_described_end = start + len(text) if described else -1
-    return out
 
 
 def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
@@ -474,9 +264,9 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
         apposed = after[1:] if before.endswith(", ") and after.startswith(", ") else None
         conf = 0
         bodies = _BODIES_AFTER.match(after) if " " not in np.text else None
-        if not (bodies and is_demonym(np.text, _gaz())):
+        if not (bodies and is_demonym(np.text, gaz_data())):
             # "an NYC hospital": a place's acronym too
-            bodies = _BODY_AFTER_PLACE.match(after) if _is_place_name(np.text) or re.fullmatch(r"[A-Z]{2,4}", np.text) \
+            bodies = BODY_AFTER_PLACE.match(after) if is_place_name(np.text) or re.fullmatch(r"[A-Z]{2,4}", np.text) \
                 else None
         if bodies:
             # "several Dutch ministries", "French government websites"
@@ -484,7 +274,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
             np.end = np.start + len(np.text)
             np.people = True
             after = sentence[np.end:np.end + 160]
-        people = _PEOPLE_AFTER.match(after) if not np.people else None
+        people = PEOPLE_AFTER.match(after) if not np.people else None
         if people and (speak := _PEOPLE_SPEAK.match(after, people.end())) and \
                 not _SELF_AFTER.match(after, speak.end()):
             # "as US officials confirmed that agencies were among the victims": who speaks of others ("X officials
@@ -530,7 +320,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
                 np.text = sentence[np.start:np.end + pa.end()]  # "Macron's party", "Beckham's PR firm"
                 np.end = np.start + len(np.text)
                 np.people = True
-            elif _is_place_name(np.text) and _SYSTEMS_OF.match(after):
+            elif is_place_name(np.text) and _SYSTEMS_OF.match(after):
                 np.people = True  # "Baltimore’s 911 dispatch system", "the city's network": the town's own body
             np.why = "possessive asset"
             conf = 50
@@ -561,7 +351,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
         for i in range(len(nps) - 1):
             a, j = nps[i], i + 1
             if j + 1 < len(nps) and not _LIST_GAP.fullmatch(sentence[a.end:nps[j].start]) and (
-                    _is_place_name(nps[j].text) or sentence[nps[j].end:nps[j].end + 1] == ")"):
+                    is_place_name(nps[j].text) or sentence[nps[j].end:nps[j].end + 1] == ")"):
                 j += 1  # "the NHS in the UK, FedEx", "the Postal Service (USPS) with 88,000 records and AT&T"
             b = nps[j]
             if re.fullmatch(r",\s*", sentence[a.end:b.start]) and _is_country_or_region(b.text):
@@ -609,10 +399,10 @@ def _not_a_party(np: NounPhrase, before: str, after: str, has_trigger: bool) -> 
     if _SOURCE_BEFORE.search(before) and not ((_VICTIM_AFTER.search(after) or _VICTIM_AFTER_MORE.match(after))
                                              and has_trigger):
         return "named as the source of the report"
-    if _PLACE_OF_NAMED.search(before) and _is_place_name(np.text):
+    if _PLACE_OF_NAMED.search(before) and is_place_name(np.text):
         return "the place of a body named before it"
     if _LOCATIVE_BEFORE.search(before) and after[:2] not in ("'s", "’s") and (
-            _is_place_name(np.text) or _is_place_name(_STATE_CODE.sub("", np.text))):
+            is_place_name(np.text) or is_place_name(_STATE_CODE.sub("", np.text))):
         return "where the parties hit are (“in”, “across”), not a party: it goes to places"
     if _THINGS_LISTED.search(before):
         return "one of the things listed (tools, files, researchers)"
