@@ -421,8 +421,8 @@ def test_who_is_told_to_pay_was_hit():
 
 def test_a_towns_own_systems_make_the_town_a_party(doc):
     # "Baltimore’s 911 dispatch system": the number belongs to the asset; the town's systems are its government's
-    assert targets_of(doc, "The hack that forced Marlow’s 911 dispatch system to shut down over the weekend was a "
-                           "ransomware attack, city officials said.") == {"Marlow"}
+    assert targets_of(doc, "On Saturday a ransomware infection crippled Marlow’s 911 dispatch system for hours, "
+                           "according to the mayor.") == {"Marlow"}
 
 
 def test_a_dateline_does_not_hide_the_subject_hit():
