@@ -154,6 +154,12 @@ DISCOURSE_PLACE = re.compile(r"\b(?:described|discussed|debated|said|speaking|sp
 # "Washington attributes", "Moscow denied": a capital that speaks or acts for its state (after its name)
 STATE_SPEAKS = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:attribut\w+|blam\w+|accus\w+|den(?:y|ies|ied)|said|says|"
                           r"claim\w*|insist\w*|sanction\w*|responded|warned|condemn\w+)\b", re.I)
+# "the group has claimed similar attacks against Poland": the places named after are those of other incidents
+OTHER_ATTACKS = re.compile(r"\b(?:similar|other|previous|earlier|past|prior)\s+(?:[\w-]+\s+)?(?:attacks?|campaigns?|"
+                           r"incidents?|breaches|hacks|operations)\b", re.I)
+# "in retaliation for Denmark's delivery of F-16 jets to Ukraine": the motive's places are not where it struck
+MOTIVE_BEFORE = re.compile(r"\b(?:in\s+)?(?:retaliation|response|revenge|protest)\s+(?:for|to|against|over)\b[^.;:]*$",
+                           re.I)
 # "pro-Russian", "anti-Israel": a stance, not a place
 PRO_ANTI = re.compile(r"(?:pro|anti)-$")
 

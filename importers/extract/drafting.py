@@ -370,11 +370,15 @@ def _places(g: Group, perp_spans: dict[int, list[tuple[int, int]]], actor_names:
 
 
 def _about_actor(p, text: str, named: list[tuple[int, int]], actor_names: list[str]) -> bool:
-    """A place inside an actor's name, or told about an actor or a speech: not where the incident struck."""
+    """A place inside an actor's name, told about an actor or a speech, after other attacks or in the motive: not
+    where the incident struck."""
     if any(p.start < e and p.end > s0 for s0, e in named):
         return True
     # "Anonymous Sudan ... based in Sudan": the group's name says nothing of where it struck
     surface = text[p.start:p.end]
+    if any(m.end() <= p.start for m in cues.OTHER_ATTACKS.finditer(text)) or cues.MOTIVE_BEFORE.search(
+            text[max(0, p.start - 90):p.start]):
+        return True  # "similar attacks against Poland", "in retaliation for the delivery of jets to Ukraine"
     if surface in actors_mod.METONYMS and cues.STATE_SPEAKS.match(text, p.end):
         return True  # "thefts that Washington attributes to China": the capital speaks for its state
     return _in_actor_name(p.name, surface, actor_names) or bool(cues.ACTOR_BASE.search(

@@ -66,3 +66,11 @@ def test_the_country_of_the_attackers_is_not_where_it_struck(doc):
             "Ohio, one of the thefts of data that Washington attributes to China.")
     got = places(extract(doc(body, "2020-02-11")))
     assert not [p for p in got if p[0] in ("China", "Washington")]
+
+
+def test_places_of_other_attacks_and_of_the_motive_are_not_where_it_struck(doc):
+    body = ("Websites of several Danish ministries were knocked offline on Monday in a DDoS attack. The group said "
+            "it acted in retaliation for Denmark's delivery of jets to Ukraine. It has claimed similar attacks "
+            "against Poland and Italy over the past year.")
+    got = {p[0] for p in places(extract(doc(body, "2024-01-10")))}
+    assert "Denmark" in got and not got & {"Ukraine", "Poland", "Italy"}
