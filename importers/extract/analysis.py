@@ -122,7 +122,9 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     text = info.sent.text
     hits = [h for h in hits if not (cues.THAT_AFTER_DATE.match(text[h.end:h.end + 12])
                                     and cues.SPEECH_BEFORE_DATE.search(text[max(0, h.start - 60):h.start])
-                                    or cues.SAID_AFTER_DATE.match(text[h.end:h.end + 16]))]
+                                    or cues.SAID_AFTER_DATE.match(text[h.end:h.end + 16])
+                                    or cues.SAID_RIGHT_BEFORE_DATE.search(text[max(0, h.start - 40):h.start])
+                                    and cues.CLAUSE_ENDS_AFTER_DATE.match(text[h.end:h.end + 3]))]
     if not hits:
         return None
     if len(hits) > 1:

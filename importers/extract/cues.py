@@ -68,6 +68,9 @@ SINCE_BEFORE = re.compile(r"(?i)\bsince\s+(?:at\s+least\s+|as\s+early\s+as\s+|as
 # told in the clause after "that" (a disclosure verb instead dates when it was made known: DISCLOSURE)
 SPEECH_BEFORE_DATE = re.compile(r"\b(?:told|said|says|testified|stated|wrote|explained|added)\b[^.;“”\"]{0,50}$", re.I)
 THAT_AFTER_DATE = re.compile(r"^\s*,?\s*that\b", re.I)
+# "..., the centre said on Thursday.": a date right after a speech verb, ending the clause, is when it was said
+SAID_RIGHT_BEFORE_DATE = re.compile(r"\b(?:said|says|told\s+(?:[\w-]+\s+){1,3}?|stated|added|wrote)\s+$", re.I)
+CLAUSE_ENDS_AFTER_DATE = re.compile(r"^\s*(?:[.;,]|$)")
 # "Russia on Wednesday denied any involvement": a date right before a denial or a speech verb is when it was said
 SAID_AFTER_DATE = re.compile(r"^\s*,?\s*(?:denied|denies|rejected|dismissed|said|told|accused|blamed|condemned|"
                              r"responded|warned)\b", re.I)

@@ -109,7 +109,7 @@ def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, 
         if info.sent.index in told or info.hypothetical or info.generic or not any(
                 any(e[0] == "actor" for e in h[3]) for h in info.hits):
             continue
-        if _BACKGROUND.search(info.sent.text):
+        if _BACKGROUND.search(info.sent.text) and not _RESEMBLANCE.search(info.sent.text):
             continue
         found = [p for p in actors_mod.perpetrators(info.sent.text, info.hits, gaz)
                  if p.ref is not None and (p.role in ("claimed", "attributed") or p.role == "suspected" and
@@ -121,6 +121,9 @@ def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, 
     return out
 
 
+# ... unless this attack is said to resemble it: "the lures were consistent with activity previously tied to X"
+_RESEMBLANCE = re.compile(r"\b(?:consistent\s+with|resembl\w+|similar\s+to|in\s+line\s+with|hallmarks\s+of|"
+                          r"match(?:es|ed|ing)?)\b", re.I)
 # what the group did before: "APT28 has exploited flaws in the past", "Equation Group has long been tied to"
 _BACKGROUND = re.compile(r"\b(?:in\s+the\s+past|previously|has\s+long|have\s+long|for\s+years|earlier\s+campaigns?|"
                          r"is\s+(?:widely\s+)?believed\s+to\s+have\s+ties)\b", re.I)

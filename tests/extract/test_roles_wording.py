@@ -303,3 +303,14 @@ def test_a_group_that_claimed_is_not_also_the_perpetrator_for_being_named_again(
                          "attack on its Telegram channel. NoName057(16) has used a volunteer tool to flood targets "
                          "with traffic.", "2024-01-10"))
     assert [(a.name, a.role) for a in parties(drafts)] == [("NoName057(16)", "claimed")]
+
+
+def test_an_attack_said_to_resemble_a_groups_earlier_activity_suspects_it(doc):
+    body = ("The foreign ministry was targeted this month by a phishing campaign in which staff received fake "
+            "conference invitations, the national cyber centre said on Thursday.\n\nThe centre did not attribute the "
+            "campaign. However, an analyst said the lures were consistent with activity previously tied to "
+            "Ghostwriter.")
+    drafts = extract(doc(body, "2024-05-31"))
+    assert by_name(drafts)["Ghostwriter"].role == "suspected"
+    # "said on Thursday." dates the telling; "this month" dates the campaign
+    assert [(d.date_start, d.date_precision) for d in drafts] == [("2024-05", "month")]
