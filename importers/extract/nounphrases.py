@@ -126,7 +126,7 @@ _DATELINE = re.compile(r"(?:,\s*[A-Z][\w.]*\.?)?\s*(?:—|–|-)\s|\s*\((?:AP|Re
 
 def common_word(word: str) -> bool:
     """An ordinary English word (or its plural): "Services", "Companies", "Others"."""
-    if word.strip(".,'’") in _COUNTRY_NOT_PRONOUN:
+    if word.strip(".,'’") in COUNTRY_NOT_PRONOUN:
         return False  # the country in capitals, not the pronoun
     w = word.lower().strip(".,'’")
     if w in COMMON or w in _INITIAL_WORDS:
@@ -163,14 +163,14 @@ def _initial_word(sentence: str, start: int, end: int) -> int:
     return start + rest.end() if rest else end
 
 
-_COUNTRY_NOT_PRONOUN = frozenset({"US"})  # in capitals, the country: "websites of a dozen US airports"
+COUNTRY_NOT_PRONOUN = frozenset({"US"})  # in capitals, the country: "websites of a dozen US airports"
 
 
 def _stop_word(word: str) -> bool:
     """A word that opens or is no name: a function word, a month, a title... but "US" in capitals is the country,
     not the pronoun ("websites of a dozen US airports")."""
     w = word.strip(".,")
-    return w.lower() in NP_STOP and w not in _COUNTRY_NOT_PRONOUN
+    return w.lower() in NP_STOP and w not in COUNTRY_NOT_PRONOUN
 
 
 def _phrase_spans(sentence: str) -> list[tuple[int, int]]:

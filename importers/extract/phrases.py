@@ -13,6 +13,7 @@ from . import explain
 from .explain import quote
 from .nounphrases import (
     BODY_AFTER_PLACE,
+    COUNTRY_NOT_PRONOUN,
     PEOPLE_AFTER,
     NounPhrase,
     gaz_data,
@@ -394,6 +395,8 @@ def _not_a_party(np: NounPhrase, before: str, after: str, has_trigger: bool) -> 
         return "the speaker's own (“its”, “their”, “your”): a channel, a part or a thing, not a party hit"
     if _NOT_TARGET_AFTER.match(after) or _PRODUCT_OF.match(after):
         return f"the words after it make it a group, a tool or a thing ({quote(after[:30].strip(), 30)})"
+    if np.text in COUNTRY_NOT_PRONOUN:
+        return "a country alone (“US”): a party only with its body word (“US airports”)"
     if _TECHNOLOGY_NAME.search(np.text):
         return "the name of a tool or a technology, not a party"
     if _SOURCE_BEFORE.search(before) and not ((_VICTIM_AFTER.search(after) or _VICTIM_AFTER_MORE.match(after))

@@ -66,6 +66,10 @@ def title(type_: str, domain: str, actors_list: list[ActorMention], places: list
         local = [first[0].name]
     else:
         local = [p.name for p in first if p.level in ("city", "region")][:3]
+    # "in Columbus and Ohio": a region beside a city of its country is where the city is, not a second place
+    levels = {p.name: (p.level, p.country) for p in places}
+    local = [n for n in local if levels.get(n, ("", None))[0] != "region" or not any(
+        levels.get(o, ("", None)) == ("city", levels[n][1]) for o in local)]
     countries = [p.name for p in places if p.level == "country"][:1]
     if tgts:
         prep = " at " if type_.startswith("information-content-security") else " on "

@@ -153,3 +153,9 @@ def test_an_apposed_victim_and_a_since_date_give_one_incident(doc):
     drafts = extract(doc(body, "2023-12-14"))
     assert [(d.date_start, [a.name for a in d.actors if a.role == "target"]) for d in drafts] == [
         ("2023-12-12", ["Kyivstar"])]
+
+
+def test_a_title_does_not_list_a_city_and_its_region_as_two_places(doc):
+    drafts = extract(doc("Two American cities are recovering from ransomware.\n\nIn Columbus, Ohio, a ransomware gang "
+                         "claimed an attack on July 18 that crippled the city's billing systems.", "2024-08-10"))
+    assert [d.title for d in drafts] == ["Ransomware attack in Columbus"]

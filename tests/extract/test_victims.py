@@ -430,3 +430,7 @@ def test_a_dateline_does_not_hide_the_subject_hit():
          "its systems, officials said.")
     got = phrases.targets(s, True, [])
     assert [(np.text, s[np.start:np.end]) for np, _ in got] == [("Harbor General Hospital", "Harbor General Hospital")]
+
+
+def test_us_alone_is_a_country_not_a_party():
+    assert hit("A ransomware gang crippled the US city's billing systems on July 18.") == []
