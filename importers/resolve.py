@@ -512,18 +512,23 @@ def _best(p: Probe, block: list[tuple[float, Candidate, float]]):
         # One agreeing field is never enough: a shared actor and type are common to unrelated waves.
         # Equal scores go to the oldest incident.
         if PENDING_FLOOR <= s < THRESHOLD and not disagree and {"type", "places"} <= set(agree) and \
-                agree[0].startswith("date") and (maybe is None or (s, -c.id) > (maybe[0], -maybe[1].id)):
+                agree[0].startswith("date") and _beats(s, c, maybe):
             maybe = (s, c, agree, f"score {_floor2(s):.2f} under {THRESHOLD}: no victim or group agrees, only "
                                   f"{', '.join(agree)}")
         if s < THRESHOLD or len(agree) < 3:
             continue
         why, core = doubt(p, c, s, agree)
         if why is None:
-            if best is None or (s, -c.id) > (best[0], -best[1].id):
+            if _beats(s, c, best):
                 best = (s, c, agree, core)
-        elif maybe is None or (s, -c.id) > (maybe[0], -maybe[1].id):
+        elif _beats(s, c, maybe):
             maybe = (s, c, agree, why)
     return best, maybe
+
+
+def _beats(s: float, c: Candidate, than: tuple | None) -> bool:
+    """Whether score ``s`` of ``c`` beats the kept ``(score, candidate, ...)``: equal scores go to the oldest."""
+    return than is None or (s, -c.id) > (than[0], -than[1].id)
 
 
 class Resolver(CandidateCache):

@@ -604,6 +604,7 @@ _NAMED_GROUP = re.compile(
 # by its ransomware, which the MISP ransomware galaxy lists as a tool and the threat-actor galaxy often not at all
 _GANG_AFTER = re.compile(r"\s+(?:ransomware\s+|extortion\s+)?(?:group|gang|crew|cartel|collective|operators?|affiliates?)\b",
                          re.I)
+_GANG_WORD = re.compile(r"\b(?:group|gang|crew|cartel|collective|operators?|affiliates?|operation)\b", re.I)
 _GANG_BEFORE = re.compile(r"\b(?:ransomware|extortion|cybercrime|criminal)\s+(?:group|gang|crew|cartel|operation)\s+"
                           r"(?:called\s+|known\s+as\s+|dubbed\s+)?$", re.I)
 
@@ -612,7 +613,9 @@ def _gangs_named_by_their_ransomware(sentence: str, gaz, taken: list[tuple[int, 
     """The gangs a sentence names by their ransomware ("the ransomware gang LockBit", "the Clop ransomware group"),
     as criminal groups with the role the wording gives them (claimed, suspected...; else the perpetrator told
     beside the attack). Appends their spans to ``taken``."""
-    out = []
+    out: list[Party] = []
+    if not _GANG_WORD.search(sentence):
+        return out  # most sentences name no group: no tool scan (perpetrators runs for every attack sentence)
     for s0, e0, surface, hit in tools_mod.scan(sentence, gaz):
         ref = gaz.tools[hit[0][0]]
         if ref.kind != "ransomware" or any(s0 < te and e0 > ts for ts, te in taken) or not (

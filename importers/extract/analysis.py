@@ -119,12 +119,7 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
     # "a figure that had circulated since March": the start of a state, not the date of the event told
     hits = [h for h in hits if not (h.start > 3 and cues.SINCE.match(h.text))
             and not cues.SINCE_BEFORE.search(info.sent.text[max(0, h.start - 30):h.start])]
-    text = info.sent.text
-    hits = [h for h in hits if not (cues.THAT_AFTER_DATE.match(text[h.end:h.end + 12])
-                                    and cues.SPEECH_BEFORE_DATE.search(text[max(0, h.start - 60):h.start])
-                                    or cues.SAID_AFTER_DATE.match(text[h.end:h.end + 16])
-                                    or cues.SAID_RIGHT_BEFORE_DATE.search(text[max(0, h.start - 40):h.start])
-                                    and cues.CLAUSE_ENDS_AFTER_DATE.match(text[h.end:h.end + 3]))]
+    hits = [h for h in hits if not _day_told(info.sent.text, h)]
     if not hits:
         return None
     if len(hits) > 1:
@@ -144,6 +139,15 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
         return d
 
     return min(hits, key=dist)
+
+
+def _day_told(text: str, h: dates_mod.DateHit) -> bool:
+    """The date is the day something was said, not of the event: "told a committee on Wednesday that ...",
+    "Russia on Wednesday denied ...", "..., the centre said on Thursday."."""
+    before, after = text[max(0, h.start - 60):h.start], text[h.end:h.end + 16]
+    return bool(cues.THAT_AFTER_DATE.match(after) and cues.SPEECH_BEFORE_DATE.search(before)
+                or cues.SAID_AFTER_DATE.match(after)
+                or cues.SAID_RIGHT_BEFORE_DATE.search(before) and cues.CLAUSE_ENDS_AFTER_DATE.match(after))
 
 
 def _since_event(h: dates_mod.DateHit, pub: date | None) -> dates_mod.DateHit:

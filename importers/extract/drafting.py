@@ -289,9 +289,10 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspec
         for p in perps[info.sent.index]:
             spans.setdefault(info.sent.index, []).append((p.start, p.end))
             k = (p.name.lower(), p.role)
-            surface = info.sent.text[p.start:p.end]
-            explain.kept(p.role, p.name, p.cue if surface == p.name else
-                         f"{p.cue}; named {explain.quote(surface, 40)} in the sentence", info.sent.text)
+            if explain.active():  # (put together only when asked: this runs for every party of every draft)
+                surface = info.sent.text[p.start:p.end]
+                explain.kept(p.role, p.name, p.cue if surface == p.name else
+                             f"{p.cue}; named {explain.quote(surface, 40)} in the sentence", info.sent.text)
             if k not in rows:
                 rows[k] = _mention(p, ev)
                 first = ev if first is None else first
@@ -379,7 +380,7 @@ def _about_actor(p, text: str, named: list[tuple[int, int]], actor_names: list[s
         return True
     # "Anonymous Sudan ... based in Sudan": the group's name says nothing of where it struck
     surface = text[p.start:p.end]
-    if any(m.end() <= p.start for m in cues.OTHER_ATTACKS.finditer(text)) or cues.MOTIVE_BEFORE.search(
+    if ((other := cues.OTHER_ATTACKS.search(text)) and other.end() <= p.start) or cues.MOTIVE_BEFORE.search(
             text[max(0, p.start - 90):p.start]):
         return True  # "similar attacks against Poland", "in retaliation for the delivery of jets to Ukraine"
     if surface in actors_mod.METONYMS and cues.STATE_SPEAKS.match(text, p.end):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from . import cues
 from .text import key
 from .words import COMMON, FUNCTION
 
@@ -79,12 +80,11 @@ def _plausible(name: str, single_ok: bool, gaz) -> bool:
     if len(words) == 1:
         if not single_ok or name.lower() in COMMON or len(name) < 3:
             return False
-        return not any(e[0] in ("country", "region", "city", "demonym", "area", "actor")
-                       for e in gaz.entries.get(key(name), ()))
+        return not any(e[0] in cues.PLACE_KINDS or e[0] == "actor" for e in gaz.entries.get(key(name), ()))
     if all(w.lower() in COMMON for w in words):
         return False
     # "Canadian Justice", "Latvian Police": a demonym or a place opens no person's name
-    return not any(e[0] in ("country", "demonym", "region", "area") for e in gaz.entries.get(key(words[0]), ()))
+    return not any(e[0] in cues.PLACE_KINDS and e[0] != "city" for e in gaz.entries.get(key(words[0]), ()))
 
 
 def _role(sentence: str, start: int, end: int) -> tuple[str | None, bool]:
