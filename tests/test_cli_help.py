@@ -40,3 +40,29 @@ def test_unknown_command_is_a_usage_error(cli):
 
     result = CliRunner().invoke(app, ["frobnicate"])
     assert result.exit_code == 2
+
+
+def test_a_command_run_alone_is_the_same_command():
+    """`incidex WORD ...` builds WORD alone (importers.cli.app.app_for, for start-up time): its help, its
+    usage errors and its exit codes are those of the whole command line, for every command and group."""
+    from typer.testing import CliRunner
+
+    from importers.cli.app import app_for
+
+    root = typer.main.get_command(app)
+    paths = [list(path) for path, _ in _walk(root) if path]
+    assert ["browse"] in paths and ["db", "check"] in paths
+    runner = CliRunner()
+    for path in paths:
+        for args in ([*path, "--help"], [*path, "--no-such-option"]):
+            alone = app_for(args)
+            assert alone is not app, args  # the fast path was taken
+            whole, one = runner.invoke(app, args), runner.invoke(alone, args)
+            assert (one.exit_code, one.output) == (whole.exit_code, whole.output), args
+
+
+def test_help_version_and_unknown_words_use_the_whole_command_line():
+    from importers.cli.app import app_for
+
+    for args in ([], ["--help"], ["--version"], ["frobnicate"], ["-h", "browse"]):
+        assert app_for(args) is app, args
