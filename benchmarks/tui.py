@@ -11,7 +11,7 @@ November 2026 this script spawned a tmux process per key and polled `capture-pan
 added ~3-5 ms per spawn and the overshoot of the poll, and took CPU from the app.)
 
 * cold start: from spawning the process to the output that shows the list's first row (median of N
-  fresh starts);
+  fresh starts), against a bare Textual app's start to its first frame, the two interleaved;
 * keystroke: typing queries one key at a time; from send-keys to the output after which the hint line
   shows the new query's interpretation (it is drawn in the same refresh as the new rows);
 * scroll: ctrl+d in the list; from send-keys to the output that changed the first list row;
@@ -152,18 +152,27 @@ def first_title(db: Path) -> str:
         d.close()
 
 
-def cold_start(db: Path, runs: int) -> list[float]:
-    needle = first_title(db)
-    times = []
-    for _ in range(runs):
-        t = Tmux(command(db))
-        try:
-            seen, _ = t.wait(lambda s: needle in s)
-            times.append((seen - t.t0) * 1000)
-        finally:
-            t.close()
+def _start(cmd: str, needle: str) -> float:
+    """Milliseconds from spawning `cmd` in a fresh tmux to the output that shows `needle`."""
+    t = Tmux(cmd)
+    try:
+        seen, _ = t.wait(lambda s: needle in s)
+        return (seen - t.t0) * 1000
+    finally:
+        t.close()
         time.sleep(0.2)
-    return times
+
+
+def cold_start(db: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Cold starts of the bare Textual app and of incidex, interleaved (bare, incidex, bare, ...): on this
+    shared 2-core machine the import phase alone swings by 100 ms from one minute to the next, so starts
+    taken in two separate batches compared the machine's moods as much as the two apps."""
+    needle = first_title(db)
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(_start(BARE_COMMAND, "BARE 0"))
+        ours.append(_start(command(db), needle))
+    return bare, ours
 
 
 def hint_for(query: str) -> str:
@@ -256,24 +265,23 @@ Bare().run()
 """
 
 
-def baseline(runs: int) -> tuple[list[float], list[float]]:
-    """For scale, on the same machine at the same moment: a bare Textual app's cold start and key echo."""
-    starts, keys = [], []
-    cmd = f"exec env -u COLUMNS -u LINES {shlex.quote(sys.executable)} -c {shlex.quote(BARE_APP)}"
-    for i in range(runs):
-        t = Tmux(cmd)
-        try:
-            seen, _ = t.wait(lambda s: "BARE 0" in s)
-            starts.append((seen - t.t0) * 1000)
-            if i == 0:
-                for k in range(1, 31):
-                    sent = t.send("x")
-                    seen, _ = t.wait(lambda s, k=k: f"BARE {k}" in s)
-                    keys.append((seen - sent) * 1000)
-                    time.sleep(0.03)
-        finally:
-            t.close()
-    return starts, keys
+BARE_COMMAND = f"exec env -u COLUMNS -u LINES {shlex.quote(sys.executable)} -c {shlex.quote(BARE_APP)}"
+
+
+def key_echo() -> list[float]:
+    """For scale, on the same machine at the same moment: a bare Textual app's key echo."""
+    keys = []
+    t = Tmux(BARE_COMMAND)
+    try:
+        t.wait(lambda s: "BARE 0" in s)
+        for k in range(1, 31):
+            sent = t.send("x")
+            seen, _ = t.wait(lambda s, k=k: f"BARE {k}" in s)
+            keys.append((seen - sent) * 1000)
+            time.sleep(0.03)
+    finally:
+        t.close()
+    return keys
 
 
 def main(argv=None) -> None:
@@ -293,9 +301,8 @@ def main(argv=None) -> None:
         compileall.compile_dir(str(ROOT / pkg), quiet=2)
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    bs, bk = baseline(a.runs)
-    print(f"for scale, a bare Textual app in the same tmux: cold start median {statistics.median(bs):.0f} ms, "
-          f"key echo p50 {pct(bk, 50):.0f} ms, p95 {pct(bk, 95):.0f} ms")
+    bk = key_echo()
+    print(f"for scale, a bare Textual app in the same tmux: key echo p50 {pct(bk, 50):.0f} ms, p95 {pct(bk, 95):.0f} ms")
     sizes = [int(x) for x in a.sizes.split(",")]
     sources = [int(x) for x in a.sources.split(",")]
     sources += [sources[-1]] * (len(sizes) - len(sources))
@@ -303,14 +310,16 @@ def main(argv=None) -> None:
         db = ensure_db(n, workdir=a.workdir, sources=src, log=lambda *x: print(*x, file=sys.stderr))
         print(f"== {n:,} incidents ({db.name}, {db.stat().st_size / 2**20:.0f} MiB)")
         print(f"startup without sqlmodel/sqlalchemy: {'yes' if orm_free_startup(db) else 'NO'}")
-        cs = cold_start(db, a.runs)
-        print(f"cold start to first row (tmux), median of {len(cs)}: {statistics.median(cs):.0f} ms "
-              f"(min {min(cs):.0f}, max {max(cs):.0f}; target <= 400)")
+        bs, cs = cold_start(db, a.runs)
+        ratio = statistics.median(cs) / statistics.median(bs)
+        print(f"cold start to first row (tmux), {len(cs)} starts interleaved with a bare Textual app's: median "
+              f"{statistics.median(cs):.0f} ms (min {min(cs):.0f}, max {max(cs):.0f}), bare "
+              f"{statistics.median(bs):.0f} ms: {ratio:.2f}x (target <= 1.2x)")
         s = session(db)
         k, sc = s["keystroke"], s["scroll"]
         if k:
             print(f"keystroke to redrawn results, {len(k)} keys: p50 {pct(k, 50):.0f} ms, p95 {pct(k, 95):.0f} ms, "
-                  f"max {max(k):.0f} ms (target @100k p50 <= 30, p95 <= 60; @1M p50 <= 40, p95 <= 80)")
+                  f"max {max(k):.0f} ms (target p95 <= 50)")
         if sc:
             print(f"scroll half a page (ctrl+d), {len(sc)} times: p50 {pct(sc, 50):.0f} ms, p95 {pct(sc, 95):.0f} ms "
                   f"(target p95 <= 20)")
