@@ -142,11 +142,13 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
 
 
 def _day_told(text: str, h: dates_mod.DateHit) -> bool:
-    """The date is the day something was said, not of the event: "told a committee on Wednesday that ...",
-    "Russia on Wednesday denied ...", "..., the centre said on Thursday."."""
+    """The date is the day something was said or a step of the law was taken, not of the event: "told a committee
+    on Wednesday that ...", "Russia on Wednesday denied ...", "..., the centre said on Thursday.", "Prosecutors on
+    Wednesday charged ...", "were arrested on Tuesday"."""
     before, after = text[max(0, h.start - 60):h.start], text[h.end:h.end + 16]
     return bool(cues.THAT_AFTER_DATE.match(after) and cues.SPEECH_BEFORE_DATE.search(before)
                 or cues.SAID_AFTER_DATE.match(after)
+                or cues.LEGAL_STEP_AFTER_DATE.match(after) or cues.LEGAL_STEP_BEFORE_DATE.search(before)
                 or cues.SAID_RIGHT_BEFORE_DATE.search(before) and cues.CLAUSE_ENDS_AFTER_DATE.match(after))
 
 

@@ -74,6 +74,15 @@ CLAUSE_ENDS_AFTER_DATE = re.compile(r"^\s*(?:[.;,]|$)")
 # "Russia on Wednesday denied any involvement": a date right before a denial or a speech verb is when it was said
 SAID_AFTER_DATE = re.compile(r"^\s*,?\s*(?:denied|denies|rejected|dismissed|said|told|accused|blamed|condemned|"
                              r"responded|warned)\b", re.I)
+# "Prosecutors on Wednesday charged two men for the attack ... in March", "were arrested on Tuesday": the day of a
+# step of the law, not of the attack
+_LEGAL_STEP = r"(?:charged|indicted|arrested|sentenced|convicted|extradited|detained|jailed|sued|fined)"
+LEGAL_STEP_AFTER_DATE = re.compile(r"^\s*,?\s*" + _LEGAL_STEP + r"\b", re.I)
+# "the indictment released Wednesday", "a complaint unsealed on Monday": the day a paper of the law was made public
+LEGAL_STEP_BEFORE_DATE = re.compile(
+    r"\b(?:(?:was|were|been|be|being)\s+" + _LEGAL_STEP + r"|(?:indictment|complaint|charges|lawsuit|court\s+"
+    r"(?:papers|documents|filings?))\s+(?:(?:was|were)\s+)?(?:released|unsealed|filed|made\s+public))\s+(?:on\s+)?$",
+    re.I)
 # "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)
 STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s*,?\s+"
                          r"(?:(?:(?:was|had\s+been|were)\s+)?(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"

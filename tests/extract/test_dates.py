@@ -62,3 +62,18 @@ def test_relative_dates_stay_unresolved_without_publication_date(doc):
     d = only(extract(doc("On Monday, hackers defaced the website of the Harbor Bank.")))
     assert d.date_start is None
     assert d.date_precision == "unknown"
+
+
+def test_the_day_of_a_charge_or_an_arrest_is_not_the_day_of_the_attack(doc):
+    d = only(extract(doc("Prosecutors on Monday charged two men over the ransomware attack that crippled the town of "
+                         "Harwick’s computer network in March.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2024-03", "month")
+    d = only(extract(doc("Two students were arrested on Tuesday for the DDoS attack that flooded the Quillon Pay website "
+                         "on May 14.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2024-05-14", "day")
+
+
+def test_the_day_an_indictment_was_released_is_not_the_day_of_the_attack(doc):
+    body = ("A ransomware attack hit the city of Marlow in April. Marlow officials denied paying the ransom, and the "
+            "indictment released Monday does not say which towns paid.")
+    assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-04", "month")]
