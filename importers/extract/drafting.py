@@ -20,6 +20,7 @@ from . import places as places_mod
 from . import targets as targets_mod
 from .analysis import Info, analyse, evidence_of
 from .grouping import Group, best_type, group
+from .nounphrases import ordinary_words
 
 # actor kinds that name a group (not "Russia-based hackers"): never a target of the article, never a place
 _NAMED_GROUP_KINDS = ("criminal group", "hacktivist group")
@@ -35,6 +36,7 @@ class Article:
     perp_names: frozenset  # lowercased: groups named as perpetrator anywhere in the article
     headline: list[tuple[str, Evidence]]  # the parties the headline presents as hit, with body evidence
     suspects: list[Info]  # sentences of no incident that name a known group with a role word (the lead takes them)
+    ordinary: frozenset  # words the article writes in lowercase, capitalised only where a sentence opens
 
 
 def build_drafts(doc: Document) -> list[IncidentDraft]:
@@ -46,10 +48,11 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     groups = group(infos, pub)
     perps = _perpetrators(groups, gazetteer.get())
     perp_names = _article_perpetrators(groups, perps)
-    headline = targets_mod.headline_targets(doc, sents, perp_names) if groups else []
+    ordinary = ordinary_words([s.text for s in sents])
+    headline = targets_mod.headline_targets(doc, sents, perp_names, ordinary) if groups else []
     suspects = _suspect_sentences(infos, groups, perps, gazetteer.get()) if groups else []
     article = Article(perps=perps, countries=countries, pub=pub, perp_names=perp_names, headline=headline,
-                      suspects=suspects)
+                      suspects=suspects, ordinary=ordinary)
     drafts = [d for n, g in enumerate(groups) if (d := _draft(g, article, lead=n == 0)) is not None]
     drafts = [d for d in drafts if d.type != "vulnerable/vulnerable-system"]
     if drafts and _flaw_report(infos, groups):
@@ -202,7 +205,7 @@ def _draft(g: Group, article: Article, lead: bool) -> IncidentDraft | None:
     perp_names = {r.name.lower() for r in side.rows.values()} | article.perp_names
     where = _places(g, side.spans, _named_groups(side.rows, article.perp_names), article.countries)
     hit, target_ev = targets_mod.targets(g, side.rows, side.spans, where.spans, perp_names,
-                                         article.headline if lead else ())
+                                         article.headline if lead else (), article.ordinary)
     actors = targets_mod.dedupe([*side.rows.values(), *hit.values()])
     figs, figure_ev = _figures(g)
     status, relation = _status(actors, g)

@@ -139,10 +139,30 @@ def common_word(word: str) -> bool:
 _CLAUSE_OPENS = re.compile(r"(?:^|[\s:;(])[“\"‘]\s*$|[:;]\s*$")
 
 
+def opens_clause(sentence: str, start: int) -> bool:
+    """Whether a word at ``start`` opens the sentence, a quotation or a clause after a colon (where a word is
+    capitalised whatever it is)."""
+    return bool(re.fullmatch(r"[\W\d]*", sentence[:start]) or _CLAUSE_OPENS.search(sentence, max(0, start - 4), start))
+
+
+def ordinary_words(sentences: list[str]) -> frozenset[str]:
+    """Lowercased words an article writes in lowercase and never capitalised except where a sentence, a quotation
+    or a clause after a colon opens: "Patient records were stolen" beside "patient data" is no name. A hand list
+    (COMMON) cannot hold every English word; the article itself says which of its words are ordinary."""
+    text = "\n".join(sentences)
+    inside = {w.lower() for w in _CAPITALISED_INSIDE.findall(text)}
+    return frozenset(set(_LOWER_WORD.findall(text)) - inside)
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+# a capitalised word after a word, a comma or a closing mark: inside a clause, so capitalised as a name
+_CAPITALISED_INSIDE = re.compile(r"(?<=[\w,)’'%-])[ \t]+([A-Z][a-z]+)(?![\w'’-])")
+
+
 def _initial_word(sentence: str, start: int, end: int) -> int:
     """Where a phrase starts once a word that is capitalised only because it opens the sentence, a quotation or a
     clause after a colon, and is no name, is dropped (``start`` if none)."""
-    if not (re.fullmatch(r"[\W\d]*", sentence[:start]) or _CLAUSE_OPENS.search(sentence, max(0, start - 4), start)):
+    if not opens_clause(sentence, start):
         return start
     m = re.match(r"[\w'’.-]+", sentence[start:end])
     if not m:

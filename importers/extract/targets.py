@@ -16,20 +16,22 @@ from . import cues, explain, gazetteer, phrases
 from . import types as types_mod
 from .analysis import Info, evidence_of
 from .grouping import Group, has_role_cue
+from .nounphrases import opens_clause
 from .sentences import Sentence
 from .text import key
 
 
 def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans: dict[int, list[tuple[int, int]]],
             place_spans: dict[int, list[tuple[int, int]]], perp_names: set[str] | frozenset,
-            headline: list[ArticleTarget] | tuple = ()) -> tuple[dict[tuple[str, str], ActorMention],
-                                                                 Evidence | None]:
+            headline: list[ArticleTarget] | tuple = (), ordinary: frozenset = frozenset()
+            ) -> tuple[dict[tuple[str, str], ActorMention], Evidence | None]:
     """The target rows of a group by (lowercased name, "target"), in the order told, and the first evidence.
 
     ``perp_rows``: the perpetrator-side rows already drafted (a key there is not added again); ``perp_spans`` and
     ``place_spans``: by sentence index, where perpetrators and places are named; ``perp_names``: lowercased
     names that are perpetrators of the article; ``headline`` (lead incident only): the headline's targets, used when
-    the sentences name none, and the parties other sentences of the article present as hit."""
+    the sentences name none, and the parties other sentences of the article present as hit; ``ordinary``: the
+    article's ordinary words (:func:`.nounphrases.ordinary_words`)."""
     out: dict[tuple[str, str], ActorMention] = {}
     first: Evidence | None = None
     for info in g.infos:
@@ -38,7 +40,7 @@ def targets(g: Group, perp_rows: dict[tuple[str, str], ActorMention], perp_spans
         ev = evidence_of(info.sent)
         for np, conf in phrases.targets(info.sent.text, info.attack, _not_targets(info, perp_spans)):
             name = np.text
-            if (why := _not_target(np, info, perp_names, place_spans)) is not None:
+            if (why := _not_target(np, info, perp_names, place_spans, ordinary)) is not None:
                 explain.dropped("target", name, why, info.sent.text)
                 continue
             explain.kept("target", name, np.why, info.sent.text)
@@ -84,7 +86,7 @@ def _not_targets(info: Info, perp_spans: dict[int, list[tuple[int, int]]]) -> li
 
 
 def _not_target(np, info: Info, perp_names: set[str] | frozenset,
-                place_spans: dict[int, list[tuple[int, int]]]) -> str | None:
+                place_spans: dict[int, list[tuple[int, int]]], ordinary: frozenset = frozenset()) -> str | None:
     """Why a candidate noun phrase of the sentence names no party hit (see the module docstring); None when it
     does."""
     name = np.text
@@ -93,6 +95,8 @@ def _not_target(np, info: Info, perp_names: set[str] | frozenset,
         return "a perpetrator of the article"
     if len(name) < 2:
         return "too short to name a party"
+    if _opening_ordinary_word(name, text, np.start, ordinary):
+        return ORDINARY_WORD
     if is_demonym_only(name):
         return "a people or a country alone"
     if name.lower().strip(".") in cues.GENERIC_BODY_WORDS:
@@ -125,16 +129,25 @@ class ArticleTarget(NamedTuple):
     title: bool
 
 
-def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset) -> list[ArticleTarget]:
+def headline_targets(doc: Document, sents: list[Sentence], article_perps: frozenset,
+                     ordinary: frozenset = frozenset()) -> list[ArticleTarget]:
     """Organisations the headline presents as hit ("X confirms data breach", "X chief defends ransom payment",
     "... in the X attack"), each with the first body sentence that names it (evidence stays in the body); then the
     parties any body sentence presents as hit by its own wording (the cues that need no attack word elsewhere in
     the sentence: "X was hacked", "stole data from X"), which the lead incident takes when its sentences do not
     hold them."""
-    return _title_targets(doc, sents, article_perps) + _story_targets(sents, article_perps)
+    return _title_targets(doc, sents, article_perps) + _story_targets(sents, article_perps, ordinary)
 
 
-def _story_targets(sents: list[Sentence], article_perps: frozenset) -> list[ArticleTarget]:
+ORDINARY_WORD = "an ordinary word the article writes in lowercase, capitalised here only as the sentence opens"
+
+
+def _opening_ordinary_word(name: str, sentence: str, start: int, ordinary: frozenset) -> bool:
+    """ "Patient records were stolen" in an article that speaks of "patient data": no name."""
+    return " " not in name.strip() and name.lower() in ordinary and opens_clause(sentence, start)
+
+
+def _story_targets(sents: list[Sentence], article_perps: frozenset, ordinary: frozenset) -> list[ArticleTarget]:
     out: list[ArticleTarget] = []
     seen: set[str] = set()
     for snt in sents:
@@ -146,7 +159,8 @@ def _story_targets(sents: list[Sentence], article_perps: frozenset) -> list[Arti
                                 strict=True)
         for np, _ in found:
             low = np.text.lower()
-            if low in seen or not _plain_party(np.text, article_perps) or (is_place(np.text) and not np.people):
+            if low in seen or not _plain_party(np.text, article_perps) or (is_place(np.text) and not np.people) \
+                    or _opening_ordinary_word(np.text, snt.text, np.start, ordinary):
                 continue
             seen.add(low)
             out.append(ArticleTarget(np.text, evidence_of(snt), False))

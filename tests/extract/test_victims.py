@@ -434,3 +434,17 @@ def test_a_dateline_does_not_hide_the_subject_hit():
 
 def test_us_alone_is_a_country_not_a_party():
     assert hit("A ransomware gang crippled the US city's billing systems on July 18.") == []
+
+
+def test_a_word_capitalised_only_where_sentences_open_is_no_party(doc):
+    # the article writes "patient" in lowercase elsewhere and never capitalises it inside a sentence
+    body = ("The agency warned dentists about open file servers. Patient records were stolen and the practices got "
+            "ransom demands. Some patient data later appeared on a leak site.")
+    assert targets_of(doc, body) == set()
+
+
+def test_a_name_that_is_also_a_word_stays_a_party_when_written_capitalised_inside_a_sentence(doc):
+    # "Marlow" opens the second sentence, and the article also writes it capitalised inside the first one
+    body = ("Ransomware hit the billing systems of Marlow last week, and a marlow-style lure was used. Marlow was "
+            "breached through a vendor account.")
+    assert "Marlow" in targets_of(doc, body)
