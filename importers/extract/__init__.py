@@ -16,8 +16,10 @@ Modules:
     gazetteer   get() -> Gazetteer (token dictionary of actors, countries, regions, cities; scan(text))
     places      resolve(sentence, hits, article_countries) -> [Place]
     types       triggers(text), hypothetical(text), generic(text); PRIORITY, LABELS
-    actors      perpetrators(sentence, hits, gaz) -> [Party]: the perpetrator side and its roles
-    phrases     noun_phrases(sentence), targets(sentence, has_trigger, exclude): target candidates
+    actors      perpetrators(sentence, hits, gaz) -> [Party]: the perpetrator side of a sentence
+    roles       role_for(...), qualified(sentence, party): the role its wording gives a party (negation, hedging)
+    nounphrases noun_phrases(sentence), ordinary_words(sentences): the candidate names of a sentence
+    phrases     targets(sentence, has_trigger, exclude): target candidates
     figures     find(text) -> [FigureHit(value, unit, text, start, end)]
     cues        the named cue regexes and word lists of grouping and drafting, each with its why
     analysis    analyse(doc) -> sentences with their hits, attack words and classification; pick_date

@@ -14,13 +14,14 @@ from datetime import date
 from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, PlaceMention
 
 from . import actors as actors_mod
-from . import cues, explain, gazetteer, titles
+from . import cues, explain, gazetteer, roles, titles
 from . import figures as figures_mod
 from . import places as places_mod
 from . import targets as targets_mod
 from .analysis import Info, analyse, evidence_of
 from .grouping import Group, best_type, group
 from .nounphrases import ordinary_words
+from .roles import Party
 
 # actor kinds that name a group (not "Russia-based hackers"): never a target of the article, never a place
 _NAMED_GROUP_KINDS = ("criminal group", "hacktivist group")
@@ -30,7 +31,7 @@ _NAMED_GROUP_KINDS = ("criminal group", "hacktivist group")
 class Article:
     """What every draft of an article reads."""
 
-    perps: dict[int, list[actors_mod.Party]]  # the perpetrator-side parties of each grouped sentence, by index
+    perps: dict[int, list[Party]]  # the perpetrator-side parties of each grouped sentence, by index
     countries: set[str]  # the countries the body and the title name
     pub: date | None
     perp_names: frozenset  # lowercased: groups named as perpetrator anywhere in the article
@@ -90,9 +91,9 @@ def _explain_untold(infos: list[Info], groups: list[Group]) -> None:
             explain.dropped("sentence", i.sent.text[:50], f"{why} ({words})", i.sent.text)
 
 
-def _perpetrators(groups: list[Group], gaz) -> dict[int, list[actors_mod.Party]]:
+def _perpetrators(groups: list[Group], gaz) -> dict[int, list[Party]]:
     """The perpetrator-side parties of each grouped sentence, by sentence index (read once per sentence)."""
-    out: dict[int, list[actors_mod.Party]] = {}
+    out: dict[int, list[Party]] = {}
     for g in groups:
         for info in g.infos:
             if info.sent.index not in out:
@@ -100,7 +101,7 @@ def _perpetrators(groups: list[Group], gaz) -> dict[int, list[actors_mod.Party]]
     return out
 
 
-def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, list[actors_mod.Party]],
+def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, list[Party]],
                        gaz) -> list[Info]:
     """Sentences no incident took that name a known threat-actor group with a role word ("traces resemble those of
     X", "X was blamed", "X claimed it"): an article tells one story first, so the lead incident takes that group
@@ -116,8 +117,8 @@ def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, 
             continue
         found = [p for p in actors_mod.perpetrators(info.sent.text, info.hits, gaz)
                  if p.ref is not None and (p.role in ("claimed", "attributed") or p.role == "suspected" and
-                                           p.cue.startswith(actors_mod.SUSPICION + " ") and
-                                           actors_mod.HEDGED not in p.cue)]
+                                           p.cue.startswith(roles.SUSPICION + " ") and
+                                           roles.HEDGED not in p.cue)]
         if found:
             perps[info.sent.index] = found
             out.append(info)
@@ -132,7 +133,7 @@ _BACKGROUND = re.compile(r"\b(?:in\s+the\s+past|previously|has\s+long|have\s+lon
                          r"is\s+(?:widely\s+)?believed\s+to\s+have\s+ties)\b", re.I)
 
 
-def _article_perpetrators(groups: list[Group], perps: dict[int, list[actors_mod.Party]]) -> frozenset:
+def _article_perpetrators(groups: list[Group], perps: dict[int, list[Party]]) -> frozenset:
     """Lowercased names and surfaces of the groups named as perpetrator anywhere in the article: such a group is
     never a target of it ("disrupted ALPHV's servers")."""
     out: set[str] = set()
@@ -282,7 +283,7 @@ class _Side:
     evidence: Evidence | None  # the first sentence that names one
 
 
-def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspects: list[Info]) -> _Side:
+def _perpetrator_side(g: Group, perps: dict[int, list[Party]], suspects: list[Info]) -> _Side:
     rows: dict[tuple[str, str], ActorMention] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     first: Evidence | None = None
@@ -299,7 +300,7 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspec
             if k not in rows:
                 rows[k] = _mention(p, ev)
                 first = ev if first is None else first
-                if p.role == "perpetrator" and p.cue.startswith(actors_mod.NAMED_BESIDE):
+                if p.role == "perpetrator" and p.cue.startswith(roles.NAMED_BESIDE):
                     by_default.add(k[0])
     for name in by_default:
         if (name, "claimed") in rows:
@@ -311,7 +312,7 @@ def _perpetrator_side(g: Group, perps: dict[int, list[actors_mod.Party]], suspec
     return _Side(rows=rows, spans=spans, evidence=first)
 
 
-def _mention(p: actors_mod.Party, ev: Evidence) -> ActorMention:
+def _mention(p: Party, ev: Evidence) -> ActorMention:
     ref = p.ref
     return ActorMention(
         name=p.name, role=p.role, kind=p.kind, country=p.country, confidence=p.confidence,
