@@ -147,6 +147,16 @@ class Probe:
     states: set[str] = field(default_factory=set)  # perpetrator-side actors that are states ('North Korea')
     state_ids: set[int] = field(default_factory=set)
     source_id: int | None = None  # the report the draft comes from (its publication date stands in for none)
+    near_memo: dict[tuple[int, str], set[str]] = field(default_factory=dict, repr=False)
+
+    def near(self, c: Candidate, which: str) -> set[str]:
+        """The candidate's actors ("actors") or claimants ("claimed") spelled nearly like one of the draft's.
+        Memoised: a candidate meets this question up to five times per draft (its reach, its score, its core),
+        and rapidfuzz over a busy story's names was a tenth of the resolution on benchmarks/extract.py."""
+        k = (c.id, which)
+        if k not in self.near_memo:
+            self.near_memo[k] = _near(c.actors, self.named) if which == "actors" else _near(c.claimed, self.claimed)
+        return self.near_memo[k]
 
     @classmethod
     def of(cls, draft: IncidentDraft) -> Probe:
@@ -185,7 +195,7 @@ def _best_report(c: Candidate, p: Probe) -> tuple[float, list[str], bool, bool]:
     by = {"targets": c.reporting(*(("t", n) for n in targets), *(("T", i) for i in p.target_ids))}
     by["actors"] = c.reporting(*(("a", n) for n in named), *(("A", i) for i in p.actor_ids))
     if not by["actors"] and named:
-        by["actors"] = c.reporting(*(("a", n) for n in _near(c.actors, named)))
+        by["actors"] = c.reporting(*(("a", n) for n in p.near(c, "actors")))
     by["figures"] = c.reporting(*(("f", v) for v in figures & c.figures))
     by["figures (close)"] = c.reporting(*(("f", b) for a in figures if a >= 100 for b in c.figures_near(a)))
     other = set()  # reports naming a claimant, none of the draft's
@@ -194,7 +204,7 @@ def _best_report(c: Candidate, p: Probe) -> tuple[float, list[str], bool, bool]:
         agreeing = c.reporting(*(("c", n) for n in claimed), *(("C", i) for i in p.claimed_ids))
         other = claiming - agreeing
         if other:
-            agreeing = agreeing | c.reporting(*(("c", n) for n in _near(c.claimed, claimed)))
+            agreeing = agreeing | c.reporting(*(("c", n) for n in p.near(c, "claimed")))
             other = claiming - agreeing
     union_conflict = bool(other) and other == claiming
     best: tuple[float, list[str], bool, bool] = (0.0, [], False, union_conflict)
@@ -273,14 +283,14 @@ def _sure_part(p: Probe, c: Candidate) -> tuple[float, bool, bool] | None:
 
 def _near_actors(p: Probe, c: Candidate) -> bool:
     """Whether one of the draft's named actors is spelled nearly like one of the candidate's."""
-    return bool(_near(c.actors, p.named))
+    return bool(p.near(c, "actors"))
 
 
 def _rest(p: Probe, c: Candidate, s: float, near_actors: bool, coarse: bool, sim: float) -> float:
     """`ceiling` from its sure part: near-spelled actors, another claimant, the wording, shared names."""
     s += W.actors if near_actors else 0.0
     if p.claimed and c.claimed and not (p.claimed & c.claimed or p.claimed_ids & c.claimed_ids
-                                        or _near(c.claimed, p.claimed)):
+                                        or p.near(c, "claimed")):
         s -= W.other_claimant if coarse else W.other_claimant_dated  # another group claimed it
     s += _wording_part(sim)
     if p.names and s >= THRESHOLD - NAMES_WEIGHT - 1e-6:  # (1e-6 here and below: float sums in another order)
@@ -434,7 +444,7 @@ def doubt(p: Probe, c: Candidate, s: float, agree: list[str]) -> tuple[str | Non
     alone joined unrelated ransomware stories (6 of 20 multi-article incidents shared no annotated party)."""
     core: list[str] = []
     t_keys = (*(("t", n) for n in p.targets), *(("T", i) for i in p.target_ids))
-    a_names = p.named | (_near(c.actors, p.named) if "actors" in agree and not p.named & c.actors else set())
+    a_names = p.named | (p.near(c, "actors") if "actors" in agree and not p.named & c.actors else set())
     # A state is no incident's core: one is blamed for many attacks of a season, so sharing it says what a
     # shared country says (CASIE dev: a ransomware story and an attribution seven months later joined
     # on a state suspected in one and blamed in the other)
