@@ -152,7 +152,7 @@ def _story_targets(sents: list[Sentence], article_perps: frozenset, ordinary: fr
     seen: set[str] = set()
     for snt in sents:
         # the cheap tests first: reading every sentence's noun phrases was 30% of extraction (benchmarks/extract.py)
-        if not _cyber_told(snt.text) or types_mod.hypothetical(_HEDGED_FACT.sub("", snt.text)) \
+        if not _cyber_told(snt.text) or types_mod.hypothetical(snt.text) \
                 or types_mod.generic(snt.text):
             continue
         found = phrases.targets(snt.text, False, [(m.start(), m.end()) for m in actors_mod.GENERIC_RE.finditer(snt.text)],
@@ -165,11 +165,6 @@ def _story_targets(sents: list[Sentence], article_perps: frozenset, ordinary: fr
             seen.add(low)
             out.append(ArticleTarget(np.text, evidence_of(snt), False))
     return out
-
-
-# "the attack potentially compromised the accounts of X": a hedge on the extent of what happened, not a possibility;
-# the cue that names X as hit must itself be in the past ("was hacked", "compromised"), which phrases.targets checks
-_HEDGED_FACT = re.compile(r"\bpotentially\s+(?=(?:compromised|exposed|exposing|affected|affecting|accessed|stolen)\b)")
 
 
 def _cyber_told(text: str) -> bool:

@@ -299,6 +299,8 @@ _HYPOTHETICAL_LOW = re.compile(re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower
 _GENERIC_LOW = re.compile(re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), _GENERIC.pattern))
 
 
+# "potentially compromised", "possibly exposed": a hedge on the extent of what happened, in the past tense
+_HEDGED_EXTENT = re.compile(r"\b(?:potentially|possibly)\s+(?=(?:compromised|exposed|exposing|affected|affecting|accessed|stolen|impacted)\b)")
 _HYPO_KEYS = ("could", "can", "may", "might", "would", "will", "should", "must", "allow", "attacker", "if ",
               "potential", "warn", "risk", "how to", "protect", "avoid", "anticipat", "prepar", "forecast",
               "predict", "expect", "no evidence", "not ", "ruled out")
@@ -308,8 +310,9 @@ _GEN_KEYS = ("recent years", "such ", "line of", "on the rise", "increasing", "a
 
 
 def hypothetical(text: str) -> bool:
-    """A possibility, warning, forecast or ruled-out event rather than something that happened."""
-    low = fold_lower(text)
+    """A possibility, warning, forecast or ruled-out event rather than something that happened ("the attack
+    potentially compromised the accounts of X" hedges how far an event went, not whether it happened)."""
+    low = _HEDGED_EXTENT.sub("", fold_lower(text))
     return any(k in low for k in _HYPO_KEYS) and bool(_HYPOTHETICAL_LOW.search(low))
 
 

@@ -170,6 +170,14 @@ def test_paying_to_get_files_back_with_a_place():
     assert hit("One clinic, Ferro Health in Ohio, paid $30,000 to get its files back.") == ["Ferro Health"]
 
 
+def test_an_attack_that_potentially_compromised_accounts_happened(doc):
+    # "potentially" hedges how far it went, not whether it happened; "could potentially compromise" is a warning
+    assert targets_of(doc, "A phishing email attack potentially compromised the accounts of as many as 2,000 "
+                           "employees of the retailer Quillmart.") == {"Quillmart"}
+    assert extract(doc("Such a phishing attack could potentially compromise the accounts of employees.",
+                       "2024-03-04")) == []
+
+
 # ------------------------------------------------------------------------------------------ owners of what was taken
 def test_owner_before_the_kind_of_records_taken():
     assert hit("The trojan tries to steal Dorvex customer credentials from infected phones.", False) == ["Dorvex"]
