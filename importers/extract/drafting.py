@@ -15,11 +15,13 @@ from db.drafts import ActorMention, Document, Evidence, Figure, IncidentDraft, P
 
 from . import actors as actors_mod
 from . import cues, explain, gazetteer, roles, titles
+from . import dates as dates_mod
 from . import figures as figures_mod
 from . import places as places_mod
 from . import targets as targets_mod
 from .analysis import Info, analyse, evidence_of
-from .grouping import Group, best_type, group
+from .dates import DateHit
+from .grouping import Group, best_type, dates_the_story, group
 from .nounphrases import ordinary_words
 from .roles import Party
 
@@ -38,6 +40,7 @@ class Article:
     headline: list[tuple[str, Evidence]]  # the parties the headline presents as hit, with body evidence
     suspects: list[Info]  # sentences of no incident that name a known group with a role word (the lead takes them)
     ordinary: frozenset  # words the article writes in lowercase, capitalised only where a sentence opens
+    story_date: tuple[DateHit, Info] | None = None  # "the attack was discovered on March 30", anywhere in the article
 
 
 def build_drafts(doc: Document) -> list[IncidentDraft]:
@@ -53,7 +56,7 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     headline = targets_mod.headline_targets(doc, sents, perp_names, ordinary) if groups else []
     suspects = _suspect_sentences(infos, groups, perps, gazetteer.get()) if groups else []
     article = Article(perps=perps, countries=countries, pub=pub, perp_names=perp_names, headline=headline,
-                      suspects=suspects, ordinary=ordinary)
+                      suspects=suspects, ordinary=ordinary, story_date=_story_date(infos, pub) if groups else None)
     drafts = [d for n, g in enumerate(groups) if (d := _draft(g, article, lead=n == 0)) is not None]
     drafts = [d for d in drafts if d.type != "vulnerable/vulnerable-system"]
     if drafts and _flaw_report(infos, groups):
@@ -201,7 +204,7 @@ def _draft(g: Group, article: Article, lead: bool) -> IncidentDraft | None:
     if type_.startswith("vulnerable/"):
         return None
     domain = _domain(g, type_)
-    when = _dates(g, article.pub, lead)
+    when = _dates(g, article.pub, lead, article.story_date)
     side = _perpetrator_side(g, article.perps, article.suspects if lead else [])
     perp_names = {r.name.lower() for r in side.rows.values()} | article.perp_names
     where = _places(g, side.spans, _named_groups(side.rows, article.perp_names), article.countries)
@@ -255,8 +258,20 @@ class _Dates:
     evidence: Evidence | None = None
 
 
-def _dates(g: Group, pub: date | None, lead: bool) -> _Dates:
-    """When: the date of the group; an undated lead story is dated by the publication."""
+def _story_date(infos: list[Info], pub: date | None) -> tuple[DateHit, Info] | None:
+    """The first date the article gives the story it tells by naming it ("The attack was discovered on March 30 and
+    investigated by ..."), in a sentence that need not tell the attack itself: it dates an undated lead story."""
+    for info in infos:
+        text = info.sent.text
+        for h in dates_mod.find(text, pub):
+            if h.when is not None and (pub is None or h.when <= pub) and dates_the_story(text, h):
+                return h, info
+    return None
+
+
+def _dates(g: Group, pub: date | None, lead: bool, story_date: tuple[DateHit, Info] | None = None) -> _Dates:
+    """When: the date of the group; an undated lead story is dated by the sentence that dates the story told
+    (``story_date``), else by the publication."""
     if g.date is not None and g.date.value:
         disclosed = cues.DISCLOSURE.search(g.date_info.sent.text) and not cues.ON_OR_IN.search(g.date.text)
         if explain.active():  # (the words are put together only when asked: this runs for every draft)
@@ -265,6 +280,12 @@ def _dates(g: Group, pub: date | None, lead: bool) -> _Dates:
                          g.date_info.sent.text)
         return _Dates(start=g.date.value, end=g.date.end_value, precision=g.date.precision,
                       basis="disclosed" if disclosed else "occurred", evidence=evidence_of(g.date_info.sent))
+    if lead and story_date is not None:
+        h, info = story_date
+        explain.kept("date", h.value or "", f"the words {explain.quote(h.text, 40)}, where the article names the story "
+                     "told: the lead story's sentences give no date", info.sent.text)
+        return _Dates(start=h.value, end=h.end_value, precision=h.precision, basis="occurred",
+                      evidence=evidence_of(info.sent))
     if pub is not None and lead:
         # nothing in the text dates the lead story: it is the one being reported
         explain.kept("date", pub.isoformat(), "no date in the story's sentences: the lead story is the one being "

@@ -77,11 +77,11 @@ def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None, text: 
             initial and _less_precise(d, cur_date) and cues.RELATIVE_OPENING.match(d.text))
     if pub is not None:  # an undated lead story is the one being reported: an older date is another incident,
         # unless the sentence dates the story told ("after the intrusion was discovered on 21 February")
-        return (d.when < pub - timedelta(days=21) and not _dates_the_story(text, d)) or d.kind == "anchored"
+        return (d.when < pub - timedelta(days=21) and not dates_the_story(text, d)) or d.kind == "anchored"
     return d.kind in ("absolute", "anchored")
 
 
-def _dates_the_story(text: str, d: dates_mod.DateHit) -> bool:
+def dates_the_story(text: str, d: dates_mod.DateHit) -> bool:
     """A date whose sentence names the story's attack just before it, as the subject of its discovery or start
     ("After the intrusion was discovered on 21 February 2024"): it dates the undated story being told."""
     return bool(cues.STORY_DATED.search(text[max(0, d.start - 60):d.start]))

@@ -19,6 +19,10 @@ class Sentence:
 
 
 _PARA = re.compile(r"\n\s*\n|\n(?=\s*[•\-*]\s)|\n(?=[A-Z\"“‘'(])")
+# a word that opens sentences and never follows an abbreviation inside one: "employees of Gannett Co. As of
+# Tuesday ..." is two sentences ("U.S. officials", "Dr. Smith", "Inc. and" stay one)
+_OPENER = re.compile(r"[\"“‘'(\[]?(?:The|A|An|As|In|On|At|It|Its|This|That|These|Those|He|She|They|We|But|However|"
+                     r"According|There|His|Her|Their|Our|After|When|While|If|Some|Many|Most)\s")
 _END = re.compile(r"([.!?]+|…)([\"”’')\]]*)(\s+)(?=[\"“‘'(\[]?[A-Z0-9À-Ý#@])")
 
 
@@ -43,7 +47,8 @@ def split(body: str) -> list[Sentence]:
             last = re.search(r"([\w.]+)$", before)
             word = last.group(1).lower() if last else ""
             if m.group(1) == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-                                      or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)):
+                                      or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)) \
+                    and not (len(word) > 1 and _OPENER.match(chunk, m.end())):
                 continue
             _add(out, body, pstart + s0, pstart + cut, para)
             s0 = m.end()

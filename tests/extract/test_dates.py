@@ -77,3 +77,10 @@ def test_the_day_an_indictment_was_released_is_not_the_day_of_the_attack(doc):
     body = ("A ransomware attack hit the city of Marlow in April. Marlow officials denied paying the ransom, and the "
             "indictment released Monday does not say which towns paid.")
     assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-04", "month")]
+
+
+def test_a_sentence_that_names_the_story_dates_an_undated_lead_story(doc):
+    body = ("A phishing attack took over the mail accounts of staff at the Quillmart chain. The attack was discovered "
+            "on June 1 and reported to the police.")
+    d = only(extract(doc(body, PUB)))
+    assert (d.date_start, d.date_precision, d.date_basis) == ("2024-06-01", "day", "occurred")
