@@ -84,3 +84,12 @@ def test_a_sentence_that_names_the_story_dates_an_undated_lead_story(doc):
             "on June 1 and reported to the police.")
     d = only(extract(doc(body, PUB)))
     assert (d.date_start, d.date_precision, d.date_basis) == ("2024-06-01", "day", "occurred")
+
+
+def test_a_sentence_ends_after_an_abbreviation_when_the_next_word_opens_one(doc):
+    # "Co." then "As of Monday": two sentences, so "Monday" does not date the attack told in the first
+    body = ("A phishing attack took over the mail accounts of 900 employees of logistics company Dorvex Co. As of "
+            "Monday no customer data had been taken, the company said. The attack was discovered on May 20.")
+    d = only(extract(doc(body, PUB)))
+    assert (d.date_start, d.date_precision) == ("2024-05-20", "day")
+    assert [a.name for a in d.actors if a.role == "target"] == ["Dorvex Co."]
