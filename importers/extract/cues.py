@@ -205,7 +205,7 @@ HEADLINE_VICTIM = re.compile(
     r"CEO|boss|head|executives?|bosses)\b")
 # only a headline about an attack names a target
 HEADLINE_ATTACK = re.compile(r"\b(?:ransom\w*|attack\w*|breach\w*|hack\w*|cyber\w*|leak\w*|outages?|intrusion|"
-                             r"extortion|wiper|malware|DDoS)\b", re.I)
+                             r"extort\w*|blackmail\w*|wiper|malware|DDoS)\b", re.I)
 # "The X" in a headline is "X" in the body
 LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 # a name found in a body sentence must stand as whole words there

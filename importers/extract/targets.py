@@ -195,13 +195,24 @@ def _title_targets(doc: Document, sents: list[Sentence], article_perps: frozense
         if len(name) < 3 or low in article_perps or low in cues.GENERIC_BODY_WORDS or is_demonym_only(name) \
                 or is_place(name) or any(low == o.name.lower() for o in out):
             continue
-        for snt in sents:
-            k = snt.text.find(name)
-            if k >= 0 and not cues.WORD_CHAR.match(snt.text[k + len(name):k + len(name) + 1]) and \
-                    not cues.WORD_CHAR_END.search(snt.text[:k]):
-                out.append(ArticleTarget(name, evidence_of(snt), True))
+        # "Quillmart users blackmailed again" over "... users of the Quillmart service": the body names the body
+        people = cues.PEOPLE_SUFFIX.search(name)
+        for look in (name, *([name[:people.start()]] if people and people.start() else [])):
+            ev = _first_naming(sents, look)
+            if ev is not None:
+                out.append(ArticleTarget(name, ev, True))
                 break
     return out[:2]
+
+
+def _first_naming(sents: list[Sentence], name: str) -> Evidence | None:
+    """The evidence of the first sentence that names ``name`` as whole words."""
+    for snt in sents:
+        k = snt.text.find(name)
+        if k >= 0 and not cues.WORD_CHAR.match(snt.text[k + len(name):k + len(name) + 1]) and \
+                not cues.WORD_CHAR_END.search(snt.text[:k]):
+            return evidence_of(snt)
+    return None
 
 
 def dedupe(rows: list[ActorMention]) -> list[ActorMention]:

@@ -456,3 +456,9 @@ def test_a_name_that_is_also_a_word_stays_a_party_when_written_capitalised_insid
     body = ("Ransomware hit the billing systems of Marlow last week, and a marlow-style lure was used. Marlow was "
             "breached through a vendor account.")
     assert "Marlow" in targets_of(doc, body)
+
+
+def test_a_headline_of_blackmailed_users_names_them_when_the_body_names_the_service(doc):
+    body = ("Crooks are again trying to squeeze money out of people who used the Quillmart dating service. The site was "
+            "breached in 2021 and its user data dumped online; the new emails threaten to tell the recipients' families.")
+    assert "Quillmart users" in targets_of(doc, body, title="Quillmart users blackmailed again")
