@@ -180,7 +180,11 @@ _FROM_BEFORE = re.compile(r"\b(?:(?:stole|steal|stealing|stolen|taken|exfiltrate
                           r"[^.;]{0,40}?|(?:stole|steal|steals|stealing|stolen|exfiltrated|siphoned|swiped|looted)\b"
                           r"[^.;]{0,80}?|"
                           # "a data breach from credit company X": the breach of X (an attack "from" X is its author)
-                          r"\b(?:breach(?:es)?|leaks?)\s+)\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+                          r"\b(?:breach(?:es)?|leaks?)\s+|"
+                          # "details of 2 million customers taken from X": what was taken, then from whom
+                          r"\b(?:data|records|information|details|e-?mails|files|documents|credentials|passwords|"
+                          r"accounts|databases?|photos|messages)\b[^.;]{0,80}?\b(?:taken|stolen|exfiltrated|obtained|"
+                          r"downloaded|leaked|siphoned)\s+)\bfrom\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
 # "the attacker demanded that X pay 1 bitcoin": who is told to pay was hit
 _DEMANDED_BEFORE = re.compile(r"\b(?:demand(?:ed|s|ing)?|asked|ordered|forced|forcing)\s+(?:that\s+)?(?:the\s+)?$", re.I)
 _PAY_AFTER = re.compile(r"^\s+(?:to\s+)?(?:pay|hand\s+over|transfer|send)\b", re.I)

@@ -196,6 +196,12 @@ def test_descriptor_between_members_and_their_body():
         == ["Dorvex Co."]
 
 
+def test_what_was_taken_then_from_whom():
+    assert hit("A seller offers phone details of 2 million customers taken from Brannick Telecom Corporation, a "
+               "regional carrier.") == ["Brannick Telecom Corporation"]
+    assert hit("The quotes in this story were taken from Brannick Telecom.") == []
+
+
 def test_abbreviation_dot_stays_with_the_name():
     assert hit("Online lender Quillon Inc. revealed that card data from 2 million customers was exposed.", False) \
         == ["Quillon Inc."]
