@@ -148,6 +148,11 @@ _PRODUCT_OF = re.compile(r"^(?:'s|’s)\s+(?:[\w-]+\s+)?(?:operating\s+systems?|
 # "Adwind Remote Access Tool", "Remote Desktop Protocol": a name that ends with what it is, a tool or a technology
 _TECHNOLOGY_NAME = re.compile(r"\s(?:Tool|Toolkit|Protocol|Trojan|Exploit\s+Kit|Framework|Botnet|Malware|Ransomware|"
                               r"Backdoor|Rootkit)$")
+# "Democratic Party members", "Harbor Union members": the people of a body that has members are hit with it
+# ("LockBit members" are a gang's: a group, not a party hit)
+_MEMBERS_OF_BODY = re.compile(r"^\s+members\b")
+_MEMBER_BODIES = frozenset("party union association club committee council federation society church parliament "
+                           "senate assembly".split())
 _NOT_TARGET_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:ransomware\s+|hacking\s+|hacker\s+|hacktivist\s+|threat\s+)?(?:group|gang|crew|operators?|"
     r"affiliates?|operation|hackers|wallet|malware|ransomware(?!\s+(?:attack|incident))|collective|actors?|members|"
@@ -397,7 +402,8 @@ def _not_a_party(np: NounPhrase, before: str, after: str, has_trigger: bool) -> 
     if re.search(r"\b(?:its|their|his|her|our|my|your)\s+$", before) and not (
             _SUBSIDIARY_AFTER.match(after) and (_VICTIM_BEFORE.search(before) or has_trigger)):
         return "the speaker's own (“its”, “their”, “your”): a channel, a part or a thing, not a party hit"
-    if _NOT_TARGET_AFTER.match(after) or _PRODUCT_OF.match(after):
+    members_of_body = _MEMBERS_OF_BODY.match(after) and np.text.split()[-1].lower() in _MEMBER_BODIES
+    if _NOT_TARGET_AFTER.match(after) and not members_of_body or _PRODUCT_OF.match(after):
         return f"the words after it make it a group, a tool or a thing ({quote(after[:30].strip(), 30)})"
     if np.text in COUNTRY_NOT_PRONOUN:
         return "a country alone (“US”): a party only with its body word (“US airports”)"

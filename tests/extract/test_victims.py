@@ -202,6 +202,11 @@ def test_what_was_taken_then_from_whom():
     assert hit("The quotes in this story were taken from Brannick Telecom.") == []
 
 
+def test_members_of_a_body_are_hit_and_members_of_a_gang_are_not():
+    assert hit("A phishing campaign targeted Harbor Union members last week.") == ["Harbor Union members"]
+    assert hit("The intrusion was carried out by LockBit members last week.") == []
+
+
 def test_abbreviation_dot_stays_with_the_name():
     assert hit("Online lender Quillon Inc. revealed that card data from 2 million customers was exposed.", False) \
         == ["Quillon Inc."]
