@@ -106,6 +106,13 @@ def test_self_named_hacker(doc):
     assert by_name(drafts)["Zorvex9"].role == "perpetrator"
 
 
+def test_a_group_identifying_itself_by_a_name(doc):
+    drafts = extract(doc("Experts doubt that the Harbor Bank lost any data. Earlier this week, the group identifying "
+                         "itself as the Quillon Crime Family claimed to have a database of 40,000 customer records and "
+                         "demanded a ransom.", "2024-06-05"))
+    assert by_name(drafts)["Quillon Crime Family"].role == "perpetrator"
+
+
 def test_hacker_going_by_a_pseudonym_claims(doc):
     drafts = extract(doc("The records of the Harbor Bank were leaked online on Monday. A hacker group going by the "
                          "pseudonym \"Grey Lantern\" claimed responsibility for the breach.", "2024-06-05"))
