@@ -143,7 +143,32 @@ def find(text: str, pub: date | None, anchor: tuple[date, str] | None = None) ->
             taken.append((s, e))
             hits.append(hit)
     hits.sort(key=lambda h: h.start)
-    return hits
+    return _ranges(text, hits)
+
+
+# "between September 29, 2016 and December 29, 2016", "from 3 May to 9 June 2024": one span of time
+_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|until|till|through|[-–—])\s*$", re.I)
+
+
+def _ranges(text: str, hits: list[DateHit]) -> list[DateHit]:
+    """Two dates of the same precision joined as a span ("between A and B") are one hit from A to B."""
+    out: list[DateHit] = []
+    i = 0
+    while i < len(hits):
+        a = hits[i]
+        b = hits[i + 1] if i + 1 < len(hits) else None
+        if b is not None and a.when is not None and b.when is not None and a.precision == b.precision \
+                and a.end_value is None and b.end_value is None and a.when < b.when \
+                and _RANGE_BEFORE.search(text, max(0, a.start - 12), a.start) \
+                and _RANGE_JOIN.fullmatch(text[a.end:b.start]):
+            out.append(DateHit(value=a.value, precision=a.precision, start=a.start, end=b.end,
+                               text=text[a.start:b.end], kind=a.kind, end_value=b.value, when=a.when))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _mk(value_date: date, precision: str, m: re.Match, kind: str, end_date: date | None = None) -> DateHit:

@@ -93,3 +93,15 @@ def test_a_sentence_ends_after_an_abbreviation_when_the_next_word_opens_one(doc)
     d = only(extract(doc(body, PUB)))
     assert (d.date_start, d.date_precision) == ("2024-05-20", "day")
     assert [a.name for a in d.actors if a.role == "target"] == ["Dorvex Co."]
+
+
+def test_between_two_dates_is_a_span(doc):
+    d = only(extract(doc("Card skimmers ran on the tills of the Quillmart stores between September 29, 2023 and "
+                         "December 29, 2023, the chain said.", PUB)))
+    assert (d.date_start, d.date_end, d.date_precision) == ("2023-09-29", "2023-12-29", "day")
+
+
+def test_the_day_of_an_announcement_gives_way_to_the_events_own_date(doc):
+    d = only(extract(doc("Last week the chain announced that skimming malware stole card data at Quillmart stores in "
+                         "March 2023.", PUB)))
+    assert (d.date_start, d.date_precision) == ("2023-03", "month")
