@@ -9,14 +9,17 @@ _UNITS = (r"people|persons|individuals|users|customers|clients|citizens|resident
           r"passwords|credentials|cards|credit\s+cards|websites|web\s+sites|sites|pages|domains|servers|computers|"
           r"machines|devices|endpoints|systems|networks|databases|attacks|cyber-?attacks|incidents|breakdowns|"
           r"outages|disruptions|connections|lines|homes|households|businesses|companies|organi[sz]ations|firms|"
-          r"institutions|hospitals|schools|municipalities|victims|requests|queries|packets|bots|ip\s+addresses|"
+          r"institutions|hospitals|schools|municipalities|victims|locations|stores|branches|restaurants|hotels|"
+          r"properties|requests|queries|packets|bots|ip\s+addresses|"
           r"addresses|numbers|photos|photographs|images|videos|transactions|apps|applications|downloads|installs|"
           r"terabytes|gigabytes|TB|GB|bitcoins?|dollars|euros|pounds|denial[- ]of[- ]service\s+attacks")
+# a word that starts a clause is never between a number and what it counts: "$1,100 when the computers were hacked"
+_CLAUSE_WORD = r"(?:when|while|if|because|after|before|since|as|than|that|which|who|whom|where|per|each|was|were|is|are)"
 _NUMBER = r"(?P<num>\d{1,3}(?:(?:,|\u00a0|\u202f| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>million|billion|thousand|m|bn|k)\b)?"
 _FIG_RE = re.compile(
     rf"(?P<cur>[$€£]|US\$|USD\s|EUR\s)?\s?{_NUMBER}{_SCALE}(?:\s*(?P<plus>\+|-plus))?"
-    rf"(?:\s+(?P<mid>(?:(?!\d)[\w'’-]+\s+){{0,3}}?)(?P<unit>{_UNITS})\b)?", re.I)
+    rf"(?:\s+(?P<mid>(?:(?!\d|{_CLAUSE_WORD}\b)[\w'’-]+\s+){{0,3}}?)(?P<unit>{_UNITS})\b)?", re.I)
 _SCALES = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 
 

@@ -29,3 +29,12 @@ def test_figures_reach_the_incident_with_offsets(doc):
     d = extract(doc(body, "2024-06-05"))[0]
     fig = next(f for f in d.figures if f.value == 43000000)
     assert body[fig.start:fig.end] == fig.text
+
+
+def test_a_clause_word_never_stands_between_a_number_and_what_it_counts():
+    assert values("The coin was worth about $1,100 when the computers were hacked.") == {(1100, "USD")}
+    assert values("Hackers locked 300 of the county's computers.") == {(300, "computers")}
+
+
+def test_places_of_business_are_counted():
+    assert values("The skimmer ran at 1,200 locations and in 17 branches.") == {(1200, "locations"), (17, "branches")}
