@@ -199,6 +199,12 @@ _HELPED_BEFORE = re.compile(r"\b(?:working|work|works|worked|assisting|assist|as
                             re.I)
 _HELPED_AFTER = re.compile(r"^\s+(?:to\s+)?(?:resolve|investigate|contain|recover|respond|restore|remediate|"
                            r"mitigate)\b", re.I)
+# "the virus caused Licking County government to shut down 1,000 computers": who had to shut down was hit
+_FORCED_BEFORE = re.compile(r"\b(?:caused|causing|forced|forcing|forces|prompted|prompting|compelled)\s+(?:the\s+)?$",
+                            re.I)
+_SHUT_DOWN_AFTER = re.compile(r"^\s+(?:[a-z]\w*\s+){0,2}?to\s+(?:shut\s+down|take\s+(?:[\w,]+\s+){0,4}?offline|go\s+"
+                              r"offline|disconnect|suspend|close|divert|cancel|postpone|revert\s+to|switch\s+to\s+paper|"
+                              r"pay)\b", re.I)
 # the people of a body as the object of an attack sentence: "officials at X", "customers of X", "data of X"
 _MEMBERS_OF_BEFORE = re.compile(
     r"\b(?:officials|employees|staff|workers|executives|customers|users|clients|patients|members|subscribers|guests|"
@@ -304,6 +310,7 @@ def targets(sentence: str, has_trigger: bool, exclude: list[tuple[int, int]],
                 _FROM_BEFORE.search(before) or (has_trigger and _HELPED_BEFORE.search(before) and
                                                  _HELPED_AFTER.match(after)) or (
                 _DEMANDED_BEFORE.search(before) and _PAY_AFTER.match(after)) or (
+                has_trigger and _FORCED_BEFORE.search(before) and _SHUT_DOWN_AFTER.match(after)) or (
                 has_trigger and (_FRONTED_OWN_ASSET.search(before) or _MEMBERS_OF_BEFORE.search(before) or (
                     _OFFICIALS_IN_BEFORE.search(before) and np.text.split()[-1].lower() in _ORG_WORDS))):
             np.why = "object of an attack word"

@@ -207,6 +207,12 @@ def test_members_of_a_body_are_hit_and_members_of_a_gang_are_not():
     assert hit("The intrusion was carried out by LockBit members last week.") == []
 
 
+def test_who_an_attack_forced_to_shut_down_was_hit():
+    assert hit("The ransomware attack forced Harbor Clinic to divert ambulances for two days.") == ["Harbor Clinic"]
+    assert hit("A computer virus caused Ferro County government to shut down 900 computers.") == ["Ferro County"]
+    assert hit("The storm forced Harbor Clinic to close.", False) == []
+
+
 def test_abbreviation_dot_stays_with_the_name():
     assert hit("Online lender Quillon Inc. revealed that card data from 2 million customers was exposed.", False) \
         == ["Quillon Inc."]
