@@ -272,6 +272,18 @@ def triggers(text: str) -> list[Trigger]:
     return list(_triggers(text))
 
 
+# "the defence was breached again before half-time", "a breach of contract", "breached the ceasefire": what is
+# breached there is no computer system
+_BARE_BREACH = frozenset({"breach", "breached", "breaches"})
+_NOT_CYBER_OBJECT = (r"(?:defen[cs]es?|back\s*line|walls?|dams?|levees?|dykes?|dikes?|embankments?|perimeter\s+"
+                     r"fences?|fences?|barriers?|cordons?|ceasefires?|truces?|agreements?|contracts?|deals?|rules?|"
+                     r"regulations?|covenants?|terms|trust|duty|duties|peace|etiquette|protocol|bail|quotas?|limits?|"
+                     r"thresholds?)")
+_NOT_CYBER_BEFORE = re.compile(r"\b" + _NOT_CYBER_OBJECT + r"\b[^.;]{0,20}$")
+_NOT_CYBER_AFTER = re.compile(r"\s+(?:of\s+)?(?:the\s+|their\s+|its\s+|his\s+|her\s+|a\s+)?(?:[a-z]+\s+)?" + _NOT_CYBER_OBJECT
+                              + r"\b")
+
+
 # Extraction reads a sentence's triggers twice (classifying it, then looking for the parties it presents as hit):
 # remembering the last sentences' saves 7% of extraction on benchmarks/extract.py. Triggers are frozen.
 @functools.lru_cache(maxsize=1024)
@@ -290,6 +302,9 @@ def _triggers(text: str) -> tuple[Trigger, ...]:
         pat, type_, domain, strength = _LOW_RULES[idx]
         for m in pat.finditer(low):
             if m.start() >= 5 and text[m.start() - 5:m.start()].lower() in ("anti-", "-anti"):
+                continue
+            if m.group(0) in _BARE_BREACH and (_NOT_CYBER_BEFORE.search(low, max(0, m.start() - 30), m.start())
+                                               or _NOT_CYBER_AFTER.match(low, m.end(), m.end() + 30)):
                 continue
             out.append(Trigger(type_, domain, strength, m.start(), m.end(), text[m.start():m.end()]))
     return tuple(out)
