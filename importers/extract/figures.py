@@ -20,6 +20,8 @@ _SCALE = r"(?:\s*(?P<scale>million|billion|thousand|m|bn|k)\b)?"
 _FIG_RE = re.compile(
     rf"(?P<cur>[$€£]|US\$|USD\s|EUR\s)?\s?{_NUMBER}{_SCALE}(?:\s*(?P<plus>\+|-plus))?"
     rf"(?:\s+(?P<mid>(?:(?!\d|{_CLAUSE_WORD}\b)[\w'’-]+\s+){{0,3}}?)(?P<unit>{_UNITS})\b)?", re.I)
+_CURRENCY = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP"}
+_MONEY_UNIT = re.compile(r"bitcoins?|dollars|euros|pounds", re.I)
 _SCALES = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 
 
@@ -61,14 +63,14 @@ def find(text: str) -> list[FigureHit]:
             value *= _SCALES[scale.lower()]
         if value == int(value):
             value = int(value)
+        if cur and unit and _MONEY_UNIT.fullmatch(unit):
+            unit = None  # "$4.5 million in bitcoin": dollars, paid in bitcoin
         if unit:
             u = re.sub(r"\s+", " ", unit.lower())
         elif cur:
-            u = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP"}.get(cur, cur)
+            u = _CURRENCY.get(cur, cur)
         else:
             u = "count"
-        if cur and unit is None:
-            u = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP"}.get(cur, cur)
         start = m.start("cur") if m.group("cur") else m.start("num")
         end = m.end("unit") if unit else (m.end("scale") if scale else m.end("num"))
         out.append(FigureHit(value=value, unit=u, text=text[start:end], start=start, end=end))

@@ -38,3 +38,8 @@ def test_a_clause_word_never_stands_between_a_number_and_what_it_counts():
 
 def test_places_of_business_are_counted():
     assert values("The skimmer ran at 1,200 locations and in 17 branches.") == {(1200, "locations"), (17, "branches")}
+
+
+def test_dollars_paid_in_bitcoin_are_dollars():
+    assert values("The gang demanded a ransom of $4.5 million in bitcoin.") == {(4500000, "USD")}
+    assert values("They asked for 40 bitcoin.") == {(40, "bitcoin")}
