@@ -40,7 +40,10 @@ _SPEECH = re.compile(r"\b(?:said|says|told|according\s+to|stated|announced|confi
                      r"assessed|concluded|pointed|claimed)\b", re.I)
 
 _CLAIM_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,4}?(?:has\s+|have\s+|had\s+|reportedly\s+|quickly\s+|later\s+|publicly\s+|also\s+)*"
+    # (or further on, as the verb after "and" of the same subject: "X listed the clinic on its leak site on Tuesday
+    # and claimed to have stolen 300 GB")
+    r"^\W{0,3}(?:(?:\w+\W+){0,4}?|[^.;]{0,90}?\band\s+)(?:has\s+|have\s+|had\s+|reportedly\s+|quickly\s+|later\s+|"
+    r"publicly\s+|also\s+)*"
     r"(?:(?:claimed|claiming|claims|claim|took|taken|takes|taking|accepted|accepting)\s+(?:\w+\s+)?(?:responsibility|"
     r"credit|to\s+be\s+behind|ownership|the\s+attacks?)|(?:claimed|claims|claiming)\s+(?:\w+\s+)?(?:it|they|to)\s+"
     r"(?:had\s+|have\s+)?(?:hacked|breached|stole|stolen|attacked|taken\s+down|took\s+down|leaked|defaced|compromised|"

@@ -113,6 +113,13 @@ def test_a_group_identifying_itself_by_a_name(doc):
     assert by_name(drafts)["Quillon Crime Family"].role == "perpetrator"
 
 
+def test_a_claim_told_after_and_is_the_groups_claim(doc):
+    drafts = extract(doc("Ransomware hit the Harbor Clinic on Monday, encrypting its records. The LockBit ransomware gang "
+                         "listed the clinic on its leak site on Tuesday and claimed to have stolen 300 GB of data.",
+                         "2024-06-05"))
+    assert by_name(drafts)["LockBit"].role == "claimed"
+
+
 def test_hacker_going_by_a_pseudonym_claims(doc):
     drafts = extract(doc("The records of the Harbor Bank were leaked online on Monday. A hacker group going by the "
                          "pseudonym \"Grey Lantern\" claimed responsibility for the breach.", "2024-06-05"))
