@@ -81,10 +81,16 @@ TELLING_AFTER_DATE = re.compile(r"\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w'’.&-]+\
 # "Prosecutors on Wednesday charged two men for the attack ... in March", "were arrested on Tuesday": the day of a
 # step of the law, not of the attack
 _LEGAL_STEP = r"(?:charged|indicted|arrested|sentenced|convicted|extradited|detained|jailed|sued|fined)"
+# a story told from a step of the law ("X was convicted on Monday of extortion"): the attack it is about is dated
+# elsewhere in the article, and is the same story
+LEGAL_STEP = re.compile(r"\b(?:" + _LEGAL_STEP + r"|pleaded\s+guilty)\b", re.I)
 LEGAL_STEP_AFTER_DATE = re.compile(r"^\s*,?\s*" + _LEGAL_STEP + r"\b", re.I)
 # "the indictment released Wednesday", "a complaint unsealed on Monday": the day a paper of the law was made public
 LEGAL_STEP_BEFORE_DATE = re.compile(
-    r"\b(?:(?:was|were|been|be|being)\s+" + _LEGAL_STEP + r"|(?:indictment|complaint|charges|lawsuit|court\s+"
+    r"\b(?:(?:was|were|been|be|being)\s+" + _LEGAL_STEP +
+    # "was convicted at Harwick Regional Court on Monday"
+    r"(?:\s+(?:at|in|by|before)\s+(?:the\s+|a\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})?"
+    r"|(?:indictment|complaint|charges|lawsuit|court\s+"
     r"(?:papers|documents|filings?))\s+(?:(?:was|were)\s+)?(?:released|unsealed|filed|made\s+public))\s+(?:on\s+)?$",
     re.I)
 # "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)

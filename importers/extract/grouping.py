@@ -76,8 +76,10 @@ def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None, text: 
         return not _compatible(d, cur_date) or bool(
             initial and _less_precise(d, cur_date) and cues.RELATIVE_OPENING.match(d.text))
     if pub is not None:  # an undated lead story is the one being reported: an older date is another incident,
-        # unless the sentence dates the story told ("after the intrusion was discovered on 21 February")
-        return (d.when < pub - timedelta(days=21) and not dates_the_story(text, d)) or d.kind == "anchored"
+        # unless the sentence dates the story told ("after the intrusion was discovered on 21 February"), or the
+        # story so far is a step of the law about it ("X was convicted on Monday of extortion. He had locked ...")
+        return (d.when < pub - timedelta(days=21) and not dates_the_story(text, d)
+                and not any(cues.LEGAL_STEP.search(i.sent.text) for i in current.infos)) or d.kind == "anchored"
     return d.kind in ("absolute", "anchored")
 
 

@@ -105,3 +105,9 @@ def test_the_day_of_an_announcement_gives_way_to_the_events_own_date(doc):
     d = only(extract(doc("Last week the chain announced that skimming malware stole card data at Quillmart stores in "
                          "March 2023.", PUB)))
     assert (d.date_start, d.date_precision) == ("2023-03", "month")
+
+
+def test_the_day_of_a_conviction_in_a_named_court_is_not_the_day_of_the_attack(doc):
+    body = ("A former contractor was convicted at Harwick Regional Court on Monday of extortion. He had locked the "
+            "files of the Marlow town council with ransomware on October 18, 2021.")
+    assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2021-10-18", "day")]
