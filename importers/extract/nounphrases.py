@@ -111,6 +111,12 @@ _GLUE = re.compile(r"\s+(?=(?:The|This|These|Those|Its|Their|Our|In|On|At|For|Bu
 _INITIAL_FORM = re.compile(r"[A-Z][a-z]+(?:ly|ing|ed|ised|ized|ied)$")
 
 
+# "Logistics company Kestrel Freight", "Software maker X", "Credit reporting agency X": the opening word describes
+# the name that follows, it names nothing
+_DESCRIPTOR_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+)?(?:company|firm|giant|maker|provider|operator|group|chain|retailer|"
+                               r"manufacturer|insurer|lender|carrier|developer|vendor|supplier|producer|publisher|"
+                               r"broadcaster|start-?up|conglomerate|brand|platform|agency|outlet|specialist|contractor|"
+                               r"business|multinational)\s+[A-Z]")
 _AUXILIARY = frozenset("""was were is are has have had said says will would could can may might did does told
 confirmed reported announced disclosed admitted revealed denied paid""".split())
 
@@ -170,7 +176,8 @@ def _initial_word(sentence: str, start: int, end: int) -> int:
     word = m.group(0)
     nxt = re.match(r"(\s*[,:;]|\s+([a-z][\w'’-]*)|\s+\d)?", sentence[start + m.end():])
     following = nxt.group(2) if nxt else None
-    if word.lower() in _INITIAL_WORDS or (common_word(word) and start + m.end() == end):
+    if word.lower() in _INITIAL_WORDS or (common_word(word) and start + m.end() == end) or (
+            start + m.end() == end and _DESCRIPTOR_AFTER.match(sentence, end)):
         drop = True
     elif _INITIAL_FORM.match(word):
         # "Boeing was hit" keeps its name: a verb follows

@@ -213,6 +213,12 @@ def test_who_an_attack_forced_to_shut_down_was_hit():
     assert hit("The storm forced Harbor Clinic to close.", False) == []
 
 
+def test_an_opening_word_that_describes_the_name_after_it_is_no_party():
+    assert hit("Logistics company Kestrel Freight has disclosed a data breach affecting 410,000 customers.") \
+        == ["Kestrel Freight"]
+    assert hit("Insurance giant Quillon Mutual was hit by ransomware.") == ["Quillon Mutual"]
+
+
 def test_abbreviation_dot_stays_with_the_name():
     assert hit("Online lender Quillon Inc. revealed that card data from 2 million customers was exposed.", False) \
         == ["Quillon Inc."]
