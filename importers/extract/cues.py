@@ -94,9 +94,13 @@ LEGAL_STEP_BEFORE_DATE = re.compile(
     r"(?:papers|documents|filings?))\s+(?:(?:was|were)\s+)?(?:released|unsealed|filed|made\s+public))\s+(?:on\s+)?$",
     re.I)
 # "after the intrusion was discovered on 21 February": the story told, dated (grouping: an undated lead story)
-STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack)\s*,?\s+"
-                         r"(?:(?:(?:was|had\s+been|were)\s+)?(?:first\s+)?(?:discovered|detected|noticed|spotted|launched|"
-                         r"carried\s+out)|took\s+place|occurred|happened|began|started)(?:\s+(?:on|in|between|from))?\s+$",
+# ("The campaign, which began in mid-March", "The intrusion was only discovered on May 21", "The attack on September
+# 27, 2024, caused ...")
+STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intrusion|compromise|cyber-?attack|campaign|"
+                         r"operation|infection|theft|leak)(?:\s*,?\s+(?:which\s+|that\s+)?"
+                         r"(?:(?:(?:was|had\s+been|were)\s+)?(?:first\s+|only\s+|initially\s+|later\s+|finally\s+)?"
+                         r"(?:discovered|detected|noticed|spotted|launched|carried\s+out)|took\s+place|occurred|happened|"
+                         r"began|started)(?:\s+(?:on|in|between|from))?|\s+on)(?:\s+|\s+(?:mid-|early\s+|late\s+))$",
                          re.I)
 # "overnight ... on Monday": the named day is the better date
 VAGUE_DAY = re.compile(r"(?i)(?:overnight|today|tonight|this\s|earlier\s+today|in\s+the\s+(?:past|last)\s+24)")

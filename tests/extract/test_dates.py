@@ -111,3 +111,12 @@ def test_the_day_of_a_conviction_in_a_named_court_is_not_the_day_of_the_attack(d
     body = ("A former contractor was convicted at Harwick Regional Court on Monday of extortion. He had locked the "
             "files of the Marlow town council with ransomware on October 18, 2021.")
     assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2021-10-18", "day")]
+
+
+def test_the_story_named_with_its_date_dates_it(doc):
+    body = ("Customers of Quillon Bank received phishing texts that imitated the bank's login page. The campaign, which "
+            "began in mid-March 2024, collected hundreds of passwords.")
+    assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-03", "month")]
+    body = ("A cyberattack disrupted the pumping stations of Brightwater Utilities, the operator said. The attack on May 27, "
+            "2024, left engineers running three stations by hand.")
+    assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-05-27", "day")]
