@@ -40,7 +40,8 @@ _CUE_WORDS = (r"ransomware|malware|trojans?|botnets?|worms?|virus(?:es)?|backdoo
 CUE = re.compile(rf"\b(?:{_CUE_WORDS})\b", re.I)
 # a malware word right next to the name ("the Satan ransomware", "ransomware dubbed Satan"); with one word
 # between, "Christmas-themed ransomware" and "custom CIA hacking tools" made tools of ordinary words
-_CUE_AFTER = re.compile(rf"[ -]?(?:{_CUE_WORDS})\b", re.I)
+# ("its DDosia tool": right after the name, "tool" says it too)
+_CUE_AFTER = re.compile(rf"[ -]?(?:{_CUE_WORDS}|tools?)\b", re.I)
 _CUE_BEFORE = re.compile(rf"\b(?:{_CUE_WORDS})(?:,? (?:called|named|dubbed|known as))?,? [\"“‘']?$", re.I)
 # a verb of use right before the name calls it a tool as well ("used Mimikatz", "infected with the Emotet")
 _USE_BEFORE = re.compile(r"\b(?:used|using|uses|deploy(?:ed|ing|s)?|install(?:ed|ing|s)|drop(?:ped|ping|s)|"

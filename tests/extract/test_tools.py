@@ -42,6 +42,12 @@ def test_a_tool_used_by_the_attackers_is_a_tool_not_malware(doc):
     assert tools["Mimikatz"].kind == "tool"
 
 
+def test_the_word_tool_right_after_a_name_calls_it_a_tool(doc):
+    tools = tools_of(extract(doc("NoName057(16) flooded the websites of three Danish ministries with traffic on "
+                                 "Wednesday, using volunteers who run its DDosia tool.", "2024-02-08")))
+    assert [t.galaxy for t in tools.values()] == ["malpedia"]
+
+
 def test_an_ordinary_word_counts_only_next_to_a_malware_word(doc):
     plain = tools_of(extract(doc("Hackers attacked the Riverbend city council in March, encrypting its files "
                                  "with ransomware. A local pastor preached about Satan the same week.", "2018-04-01")))
