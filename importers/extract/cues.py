@@ -100,7 +100,10 @@ STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intru
                          r"operation|infection|theft|leak)(?:\s*,?\s+(?:which\s+|that\s+)?"
                          r"(?:(?:(?:was|had\s+been|were)\s+)?(?:first\s+|only\s+|initially\s+|later\s+|finally\s+)?"
                          r"(?:discovered|detected|noticed|spotted|launched|carried\s+out)|took\s+place|occurred|happened|"
-                         r"began|started)(?:\s+(?:on|in|between|from))?|\s+on)(?:\s+|\s+(?:mid-|early\s+|late\s+))$",
+                         r"began|started)(?:\s+(?:on|in|between|from))?|\s+on)(?:\s+|\s+(?:mid-|early\s+|late\s+))$|"
+                         # "an unauthorised party first gained access to its systems on April 2": where the story began
+                         r"\b(?:first|initially)\s+(?:gained|got|obtained|had)\s+(?:unauthori[sz]ed\s+)?access\b[^.;]{0,60}?"
+                         r"\s+(?:on|in|from|since)\s+$",
                          re.I)
 # "overnight ... on Monday": the named day is the better date
 VAGUE_DAY = re.compile(r"(?i)(?:overnight|today|tonight|this\s|earlier\s+today|in\s+the\s+(?:past|last)\s+24)")

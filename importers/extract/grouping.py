@@ -73,6 +73,8 @@ def _date_differs(d: dates_mod.DateHit, current: Group, pub: date | None, text: 
         return bool(cues.PAST_MARKER.match(d.text)) and initial or (
             cur_date is None and bool(cues.DIGIT.search(d.text)) and bool(cues.CAPITALISED.search(d.text)))
     if cur_date is not None:
+        if d.when >= cur_date.when and dates_the_story(text, d):
+            return False  # "The intrusion was only discovered on May 21": later in the story being told
         return not _compatible(d, cur_date) or bool(
             initial and _less_precise(d, cur_date) and cues.RELATIVE_OPENING.match(d.text))
     if pub is not None:  # an undated lead story is the one being reported: an older date is another incident,

@@ -120,3 +120,10 @@ def test_the_story_named_with_its_date_dates_it(doc):
     body = ("A cyberattack disrupted the pumping stations of Brightwater Utilities, the operator said. The attack on May 27, "
             "2024, left engineers running three stations by hand.")
     assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-05-27", "day")]
+
+
+def test_a_breach_begun_then_discovered_weeks_later_is_one_incident_from_its_start(doc):
+    body = ("Freight firm Harwick Lines has disclosed a data breach. In a filing on May 30, the company said an intruder "
+            "first gained access to its systems on March 4 with a contractor's password. The intrusion was only "
+            "discovered on April 21, when staff saw odd database queries.")
+    assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-03-04", "day")]
