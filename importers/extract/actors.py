@@ -278,7 +278,7 @@ def perpetrators(sentence: str, gaz_hits: list, gaz) -> list[Party]:
 # "the Russian government", "the North Korean regime": a state by its organ (an actor only when worded as an agent)
 _STATE_ORGAN = re.compile(r"\b(?P<demo>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:government|state|military|army|regime|"
                           r"intelligence(?:\s+(?:services?|agency|agencies))?|security\s+services|spy\s+agency|"
-                          r"authorities)\b")
+                          r"authorities|embassy|foreign\s+ministry)\b")
 # a state is the perpetrator only when it is the subject of the attack itself ("Russia launched a cyber attack"), not
 # of "launched an investigation"
 _STATE_ACTS = re.compile(r"\s*(?:has\s+|have\s+)?(?:hacked|attacked|launched\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"

@@ -107,21 +107,24 @@ def _perpetrators(groups: list[Group], gaz) -> dict[int, list[Party]]:
 def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, list[Party]],
                        gaz) -> list[Info]:
     """Sentences no incident took that name a known threat-actor group with a role word ("traces resemble those of
-    X", "X was blamed", "X claimed it"): an article tells one story first, so the lead incident takes that group
-    with the role the words give (never the plain default "perpetrator" of a group merely named). Their parties
-    are read into ``perps`` (only the known groups among them: the rest of such a sentence is background)."""
+    X", "X was blamed", "X claimed it"), or a state that denies ("Moscow rejected the accusations"): an article tells
+    one story first, so the lead incident takes that party with the role the words give (never the plain default
+    "perpetrator" of a group merely named). Their parties are read into ``perps`` (only the known groups and
+    denying states among them: the rest of such a sentence is background)."""
     told = {i.sent.index for g in groups for i in g.infos}
     out = []
     for info in infos:
         if info.sent.index in told or info.hypothetical or info.generic or not any(
-                any(e[0] == "actor" for e in h[3]) for h in info.hits):
+                any(e[0] in ("actor", "country", "demonym") for e in h[3]) for h in info.hits):
             continue
         if _BACKGROUND.search(info.sent.text) and not _RESEMBLANCE.search(info.sent.text):
             continue
         found = [p for p in actors_mod.perpetrators(info.sent.text, info.hits, gaz)
                  if p.ref is not None and (p.role in ("claimed", "attributed") or p.role == "suspected" and
                                            p.cue.startswith(roles.SUSPICION + " ") and
-                                           roles.HEDGED not in p.cue)]
+                                           roles.HEDGED not in p.cue)
+                 # "The Russian embassy in Warsaw rejected the accusations": the state denies the story told
+                 or p.kind == "state" and p.role == "denied"]
         if found:
             perps[info.sent.index] = found
             out.append(info)

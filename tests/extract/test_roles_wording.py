@@ -120,6 +120,14 @@ def test_a_claim_told_after_and_is_the_groups_claim(doc):
     assert by_name(drafts)["LockBit"].role == "claimed"
 
 
+def test_a_state_that_denies_in_a_sentence_of_its_own_is_recorded_as_denying(doc):
+    body = ("Officials said a state-backed group, probably working for Russia, was behind a cyberattack that disrupted "
+            "the pumping stations of Brightwater Utilities on May 27. The Russian embassy in Warsaw rejected the "
+            "accusations as baseless.")
+    roles = {(a.name, a.role) for d in extract(doc(body, "2024-06-05")) for a in d.actors}
+    assert ("Russia", "denied") in roles
+
+
 def test_hacker_going_by_a_pseudonym_claims(doc):
     drafts = extract(doc("The records of the Harbor Bank were leaked online on Monday. A hacker group going by the "
                          "pseudonym \"Grey Lantern\" claimed responsibility for the breach.", "2024-06-05"))
