@@ -121,7 +121,7 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
             and not cues.SINCE_BEFORE.search(info.sent.text[max(0, h.start - 30):h.start])]
     hits = [h for h in hits if not _day_told(info.sent.text, h)]
     if len(hits) > 1:
-        # "Last week the group announced that the breach affected guests between A and B": the event's own date
+        # "On Monday the chain said that card data was skimmed from May 3 to June 9": the event's own date
         hits = [h for h in hits if not cues.TELLING_AFTER_DATE.match(info.sent.text, h.end)] or hits
     if not hits:
         return None

@@ -74,7 +74,7 @@ CLAUSE_ENDS_AFTER_DATE = re.compile(r"^\s*(?:[.;,]|$)")
 # "Russia on Wednesday denied any involvement": a date right before a denial or a speech verb is when it was said
 SAID_AFTER_DATE = re.compile(r"^\s*,?\s*(?:denied|denies|rejected|dismissed|said|told|accused|blamed|condemned|"
                              r"responded|warned)\b", re.I)
-# "Last week the group announced that the breach affected guests between A and B": the day of the telling, when
+# "On Monday the chain said that card data was skimmed from May 3 to June 9": the day of the telling, when
 # the sentence gives the event its own date
 TELLING_AFTER_DATE = re.compile(r"\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w'’.&-]+\s+){0,4}?(?:has\s+|have\s+)?"
                                 r"(?:announced|said|disclosed|revealed|confirmed|reported|stated|admitted)\s+that\b", re.I)

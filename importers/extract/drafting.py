@@ -262,8 +262,9 @@ class _Dates:
 
 
 def _story_date(infos: list[Info], pub: date | None) -> tuple[DateHit, Info] | None:
-    """The first date the article gives the story it tells by naming it ("The attack was discovered on March 30 and
-    investigated by ..."), in a sentence that need not tell the attack itself: it dates an undated lead story."""
+    """The first date the article gives the story it tells by naming it ("The intrusion came to light on June 2 during
+    an audit", "the attack was discovered on March 30"), in a sentence that need not tell the attack itself: it
+    dates an undated lead story."""
     for info in infos:
         text = info.sent.text
         for h in dates_mod.find(text, pub):

@@ -107,9 +107,9 @@ def test_self_named_hacker(doc):
 
 
 def test_a_group_identifying_itself_by_a_name(doc):
-    drafts = extract(doc("Experts doubt that the Harbor Bank lost any data. Earlier this week, the group identifying "
-                         "itself as the Quillon Crime Family claimed to have a database of 40,000 customer records and "
-                         "demanded a ransom.", "2024-06-05"))
+    drafts = extract(doc("Experts doubt that the Harbor Bank lost any data. On Tuesday a crew identifying itself as "
+                         "the Quillon Crime Family said it held 40,000 customer records of the bank and demanded a "
+                         "ransom.", "2024-06-05"))
     assert by_name(drafts)["Quillon Crime Family"].role == "perpetrator"
 
 

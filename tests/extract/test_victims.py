@@ -172,8 +172,8 @@ def test_paying_to_get_files_back_with_a_place():
 
 def test_an_attack_that_potentially_compromised_accounts_happened(doc):
     # "potentially" hedges how far it went, not whether it happened; "could potentially compromise" is a warning
-    assert targets_of(doc, "A phishing email attack potentially compromised the accounts of as many as 2,000 "
-                           "employees of the retailer Quillmart.") == {"Quillmart"}
+    assert targets_of(doc, "Last week a phishing attack potentially compromised the mailboxes of some 2,000 staff "
+                           "at the retailer Quillmart.") == {"Quillmart"}
     assert extract(doc("Such a phishing attack could potentially compromise the accounts of employees.",
                        "2024-03-04")) == []
 
