@@ -56,7 +56,10 @@ def build_drafts(doc: Document) -> list[IncidentDraft]:
     headline = targets_mod.headline_targets(doc, sents, perp_names, ordinary) if groups else []
     suspects = _suspect_sentences(infos, groups, perps, gazetteer.get()) if groups else []
     article = Article(perps=perps, countries=countries, pub=pub, perp_names=perp_names, headline=headline,
-                      suspects=suspects, ordinary=ordinary, story_date=_story_date(infos, pub) if groups else None)
+                      suspects=suspects, ordinary=ordinary,
+                      # (only for an undated lead story: it reads the dates of every sentence)
+                      story_date=_story_date(infos, pub) if groups and not (groups[0].date and groups[0].date.value)
+                      else None)
     drafts = [d for n, g in enumerate(groups) if (d := _draft(g, article, lead=n == 0)) is not None]
     drafts = [d for d in drafts if d.type != "vulnerable/vulnerable-system"]
     if drafts and _flaw_report(infos, groups):
@@ -286,8 +289,9 @@ def _dates(g: Group, pub: date | None, lead: bool, story_date: tuple[DateHit, In
                       basis="disclosed" if disclosed else "occurred", evidence=evidence_of(g.date_info.sent))
     if lead and story_date is not None:
         h, info = story_date
-        explain.kept("date", h.value or "", f"the words {explain.quote(h.text, 40)}, where the article names the story "
-                     "told: the lead story's sentences give no date", info.sent.text)
+        if explain.active():
+            explain.kept("date", h.value or "", f"the words {explain.quote(h.text, 40)}, where the article names the "
+                         "story told: the lead story's sentences give no date", info.sent.text)
         return _Dates(start=h.value, end=h.end_value, precision=h.precision, basis="occurred",
                       evidence=evidence_of(info.sent))
     if pub is not None and lead:
