@@ -20,6 +20,10 @@ _REPORTER_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:firm|company|researchers?|ex
                              r"investigators?|intelligence|police|prosecutors?|president|minister|ministry|media|"
                              r"press|newspaper|weekly|daily|broadcaster|outlet|lawmakers|diplomats?|army|military|"
                              r"athletes|nationals|citizens|hackers?)\b")
+# where the attackers' tooling sits is not where the attack happened: "the domains were registered through a
+# registrar in the Seychelles", "hosted on servers in X", "routed through proxies in X"
+_TOOLING_BEFORE = re.compile(r"\b(?:registered|registrar|hosted|hosting|routed|proxies|proxy|VPNs?|bulletproof)\b"
+                             r"[^.;]{0,40}?\b(?:in|at)\s+(?:the\s+)?$", re.I)
 _NOT_PLACE_AFTER = re.compile(r"^(?:-[A-Z]|-(?:based|backed|linked|sponsored|affiliated|aligned|born|language|speaking)|\s+(?:Games|Olympics|"
                               r"Agreement|Accords?|Convention|Prosecutor|Club|FC|Hilton|Times|Post|Inter\b))")
 
@@ -37,7 +41,7 @@ class Place:
 def resolve(sentence: str, hits: list, article_countries: set[str]) -> list[Place]:
     out: list[Place] = []
     for start, end, surface, entries in hits:
-        if _NOT_PLACE_AFTER.match(sentence[end:end + 14]):
+        if _NOT_PLACE_AFTER.match(sentence[end:end + 14]) or _TOOLING_BEFORE.search(sentence, max(0, start - 60), start):
             continue
         kinds = {e[0] for e in entries}
         if "actor" in kinds and not kinds & {"country", "region", "city", "demonym"}:

@@ -74,3 +74,10 @@ def test_places_of_other_attacks_and_of_the_motive_are_not_where_it_struck(doc):
             "against Poland and Italy over the past year.")
     got = {p[0] for p in places(extract(doc(body, "2024-01-10")))}
     assert "Denmark" in got and not got & {"Ukraine", "Poland", "Italy"}
+
+
+def test_where_the_attackers_tooling_sits_is_no_place_of_the_attack(doc):
+    body = ("A phishing campaign imitating Harbor Bank stole logins from customers in Britain. Analysts said the "
+            "phishing pages came from a kit sold online, and that the domains were registered through a registrar in "
+            "the Seychelles.")
+    assert {name for name, _, _ in places(extract(doc(body, "2024-04-09")))} == {"United Kingdom"}
