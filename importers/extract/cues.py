@@ -105,6 +105,9 @@ STORY_DATED = re.compile(r"\b(?:the|this)\s+(?:attack|incident|breach|hack|intru
                          r"\b(?:first|initially)\s+(?:gained|got|obtained|had)\s+(?:unauthori[sz]ed\s+)?access\b[^.;]{0,60}?"
                          r"\s+(?:on|in|from|since)\s+$",
                          re.I)
+# "according to the advisory published on December 3": when a flaw was made known
+ADVISORY_BEFORE_DATE = re.compile(r"\b(?:advisory|advisories|bulletin|security\s+notice|alert)\s+(?:was\s+)?(?:published|"
+                                  r"issued|released|posted)\s+(?:on\s+)?$", re.I)
 # "overnight ... on Monday": the named day is the better date
 VAGUE_DAY = re.compile(r"(?i)(?:overnight|today|tonight|this\s|earlier\s+today|in\s+the\s+(?:past|last)\s+24)")
 # "Two months after a virus wiped ...": a span counted back from the publication

@@ -195,13 +195,27 @@ def _vulnerability_draft(doc: Document, infos: list[Info], pub: date | None) -> 
     first = vuln[0]
     cve = cues.CVE.search(" ".join(i.sent.text for i in vuln))
     title = "Vulnerability disclosed" + (f": {cve.group(0)}" if cve else (f": {doc.title}" if doc.title else ""))
+    facts = {"type": evidence_of(first.sent)}
+    start, precision = (pub.isoformat(), "day") if pub else (None, "unknown")
+    if (advised := _advisory_date(infos, pub)) is not None:
+        # "according to the advisory published on December 3": the day the flaw was made known
+        h, info = advised
+        start, precision, facts["date"] = h.value, h.precision, evidence_of(info.sent)
     return IncidentDraft(
         title=titles.shorten(title, 110), type="vulnerable/vulnerable-system",
         summary=titles.summary([i.sent for i in vuln[:2]]), domain="cyber", status="undetermined",
-        evidence=[evidence_of(i.sent) for i in vuln[:3]], relation="report",
-        facts={"type": evidence_of(first.sent)}, date_basis="disclosed",
-        date_start=pub.isoformat() if pub else None, date_precision="day" if pub else "unknown",
-        countries=[], places=[])
+        evidence=[evidence_of(i.sent) for i in vuln[:3]], relation="report", facts=facts, date_basis="disclosed",
+        date_start=start, date_precision=precision, countries=[], places=[])
+
+
+def _advisory_date(infos: list[Info], pub: date | None) -> tuple[DateHit, Info] | None:
+    """The date an advisory, a bulletin or a notice about the flaw was published ("the advisory published on
+    December 3, 2024"), the first the article gives."""
+    for info in infos:
+        for h in dates_mod.find(info.sent.text, pub):
+            if h.value and cues.ADVISORY_BEFORE_DATE.search(info.sent.text, max(0, h.start - 50), h.start):
+                return h, info
+    return None
 
 
 def _draft(g: Group, article: Article, lead: bool) -> IncidentDraft | None:

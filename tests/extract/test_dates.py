@@ -127,3 +127,10 @@ def test_a_breach_begun_then_discovered_weeks_later_is_one_incident_from_its_sta
             "first gained access to its systems on March 4 with a contractor's password. The intrusion was only "
             "discovered on April 21, when staff saw odd database queries.")
     assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-03-04", "day")]
+
+
+def test_a_flaw_report_is_dated_by_its_advisory(doc):
+    body = ("A critical flaw in the Harbor VPN gateway lets attackers run code without a password. The vulnerability, "
+            "tracked as CVE-2024-40001, was fixed in version 9.2, according to the advisory published on June 3, 2024.")
+    d = only(extract(doc(body, PUB)))
+    assert (d.type, d.date_start, d.date_basis) == ("vulnerable/vulnerable-system", "2024-06-03", "disclosed")
