@@ -356,8 +356,9 @@ _HANDLE = re.compile(
     r"collective|blackmailers?|extortionists?|scammers?|fraudsters?|vendors?|sellers?|culprits?|perpetrators?|"
     r"someone|somebody|outfit|entity)\s*(?:[,–—-]\s*)?(?:(?:who|which|that)\s+)?(?:(?:is|are|was|were|has\s+been|"
     r"have\s+been)\s+)?(?:(?:identified|known|referred\s+to)\s+(?:only\s+)?as|(?:calling|calls?|called)\s+"
-    r"(?:himself|herself|itself|themselves)|(?:identifying|identifies|identified|describing|describes|presenting|"
-    r"presents)\s+(?:himself|herself|itself|themselves)\s+as|(?:going|goes|went|go)\s+by\s+(?:the\s+)?(?:" + _ALIAS_WORD + r")?(?:\s+of)?|"
+    r"(?:himself|herself|itself|themselves)|"
+    # "identifying itself as the X" (a name; "presents itself as Sudanese hacktivists" describes)
+    r"(?:identifying|identifies|identified)\s+(?:himself|herself|itself|themselves)\s+as(?=\s+(?:the\s|[\"“'‘]))|(?:going|goes|went|go)\s+by\s+(?:the\s+)?(?:" + _ALIAS_WORD + r")?(?:\s+of)?|"
     r"dubbed|named|called|(?:operating|working|posting|writing|acting|trading)?\s*under\s+(?:the\s+)?(?:" + _ALIAS_WORD +
     r")(?:\s+of)?|using\s+the\s+(?:fake\s+)?(?:" + _ALIAS_WORD + r")(?:\s+of)?)\s+(?:(?-i:the)\s+)?[\"“'‘]?"
     r"(?P<name>(?-i:[A-Z0-9][\w.@-]*(?:\s+[A-Z0-9][\w.-]*){0,3}))", re.I)

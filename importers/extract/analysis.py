@@ -121,8 +121,11 @@ def pick_date(info: Info, anchor, pub) -> dates_mod.DateHit | None:
             and not cues.SINCE_BEFORE.search(info.sent.text[max(0, h.start - 30):h.start])]
     hits = [h for h in hits if not _day_told(info.sent.text, h)]
     if len(hits) > 1:
-        # "On Monday the chain said that card data was skimmed from May 3 to June 9": the event's own date
-        hits = [h for h in hits if not cues.TELLING_AFTER_DATE.match(info.sent.text, h.end)] or hits
+        # "On Monday the chain said that card data was skimmed from May 3 to June 9": the event's own date, when
+        # the sentence gives it plainly ("On 8 December X disclosed that ...; days later ..." keeps its day)
+        others = [h for h in hits if not cues.TELLING_AFTER_DATE.match(info.sent.text, h.end)]
+        if others and len(others) < len(hits) and all(h.value for h in others):
+            hits = others
     if not hits:
         return None
     if len(hits) > 1:

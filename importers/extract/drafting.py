@@ -126,8 +126,9 @@ def _suspect_sentences(infos: list[Info], groups: list[Group], perps: dict[int, 
                  if p.ref is not None and (p.role in ("claimed", "attributed") or p.role == "suspected" and
                                            p.cue.startswith(roles.SUSPICION + " ") and
                                            roles.HEDGED not in p.cue)
-                 # "The Russian embassy in Warsaw rejected the accusations": the state denies the story told
-                 or p.kind == "state" and p.role == "denied"]
+                 # "The Russian embassy in Warsaw rejected the accusations": the state denies the story told (a dated
+                 # one, "In December X attributed WannaCry to North Korea, which rejected the charge", is another)
+                 or p.kind == "state" and p.role == "denied" and not dates_mod.find(info.sent.text, None)]
         if found:
             perps[info.sent.index] = found
             out.append(info)

@@ -134,3 +134,9 @@ def test_a_flaw_report_is_dated_by_its_advisory(doc):
             "tracked as CVE-2024-40001, was fixed in version 9.2, according to the advisory published on June 3, 2024.")
     d = only(extract(doc(body, PUB)))
     assert (d.type, d.date_start, d.date_basis) == ("vulnerable/vulnerable-system", "2024-06-03", "disclosed")
+
+
+def test_a_disclosure_day_stays_when_the_rest_of_the_sentence_gives_no_plain_date(doc):
+    body = ("On 8 May the security firm Norrland Labs disclosed that hackers had hacked its build servers; days later "
+            "it traced the break-in to a tainted software update.")
+    assert [(d.date_start, d.date_precision) for d in extract(doc(body, PUB))] == [("2024-05-08", "day")]

@@ -128,6 +128,12 @@ def test_a_state_that_denies_in_a_sentence_of_its_own_is_recorded_as_denying(doc
     assert ("Russia", "denied") in roles
 
 
+def test_a_group_presenting_itself_as_a_nationality_names_no_one(doc):
+    body = ("A DDoS wave knocked the Harbor Bank website offline on Monday. The group presents itself as Sudanese "
+            "hacktivists defending their faith.")
+    assert "Sudanese" not in by_name(extract(doc(body, "2024-06-05")))
+
+
 def test_hacker_going_by_a_pseudonym_claims(doc):
     drafts = extract(doc("The records of the Harbor Bank were leaked online on Monday. A hacker group going by the "
                          "pseudonym \"Grey Lantern\" claimed responsibility for the breach.", "2024-06-05"))
