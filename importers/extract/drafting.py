@@ -8,6 +8,7 @@ that tells it (``IncidentDraft.facts``, in that order: type, date, actor, place,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -212,9 +213,16 @@ def _vulnerability_draft(doc: Document, infos: list[Info], pub: date | None) -> 
 def _advisory_date(infos: list[Info], pub: date | None) -> tuple[DateHit, Info] | None:
     """The date an advisory, a bulletin or a notice about the flaw was published ("the advisory published on
     December 3, 2024"), the first the article gives."""
+    return _first_date(infos, pub, lambda text, h: bool(
+        h.value and cues.ADVISORY_BEFORE_DATE.search(text, max(0, h.start - 50), h.start)))
+
+
+def _first_date(infos: list[Info], pub: date | None,
+                accept: Callable[[str, DateHit], bool]) -> tuple[DateHit, Info] | None:
+    """The first date of the article's sentences that ``accept`` (sentence text, date) takes, with its sentence."""
     for info in infos:
         for h in dates_mod.find(info.sent.text, pub):
-            if h.value and cues.ADVISORY_BEFORE_DATE.search(info.sent.text, max(0, h.start - 50), h.start):
+            if accept(info.sent.text, h):
                 return h, info
     return None
 
@@ -283,12 +291,8 @@ def _story_date(infos: list[Info], pub: date | None) -> tuple[DateHit, Info] | N
     """The first date the article gives the story it tells by naming it ("The intrusion came to light on June 2 during
     an audit", "the attack was discovered on March 30"), in a sentence that need not tell the attack itself: it
     dates an undated lead story."""
-    for info in infos:
-        text = info.sent.text
-        for h in dates_mod.find(text, pub):
-            if h.when is not None and (pub is None or h.when <= pub) and dates_the_story(text, h):
-                return h, info
-    return None
+    return _first_date(infos, pub, lambda text, h: h.when is not None and (pub is None or h.when <= pub)
+                       and dates_the_story(text, h))
 
 
 def _dates(g: Group, pub: date | None, lead: bool, story_date: tuple[DateHit, Info] | None = None) -> _Dates:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_MONEY_WORDS = r"bitcoins?|dollars|euros|pounds"  # units that are money: a currency sign before the number wins
 _UNITS = (r"people|persons|individuals|users|customers|clients|citizens|residents|subscribers|members|employees|"
           r"staff|patients|students|accounts|records|rows|entries|files|documents|emails|e-mails|messages|"
           r"passwords|credentials|cards|credit\s+cards|websites|web\s+sites|sites|pages|domains|servers|computers|"
@@ -12,7 +13,7 @@ _UNITS = (r"people|persons|individuals|users|customers|clients|citizens|resident
           r"institutions|hospitals|schools|municipalities|victims|locations|stores|branches|restaurants|hotels|"
           r"properties|requests|queries|packets|bots|ip\s+addresses|"
           r"addresses|numbers|photos|photographs|images|videos|transactions|apps|applications|downloads|installs|"
-          r"terabytes|gigabytes|TB|GB|bitcoins?|dollars|euros|pounds|denial[- ]of[- ]service\s+attacks")
+          r"terabytes|gigabytes|TB|GB|" + _MONEY_WORDS + r"|denial[- ]of[- ]service\s+attacks")
 # a word that starts a clause is never between a number and what it counts: "$1,100 when the computers were hacked"
 _CLAUSE_WORD = r"(?:when|while|if|because|after|before|since|as|than|that|which|who|whom|where|per|each|was|were|is|are)"
 _NUMBER = r"(?P<num>\d{1,3}(?:(?:,|\u00a0|\u202f| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -21,7 +22,7 @@ _FIG_RE = re.compile(
     rf"(?P<cur>[$€£]|US\$|USD\s|EUR\s)?\s?{_NUMBER}{_SCALE}(?:\s*(?P<plus>\+|-plus))?"
     rf"(?:\s+(?P<mid>(?:(?!\d|{_CLAUSE_WORD}\b)[\w'’-]+\s+){{0,3}}?)(?P<unit>{_UNITS})\b)?", re.I)
 _CURRENCY = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP"}
-_MONEY_UNIT = re.compile(r"bitcoins?|dollars|euros|pounds", re.I)
+_MONEY_UNIT = re.compile(_MONEY_WORDS, re.I)
 _SCALES = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 
 
