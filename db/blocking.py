@@ -65,8 +65,9 @@ def ensure(conn: sqlite3.Connection) -> None:
 def out_of_step(conn: sqlite3.Connection) -> int:
     """Rows the table has but the links do not say, plus rows the links say but the table lacks."""
     have = "SELECT key, date_start, incident_id, type FROM incident_key"
-    want = f"SELECT * FROM ({_LIVE_ACTORS} UNION {_LIVE_PLACES})"  # (compound operators bind left to right)
-    n: int = conn.execute(f"SELECT (SELECT count(*) FROM ({have} EXCEPT {want})) + (SELECT count(*) FROM ({want} EXCEPT {have}))"
+    want = f"SELECT * FROM ({_LIVE_ACTORS} UNION {_LIVE_PLACES}) AS w"  # (compound operators bind left to right)
+    n: int = conn.execute(f"SELECT (SELECT count(*) FROM ({have} EXCEPT {want}) AS a)"
+                          f" + (SELECT count(*) FROM ({want} EXCEPT {have}) AS b)"
                           ).fetchone()[0]
     return n
 

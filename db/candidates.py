@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from db import postgres
+from db.engine import engine_of
 from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
 
@@ -315,13 +317,13 @@ def _near_keys(keys: list[str], rng: DateRange, types: list[str] | None, slack_d
     parts: list[str] = []
     args: list[object] = []
     for k in keys:
-        parts += [f"{head}date_start >= ? AND date_start <= ?{typed} ORDER BY date_start LIMIT ?)",
-                  f"{head}date_start >= ? AND date_start < ?{typed} ORDER BY date_start DESC LIMIT ?)"]
+        parts += [f"{head}date_start >= ? AND date_start <= ?{typed} ORDER BY date_start LIMIT ?) AS k",
+                  f"{head}date_start >= ? AND date_start < ?{typed} ORDER BY date_start DESC LIMIT ?) AS k"]
         args += [k, mid, hi, *targs, WINDOW_SCAN, k, lo, mid, *targs, WINDOW_SCAN]
         for c in coarse:
-            parts.append(f"{head}date_start = ?{typed} ORDER BY incident_id DESC LIMIT ?)")
+            parts.append(f"{head}date_start = ?{typed} ORDER BY incident_id DESC LIMIT ?) AS k")
             args += [k, c, *targs, WINDOW_SCAN]
-        parts.append(f"{head}date_start = ''{typed} ORDER BY incident_id DESC LIMIT ?)")
+        parts.append(f"{head}date_start = ''{typed} ORDER BY incident_id DESC LIMIT ?) AS k")
         args += [k, *targs, UNDATED_SCAN]
     return " UNION ALL ".join(parts), tuple(args)
 
@@ -369,8 +371,8 @@ def _by_type(conn: sqlite3.Connection, type_: str | None, lo: str, hi: str, coar
     # through the (type, date_start) index: one range and the coarse values, not every incident of the type
     return [r[0] for r in conn.execute(
         f"SELECT id FROM (SELECT i.id FROM incident i WHERE i.type = ? AND i.date_start BETWEEN ? AND ?"
-        f" AND +i.merged_into IS NULL LIMIT ?) UNION ALL SELECT id FROM (SELECT i.id FROM incident i"
-        f" WHERE i.type = ? AND i.date_start IN ({_marks(len(coarse))}) AND +i.merged_into IS NULL LIMIT ?)",
+        f" AND +i.merged_into IS NULL LIMIT ?) AS r UNION ALL SELECT id FROM (SELECT i.id FROM incident i"
+        f" WHERE i.type = ? AND i.date_start IN ({_marks(len(coarse))}) AND +i.merged_into IS NULL LIMIT ?) AS c",
         (type_, lo, hi, MAX_CANDIDATES // 6, type_, *coarse, MAX_CANDIDATES // 6))][:MAX_CANDIDATES // 6]
 
 
@@ -397,7 +399,7 @@ def load_candidates(conn: sqlite3.Connection, ids: list[int]) -> list[Candidate]
     # link index's order (no sort): which report named whom is read only for the candidates that are
     # scored (`Candidate.index`), about one per draft where a denser calendar offers three (2.8 rows
     # per candidate instead of 5.1 at 100k drafts).
-    for r in conn.execute(f"SELECT ia.incident_id, ia.role, ia.actor_id, a.normalised"
+    for r in conn.execute(f"SELECT ia.incident_id, ia.role, ia.actor_id, min(a.normalised)"
                           f" FROM incident_actor ia JOIN actor a ON a.id = ia.actor_id"
                           f" WHERE ia.incident_id IN ({marks}) GROUP BY ia.incident_id, ia.actor_id, ia.role", ids):
         out[r[0]].add_name(r[1], r[2], r[3])
@@ -418,10 +420,11 @@ def _read_figures(conn: sqlite3.Connection, c: Candidate, length: int | None) ->
     if start == 0:
         c.drop_figures()
     c.figures_count = start
-    for key, kind, value, source_id in conn.execute(
-            "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value'),"
-            " json_extract(f.value, '$.source_id')"
-            " FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ? AND f.key >= ?", (c.id, start)):
+    rows = postgres.figure_entries(conn, c.id, start) if engine_of(conn) == "postgresql" else conn.execute(  # type: ignore[arg-type]
+        "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value'),"
+        " json_extract(f.value, '$.source_id')"
+        " FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ? AND f.key >= ?", (c.id, start))
+    for key, kind, value, source_id in rows:
         c.figures_count = key + 1
         if kind in ("integer", "real"):
             c.add_figure(float(value), source_id)

@@ -22,6 +22,7 @@ from typing import Any, TypedDict
 
 from db import journal, search
 from db.actors import add_alias, find_actors, live_actor, record_decision
+from db.engine import who
 from db.identity import utcnow
 from db.normalise import normalise
 from db.store import add_tag, inserted_id, transaction
@@ -65,8 +66,8 @@ class Journal:
 
 def _record(conn: sqlite3.Connection, j: Journal, action: str, summary: str) -> int:
     search.reindex(conn, incidents=j.incidents, actors=j.actors, sources=j.sources)
-    cur = conn.execute("INSERT INTO change (action, summary, undo, undone, created_at) VALUES (?,?,?,0,?)",
-                       (action, summary, j.payload(), utcnow()))
+    cur = conn.execute("INSERT INTO change (action, summary, undo, undone, created_at, author) VALUES (?,?,?,0,?,?)",
+                       (action, summary, j.payload(), utcnow(), who(conn)))
     return inserted_id(cur)
 
 
@@ -131,7 +132,8 @@ def merge_incidents(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, A
             conn.execute("UPDATE incident_tool SET incident_id = ? WHERE incident_id = ? AND lower(name) NOT IN"
                          " (SELECT lower(name) FROM incident_tool WHERE incident_id = ?)", (survivor, other, survivor))
             conn.execute("DELETE FROM incident_tool WHERE incident_id = ?", (other,))
-            conn.execute("UPDATE OR IGNORE tag SET entity_id = ? WHERE entity = 'incident' AND entity_id = ?", (survivor, other))
+            conn.execute("UPDATE tag SET entity_id = ? WHERE entity = 'incident' AND entity_id = ? AND name NOT IN"
+                         " (SELECT name FROM tag WHERE entity = 'incident' AND entity_id = ?)", (survivor, other, survivor))
             conn.execute("DELETE FROM tag WHERE entity = 'incident' AND entity_id = ?", (other,))
             conn.execute("UPDATE note SET entity_id = ? WHERE entity = 'incident' AND entity_id = ?", (survivor, other))
             conn.execute("UPDATE incident SET merged_into = ?, updated_at = ? WHERE id = ?", (survivor, utcnow(), other))
@@ -419,7 +421,8 @@ def merge_actors(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[str, Any]
             new = conn.execute("SELECT max(id) FROM actor_alias").fetchone()[0] or 0
             if new > before:
                 j.added("actor_alias", new)
-            conn.execute("UPDATE OR IGNORE tag SET entity_id = ? WHERE entity = 'actor' AND entity_id = ?", (survivor, other))
+            conn.execute("UPDATE tag SET entity_id = ? WHERE entity = 'actor' AND entity_id = ? AND name NOT IN"
+                         " (SELECT name FROM tag WHERE entity = 'actor' AND entity_id = ?)", (survivor, other, survivor))
             conn.execute("UPDATE actor SET merged_into = ? WHERE id = ?", (survivor, other))
             conn.execute("UPDATE decision SET verdict = 'same', reason = 'merged by an analyst' WHERE entity = 'actor'"
                          " AND left_id = ? AND right_id = ?", (min(survivor, other), max(survivor, other)))
@@ -534,11 +537,13 @@ class Change(TypedDict):
     summary: str
     undone: bool
     created_at: str
+    author: str | None
 
 
 def changes(conn: sqlite3.Connection, limit: int = 20) -> list[Change]:
-    return [{"id": r[0], "action": r[1], "summary": r[2], "undone": bool(r[3]), "created_at": r[4]} for r in conn.execute(
-        "SELECT id, action, summary, undone, created_at FROM change ORDER BY id DESC LIMIT ?", (limit,))]
+    return [{"id": r[0], "action": r[1], "summary": r[2], "undone": bool(r[3]), "created_at": r[4], "author": r[5]}
+            for r in conn.execute("SELECT id, action, summary, undone, created_at, author FROM change ORDER BY id DESC"
+                                  " LIMIT ?", (limit,))]
 
 
 def undo(conn: sqlite3.Connection, change_id: int | None = None) -> dict[str, Any]:

@@ -14,13 +14,13 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:  # the ORM is imported only where it is used (see above)
     from sqlalchemy import Table
     from sqlalchemy.engine import Engine
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 APPLICATION_ID = 0x1DC1DE  # marks the file as incidex's ("incide" in hex-ish)
 BUSY_TIMEOUT_MS = 30_000
 
@@ -38,8 +38,8 @@ def default_path() -> Path:
 def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
     """`--db` wins, then `INCIDEX_DB`, then the user data directory.
 
-    A value with a URL scheme (`postgresql://...`) is refused: taken as a path it silently made a local
-    folder named `postgresql:` holding a new, empty database."""
+    A value with another URL scheme is refused: taken as a path it silently made a local folder named
+    after the scheme holding a new, empty database. PostgreSQL URLs are `database_url`'s."""
     if db:
         return _file_path(os.fspath(db))
     env = os.environ.get("INCIDEX_DB")
@@ -51,12 +51,35 @@ def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
+def database_url(db: str | os.PathLike[str] | None = None) -> str | None:
+    """The PostgreSQL URL `--db` or `INCIDEX_DB` gives (same precedence as `resolve_path`), else None."""
+    from db.postgres import is_url
+
+    value = os.fspath(db) if db else os.environ.get("INCIDEX_DB")
+    return value if value and is_url(value) else None
+
+
+def describe(db: str | os.PathLike[str] | None = None) -> str:
+    """Where the database is, as messages may show it: the file path, or the URL without credentials."""
+    url = database_url(db)
+    if url is not None:
+        from db.postgres import redact
+
+        return redact(url)
+    return str(resolve_path(db))
+
+
+def engine_of(conn: object) -> str:
+    """'sqlite' or 'postgresql': for the few places whose SQL must differ (kept in the engine modules)."""
+    return getattr(conn, "engine", "sqlite")
+
+
 def _file_path(value: str) -> Path:
     m = _URL.match(value)
     if m:
         where = value[m.end():].rsplit("@", 1)[-1]  # never echo a user name or password
-        raise DatabaseError(f"{m.group(0)}{where} is a URL, and incidex opens SQLite files only: "
-                            "--db and INCIDEX_DB take a file path")
+        raise DatabaseError(f"{m.group(0)}{where} is a URL incidex cannot open: --db and INCIDEX_DB take "
+                            "a file path or a postgresql:// URL")
     return Path(value).expanduser()
 
 
@@ -94,14 +117,20 @@ def _identify(conn: sqlite3.Connection, path: Path) -> int:
         raise DatabaseError(f"{path} is an SQLite database of another application (application id {app_id:#x}); "
                             "left untouched")
     if version > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"{path} was written by a newer incidex (schema {version}, this one knows {SCHEMA_VERSION}); "
-            "upgrade incidex to open it"
-        )
+        raise _newer(str(path), version)
     if version == 0 and (tables or (app_id != APPLICATION_ID and _has_header(conn))):
         # Tables of someone else's, or an empty database another program created and has not filled yet.
         raise DatabaseError(f"{path} is an SQLite database, but not an incidex one (left untouched)")
     return version
+
+
+def _newer(where: str, version: int) -> DatabaseError:
+    return DatabaseError(f"{where} was written by a newer incidex (schema {version}, this one knows {SCHEMA_VERSION}); "
+                         "upgrade incidex to open it")
+
+
+def _needs_upgrade(where: str) -> DatabaseError:
+    return DatabaseError(f"{where} needs a schema upgrade but is opened read-only")
 
 
 def _has_header(conn: sqlite3.Connection) -> bool:
@@ -128,6 +157,9 @@ def connect(db: str | os.PathLike[str] | None = None, *, readonly: bool | None =
     are not SQLite, are corrupt, read-only when writing is needed, or come from a newer incidex. A
     read-only open never creates or migrates anything.
     """
+    url = database_url(db)
+    if url is not None:
+        return _connect_server(url, readonly=bool(readonly), migrate=migrate)
     path = resolve_path(db)
     _check_file(path)
     if readonly is None:
@@ -155,7 +187,7 @@ def connect(db: str | os.PathLike[str] | None = None, *, readonly: bool | None =
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _identify(conn, path)
         if readonly and version < SCHEMA_VERSION:
-            raise DatabaseError(f"{path} needs a schema upgrade but is opened read-only")
+            raise _needs_upgrade(str(path))
         if not readonly and migrate and version < SCHEMA_VERSION:
             _migrate(conn, version)  # in the file's own journal mode: a new file is created all or nothing
         _configure(conn, readonly)
@@ -168,6 +200,74 @@ def connect(db: str | os.PathLike[str] | None = None, *, readonly: bool | None =
     return conn
 
 
+def _connect_server(url: str, *, readonly: bool, migrate: bool) -> sqlite3.Connection:
+    """Open a PostgreSQL database (`db.postgres`): its connection offers the sqlite3 surface incidex uses,
+    hence the cast. Creates the schema in an empty database; refuses one holding others' tables."""
+    import psycopg
+
+    from db import postgres
+
+    conn = postgres.connect(url)
+    where = postgres.redact(url)
+    try:
+        version = postgres.schema_version(conn)
+        if version < 0:
+            raise DatabaseError(f"{where} holds tables that are not incidex's (left untouched)")
+        if version > SCHEMA_VERSION:
+            raise _newer(where, version)
+        if version < SCHEMA_VERSION:
+            if readonly:
+                raise _needs_upgrade(where)
+            if migrate:
+                _migrate_server(conn)
+        if readonly:
+            conn.raw.execute("SET default_transaction_read_only = on")
+    except psycopg.Error as exc:
+        conn.close()
+        raise DatabaseError(f"{where} is not a usable incidex database: {postgres.first_line(exc)}") from None
+    except DatabaseError:
+        conn.close()
+        raise
+    return cast("sqlite3.Connection", conn)
+
+
+FIRST_SERVER_SCHEMA = 11
+"""The oldest schema a PostgreSQL database can have (the engine came with schema 11)."""
+
+
+def who(conn: sqlite3.Connection) -> str | None:
+    """Who is writing: the database user on a server, the login of this process on a file."""
+    if engine_of(conn) == "postgresql":
+        row = conn.execute("SELECT current_user").fetchone()
+        return str(row[0]) if row else None
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name for this uid (a container)
+        return None
+
+
+def _migrate_server(conn: object) -> None:
+    from db import postgres, search
+
+    assert isinstance(conn, postgres.Connection)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = postgres.schema_version(conn)  # again inside the lock: another process may have done it
+        if 0 < version < FIRST_SERVER_SCHEMA:
+            raise DatabaseError(f"{postgres.redact(conn.url)} has schema {version}, which this incidex cannot upgrade")
+        while 0 < version < SCHEMA_VERSION:
+            MIGRATIONS[version](cast("sqlite3.Connection", conn))
+            version += 1
+        postgres.create(conn, SCHEMA_VERSION)  # tables, indexes, functions and triggers added since
+        search.ensure_schema(cast("sqlite3.Connection", conn))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 SIDECARS = ("-wal", "-shm", "-journal")
 
 
@@ -178,8 +278,10 @@ def database_files(db: str | os.PathLike[str] | None) -> set[tuple[int, int] | s
     Reading or writing any of them with plain file APIs from a process that has a connection open drops
     that process's SQLite locks (see `_check_file`): an import must skip them, an export must not write
     over them."""
-    path = resolve_path(db)
     out: set[tuple[int, int] | str] = set()
+    if database_url(db) is not None:
+        return out  # a server's files are not ours to see
+    path = resolve_path(db)
     for name in [str(path)] + [f"{path}{s}" for s in SIDECARS]:
         out.add(os.path.realpath(name))
         try:
@@ -366,11 +468,17 @@ def _v10_to_v11(conn: sqlite3.Connection) -> None:
     the IF NOT EXISTS pass); the search index keeps its layout (an older file has no tools to index)."""
 
 
+def _v11_to_v12(conn: sqlite3.Connection) -> None:
+    """Schema 12 records who made each curation change (`change.author`): a team database has several."""
+    if "author" not in {r[1] for r in conn.execute("PRAGMA table_info(change)")}:
+        conn.execute("ALTER TABLE change ADD COLUMN author VARCHAR")
+
+
 # MIGRATIONS[n] brings a database from schema n to n + 1. Never edit a released step: add a new one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
                                                                 7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10,
-                                                                10: _v10_to_v11}
+                                                                10: _v10_to_v11, 11: _v11_to_v12}
 SEARCH_LAYOUT = 10
 """The schema version that last changed the search tables: upgrading a file older than it rebuilds the
 search index (minutes at a million rows), newer upgrades leave the index alone."""
@@ -409,6 +517,10 @@ def sqlmodel_engine(db: str | os.PathLike[str] | None = None) -> Engine:
     from sqlalchemy import event
     from sqlmodel import create_engine
 
+    url = database_url(db)
+    if url is not None:
+        connect(url).close()
+        return create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
     path = resolve_path(db)
     connect(path).close()  # creates/migrates with our own rules first
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

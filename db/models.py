@@ -213,6 +213,7 @@ class Change(SQLModel, table=True):
     undo: str = Field(default="{}", description="JSON: {'before': {table: [row...]}, 'inserted': {table: [id...]}}")
     undone: int = 0
     created_at: str = Field(default_factory=utcnow)
+    author: str | None = Field(default=None, description="who: the database user (PostgreSQL), the login (SQLite)")
 
 
 TABLES = [Source, Incident, Actor, ActorAlias, IncidentActor, IncidentSource, IncidentPlace, IncidentTool, Tag, Note,

@@ -338,7 +338,7 @@ def stats(conn: sqlite3.Connection) -> Stats:
         "by_type": by("SELECT type, count(*) FROM incident WHERE merged_into IS NULL GROUP BY type ORDER BY 2 DESC, 1"),
         "by_year": by("SELECT substr(date_start, 1, 4), count(*) FROM incident WHERE merged_into IS NULL"
                       " AND date_start IS NOT NULL GROUP BY 1 ORDER BY 1 DESC"),
-        "by_role": by("SELECT role, count(*) FROM incident_actor GROUP BY role ORDER BY 2 DESC"),
+        "by_role": by("SELECT role, count(*) FROM incident_actor GROUP BY role ORDER BY 2 DESC, 1"),
         "top_actors": by("SELECT a.name, count(DISTINCT ia.incident_id) FROM incident_actor ia JOIN actor a"
                          " ON a.id = ia.actor_id WHERE ia.role != 'target' GROUP BY a.id ORDER BY 2 DESC, 1 LIMIT 10"),
         "date_range": list(conn.execute("SELECT min(date_start), max(date_start) FROM incident"

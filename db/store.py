@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from db import search
+from db import postgres, search
 from db.actors import get_or_create_actor, record_decision
 from db.drafts import Document, IncidentDraft
+from db.engine import engine_of
 from db.identity import canonical_url, new_uuid, source_uid, utcnow
 from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
@@ -32,6 +33,24 @@ class StoreResult:
     created: list[int] = field(default_factory=list)  # incidents inserted for this document
     pending: list[int] = field(default_factory=list)  # incidents inserted with a pending 'maybe the same' decision
     completed: list[str] = field(default_factory=list)  # fields of a known source this copy filled in
+
+
+def _has_figure(conn: sqlite3.Connection, incident_id: int, value: float, unit: str | None) -> bool:
+    """Does the incident's figures list hold this value in this unit already?"""
+    if engine_of(conn) == "postgresql":
+        return postgres.has_figure(conn, incident_id, value, unit)  # type: ignore[arg-type]
+    return bool(conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ?"
+        " AND json_extract(f.value, '$.value') = ? AND json_extract(f.value, '$.unit') IS ?)",
+        (incident_id, value, unit)).fetchone()[0])
+
+
+
+def _json_append(conn: sqlite3.Connection, column: str, n: int) -> str:
+    """SQL for a JSON list column with n values (parameters, JSON text) appended."""
+    if engine_of(conn) == "postgresql":
+        return postgres.json_append(column, n)
+    return f"json_insert(coalesce({column}, '[]'), " + ", ".join(["'$[#]', json(?)"] * n) + ")"
 
 
 @contextmanager
@@ -441,17 +460,13 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
         have: set[tuple[float, str]] = set()
         new = []
         for fig in draft.figures:
-            if (fig.value, fig.unit) not in have and not conn.execute(
-                    "SELECT EXISTS (SELECT 1 FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ?"
-                    " AND json_extract(f.value, '$.value') = ? AND json_extract(f.value, '$.unit') IS ?)",
-                    (incident_id, fig.value, fig.unit)).fetchone()[0]:
+            if (fig.value, fig.unit) not in have and not _has_figure(conn, incident_id, fig.value, fig.unit):
                 have.add((fig.value, fig.unit))
                 new.append(json.dumps({"value": fig.value, "unit": fig.unit, "text": fig.text, "start": fig.start,
                                        "end": fig.end, "source_id": source_id}, ensure_ascii=False))
         row = conn.execute("SELECT countries FROM incident WHERE id = ?", (incident_id,)).fetchone()
         countries = sorted(set(json.loads(row[0] or "[]")) | set(draft.countries))
-        appended = "coalesce(figures, '[]')" if not new else \
-            "json_insert(coalesce(figures, '[]'), " + ", ".join(["'$[#]', json(?)"] * len(new)) + ")"
+        appended = "coalesce(figures, '[]')" if not new else _json_append(conn, "figures", len(new))
         conn.execute(f"UPDATE incident SET figures = {appended}, countries = ?, updated_at = ? WHERE id = ?",
                      (*new, json.dumps(countries), utcnow(), incident_id))
     return actors
@@ -460,8 +475,7 @@ def attach_draft(conn: sqlite3.Connection, incident_id: int, draft: IncidentDraf
 def add_reason(conn: sqlite3.Connection, incident_id: int, source_id: int, reason: dict[str, Any]) -> None:
     """Append why a source joined an incident to its list of reasons (in SQL: the list grows with every
     report of a story)."""
-    conn.execute("UPDATE incident SET join_reason = json_insert(coalesce(join_reason, '[]'), '$[#]', json(?))"
-                 " WHERE id = ?", (json.dumps(dict(reason, source_id=source_id), ensure_ascii=False), incident_id))
+    conn.execute(f"UPDATE incident SET join_reason = {_json_append(conn, 'join_reason', 1)} WHERE id = ?", (json.dumps(dict(reason, source_id=source_id), ensure_ascii=False), incident_id))
 
 
 def _pending(conn: sqlite3.Connection, maybe: tuple[int, dict[str, Any]], incident_id: int) -> bool:

@@ -1,10 +1,13 @@
-"""Shared fixtures: real SQLite files in tmp_path, the Typer runner, and our own fixture articles."""
+"""Shared fixtures: real SQLite files in tmp_path, real PostgreSQL databases on a throwaway cluster
+(`engine_db`), the Typer runner, and our own fixture articles."""
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,58 @@ def _isolated_env(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.db"
+
+
+def _no_server(reason: str):
+    """No PostgreSQL here: skip, with the reason, except in CI, where the server is part of the job."""
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}")
+    pytest.skip(f"no PostgreSQL server can be started here: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    """The admin URL of a PostgreSQL cluster: INCIDEX_TEST_PG (set by .ci/run), else one started for this
+    session (tests/pgcluster.py) and stopped at its end."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _no_server("the psycopg driver is not installed (pip install -e '.[test]')")
+    url = os.environ.get("INCIDEX_TEST_PG")
+    if url:
+        yield url
+        return
+    from tests import pgcluster
+
+    # not under pytest's tmp folder: the server runs as another user when we are root, and must reach it
+    folder = Path(tempfile.mkdtemp(prefix="incidex-pg-"))
+    try:
+        url = pgcluster.start(folder)
+    except pgcluster.Unavailable as exc:
+        pgcluster.stop(folder)
+        _no_server(str(exc))
+    yield url
+    pgcluster.stop(folder)
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_db(request, tmp_path) -> str:
+    """What `--db` takes, once per engine: a new SQLite file, then a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    from tests import pgcluster
+
+    admin = request.getfixturevalue("pg_admin")
+    name = f"t{os.getpid()}_{next(_databases)}"
+    yield pgcluster.new_database(admin, name)
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -212,7 +212,7 @@ class IncidexApp(Lists, Records, App[None]):
         for i, v in enumerate(VIEWS, 1):
             t.append("  ")
             t.append(f"{i} {TITLES[v]}", style="bold underline" if v == self.current_view else "dim")
-        t.append(f"   {safe_line(str(self.data.path))}", style="dim")
+        t.append(f"   {safe_line(self.data.where)}", style="dim")
         self.query_one("#topbar", Line).update(t)
 
     # --- empty database ----------------------------------------------------------------------------
@@ -230,7 +230,7 @@ class IncidexApp(Lists, Records, App[None]):
         if self.welcome is None:
             from tui.screens.welcome import WelcomeScreen
 
-            self.welcome = WelcomeScreen(str(self.data.path), self.data.readonly)
+            self.welcome = WelcomeScreen(self.data.where, self.data.readonly)
             self.push_screen(self.welcome)
 
     def action_import_samples(self) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from db import queries
 from db import search as _search
-from db.engine import DatabaseError, connect, data_version, resolve_path, set_cache
+from db.engine import DatabaseError, connect, data_version, database_url, describe, resolve_path, set_cache
 
 VIEWS = ("incidents", "actors", "sources")
 ENTITY = {"incidents": "incident", "actors": "actor", "sources": "source"}
@@ -108,7 +108,10 @@ class Data:
     is read-only)."""
 
     def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(resolve_path(path))
+        self.url = database_url(path)
+        # `path`: the SQLite file; for a PostgreSQL database, `url` is what is opened and `where` what is shown
+        self.path = Path(resolve_path(path)) if self.url is None else Path()
+        self.where = describe(path)
         self.readonly = False
         self.notice = ""
         first = self._open()
@@ -122,18 +125,25 @@ class Data:
         self._writing = threading.Lock()  # one curation write at a time from this browser
         self._searched_at = 0.0
 
+    @property
+    def target(self) -> str | Path:
+        """What `connect` opens: the file, or the server's URL."""
+        return self.url if self.url is not None else self.path
+
     def _open(self):
         if not self.readonly and self._writable():
             try:
-                return connect(self.path)
+                return connect(self.target)
             except DatabaseError as exc:
                 if "readonly" not in str(exc).lower() and "read-only" not in str(exc).lower():
                     raise
         self.readonly = True
-        self.notice = f"{self.path} is read-only: browsing only"
-        return connect(self.path, readonly=True)
+        self.notice = f"{self.where} is read-only: browsing only"
+        return connect(self.target, readonly=True)
 
     def _writable(self) -> bool:
+        if self.url is not None:
+            return True  # the server says what this user may write
         if self.path.exists():
             if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
                 return False
@@ -195,7 +205,7 @@ class Data:
         with self._search.lock:
             self.searcher.warm((view,))
         done = 0
-        scout = connect(self.path, readonly=True)  # takes the disk's latency outside the search lock
+        scout = connect(self.target, readonly=True)  # takes the disk's latency outside the search lock
         set_cache(scout, 1)
         steps = self.searcher.preload(view, PRELOAD_MIB << 20, scout=scout, lock=self._search.lock)
         try:
@@ -308,7 +318,7 @@ class Data:
         from importers import pipeline
 
         samples = Path(pipeline.__file__).resolve().parent / "samples"
-        conn = connect(self.path)
+        conn = connect(self.target)
         try:
             report = pipeline.run(conn, [str(samples)], pipeline.Options())
         finally:
@@ -335,7 +345,7 @@ class Data:
             raise Refused(str(exc)) from None
 
     def _read(self, fn: Callable):
-        conn = connect(self.path, readonly=True)
+        conn = connect(self.target, readonly=True)
         try:
             return fn(conn)
         finally:
@@ -345,7 +355,7 @@ class Data:
         """fn(connection, db.curation) on a connection of its own, one write at a time."""
         with self._writing:
             try:
-                conn = connect(self.path)
+                conn = connect(self.target)
             except Exception as exc:  # noqa: BLE001
                 raise Unavailable(f"cannot open the database: {exc}") from exc
             try:
@@ -461,13 +471,13 @@ class Data:
         from db.engine import database_files, is_database_file
 
         path = Path(os.path.abspath(os.path.expanduser(os.fspath(output))))
-        if is_database_file(path, database_files(self.path)):
+        if is_database_file(path, database_files(self.target)):
             raise Refused(f"{path} is the database (or its journal): choose another file")
         if not overwrite and os.path.lexists(path):
             raise FileExists(f"{path} exists")
         if path.is_dir():
             raise Refused(f"{path} is a folder: add a file name")
-        conn = connect(self.path, readonly=True)
+        conn = connect(self.target, readonly=True)
         try:
             try:
                 ids = (list(_search.matching_ids(conn, "incidents", query, forgiving=True))

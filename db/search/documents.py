@@ -34,7 +34,11 @@ from db.search.index import (
     _skey,
     _transaction,
     date_key,
+    drop_rows,
     ensure_schema,
+    optimize,
+    put_rows,
+    table_exists,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -358,7 +362,7 @@ def _source_docs(conn: sqlite3.Connection, where: str, params: tuple[object, ...
 def _write_sources(conn: sqlite3.Connection, docs: list[tuple[Any, ...]], bodies: list[tuple[int, str]],
                    vocab: Iterable[str]) -> None:
     _put_docs(conn, VIEWS["sources"], docs)
-    conn.executemany("INSERT INTO source_body_fts(rowid, body) VALUES (?, ?)", bodies)
+    put_rows(conn, "source_body_fts", ("body",), bodies)
     _save_vocab(conn, "sources", vocab)
     _save_vocab(conn, "publisher", {d[3] for d in docs if d[3]})
 
@@ -373,8 +377,7 @@ def _put_docs(conn: sqlite3.Connection, view: View, docs: list[tuple[Any, ...]])
         return
     n = len(view.columns)
     conn.executemany(f"INSERT INTO {view.doc}(skey, id, {', '.join(view.columns)}) VALUES ({_marks(n + 2)})", docs)
-    conn.executemany(f"INSERT INTO {view.table}(rowid, {', '.join(view.columns)}) VALUES ({_marks(n + 1)})",
-                     [(d[0], *d[2:]) for d in docs])
+    put_rows(conn, view.table, view.columns, [(d[0], *d[2:]) for d in docs])
 
 
 def _drop_docs(conn: sqlite3.Connection, view: View, ids: list[int]) -> list[int]:
@@ -384,8 +387,7 @@ def _drop_docs(conn: sqlite3.Connection, view: View, ids: list[int]) -> list[int
     for chunk in _chunks(ids):
         old = conn.execute(f"SELECT skey, {cols} FROM {view.doc} WHERE id IN ({_marks(len(chunk))})", chunk).fetchall()
         if old:
-            conn.executemany(f"INSERT INTO {view.table}({view.table}, rowid, {cols}) "
-                             f"VALUES ('delete', {_marks(len(view.columns) + 1)})", old)
+            drop_rows(conn, view, old)
             conn.execute(f"DELETE FROM {view.doc} WHERE id IN ({_marks(len(chunk))})", chunk)
             gone.extend(r[0] for r in old)
     return gone
@@ -478,7 +480,7 @@ def rebuild(conn: sqlite3.Connection, *, progress: Callable[[str, int], None] | 
                 if progress:
                     progress("sources", start)
         for t in ("incident_fts", "actor_fts", "source_fts", "source_body_fts"):
-            conn.execute(f"INSERT INTO {t}({t}) VALUES ('optimize')")
+            optimize(conn, t)
         conn.execute("INSERT OR IGNORE INTO search_vocab(view, term) VALUES ('_layout', ?)", (LAYOUT,))
     _invalidate(conn)
 
@@ -506,7 +508,7 @@ def mark_pending(conn: sqlite3.Connection, incidents: Iterable[int] = (), actors
 
 def ensure_pending(conn: sqlite3.Connection) -> None:
     """Create the pending table of a database made before it existed (idempotent, cheap)."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_pending'").fetchone():
+    if not table_exists(conn, "search_pending"):
         with _transaction(conn):
             conn.execute(_PENDING_DDL)
 

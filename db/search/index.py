@@ -29,7 +29,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from db import search as _package  # KEY_MARK is read there at call time: `db.search.KEY_MARK = ...` applies
 
@@ -88,8 +88,65 @@ def _view(name: str) -> View:
 # Schema
 
 
+def server(conn: object) -> bool:
+    """Is this a PostgreSQL connection (`db.postgres`)? Its index tables are plain tables (below)."""
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
+def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    if server(conn):
+        return bool(conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0])
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def drop_rows(conn: sqlite3.Connection, view: View, old: list[tuple[Any, ...]]) -> None:
+    """Remove index rows (skey, *columns): a contentless FTS5 table needs the values it indexed."""
+    if server(conn):
+        conn.executemany(f"DELETE FROM {view.table} WHERE rowid = ?", [(r[0],) for r in old])
+        return
+    conn.executemany(f"INSERT INTO {view.table}({view.table}, rowid, {', '.join(view.columns)}) "
+                     f"VALUES ('delete', {_marks(len(view.columns) + 1)})", old)
+
+
+def put_rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Add index rows (sort key, then the text of each column)."""
+    if server(conn):
+        from db.search import pgfts
+
+        conn.executemany(pgfts.put(table), pgfts.rows(rows))
+        return
+    conn.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({_marks(len(columns) + 1)})", rows)
+
+
+def optimize(conn: sqlite3.Connection, table: str) -> None:
+    """Merge an FTS5 table's segments after a rebuild (a server's index needs no such step)."""
+    if not server(conn):
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+def _ensure_server_schema(conn: sqlite3.Connection) -> None:
+    """PostgreSQL: each FTS5 table is a table of tsvector columns keyed by the same sort key
+    (`db.search.pgfts`); the doc, vocabulary and pending tables are the same as on SQLite."""
+    from db.search import pgfts
+
+    for stmt in pgfts.index_ddl():
+        conn.execute(stmt)
+    for view in VIEWS.values():
+        # SQLite's `skey INTEGER PRIMARY KEY` is the table's rowid, and queries read it by either name
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {view.doc} (skey BIGINT PRIMARY KEY, id BIGINT NOT NULL, "
+                     + ", ".join(f"{c} TEXT NOT NULL" for c in view.columns)
+                     + ", rowid BIGINT GENERATED ALWAYS AS (skey) STORED)")
+        conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {view.doc}_id ON {view.doc}(id)")
+        conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {view.doc}_rowid ON {view.doc}(rowid)")
+    conn.execute("CREATE TABLE IF NOT EXISTS search_vocab (view TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (view, term))")
+    conn.execute(_PENDING_DDL.removesuffix(" WITHOUT ROWID"))
+
+
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """Create the search tables if missing (idempotent). Replaces the placeholder's tables."""
+    if server(conn):
+        _ensure_server_schema(conn)
+        return
     existing = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")}
     # The placeholder had incident_fts(text) etc.: drop anything that does not have our layout
     # (`rebuild` fills the new tables).

@@ -233,7 +233,7 @@ class _Plan:
         if cap is not None:
             inner += " LIMIT ?"
             params.append(cap)
-        found: int = conn.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
+        found: int = conn.execute(f"SELECT count(*) FROM ({inner}) AS c", params).fetchone()[0]
         return found
 
     # -- ranking -----------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ class Searcher:
             if done >= budget:
                 return
             try:  # a small sample: it is read in one go, like a step
-                row_bytes = run(f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 16)")[0]
+                row_bytes = run(f"SELECT avg({size}) FROM (SELECT * FROM {table} ORDER BY {key} {order} LIMIT 16) AS t")[0]
             except sqlite3.OperationalError:
                 return  # no index yet
             if not row_bytes:
@@ -281,7 +281,7 @@ class Searcher:
         hits = [Hit(r[0], r[1] or "", [], 0.0, None) for r in rows[:limit]]
         nxt = Cursor("actors", parsed.query, 2, 0.0, rows[limit - 1][0], rows[limit - 1][2]) \
             if len(rows) > limit else None
-        n = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM actor WHERE merged_into IS NULL LIMIT ?)",
+        n = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM actor WHERE merged_into IS NULL LIMIT ?) AS a",
                               (count_limit + 1,)).fetchone()[0]
         return SearchResult(hits, min(n, count_limit), n <= count_limit, nxt, parsed, {}, list(parsed.ignored))
 

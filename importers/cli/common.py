@@ -15,7 +15,8 @@ from db.taxonomy import ROLES
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database file (default: $INCIDEX_DB, else incidex.db in the user data folder).",
+    typer.Option("--db", help="Database: a file, or a postgresql:// URL (default: $INCIDEX_DB, else incidex.db in the user "
+                 "data folder).",
                  show_default=False),
 ]
 

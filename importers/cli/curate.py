@@ -268,4 +268,5 @@ def changes_cmd(
         print_json(rows)
         return
     for r in rows:
-        typer.echo(safe(f"{r['id']:>5} {r['created_at']} {'(undone) ' if r['undone'] else ''}{r['summary']}"))
+        typer.echo(safe(f"{r['id']:>5} {r['created_at']} {r['author'] or '-'} {'(undone) ' if r['undone'] else ''}"
+                        f"{r['summary']}"))

@@ -52,10 +52,10 @@ def db_path(as_json: JsonOption = False, db: DbOption = None) -> None:
 
 
 def _resolved(db: str | None):
-    from db.engine import DatabaseError, resolve_path
+    from db.engine import DatabaseError, describe
 
     try:
-        return resolve_path(db)
+        return describe(db)
     except DatabaseError as exc:
         raise fail(str(exc)) from None
 

@@ -12,8 +12,8 @@ from tests.formats.conftest import FORMATS
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = make_db(tmp_path / "search.db")
+def conn(engine_db):
+    c = make_db(engine_db)
     c.execute("BEGIN")
     # A summary that says what the title does not, an evidence sentence, a title that says it.
     c.execute("UPDATE incident SET summary = ? WHERE id = 8",
