@@ -29,6 +29,11 @@ class DatabaseError(Exception):
     """The database cannot be used; the message is one line meant for the user."""
 
 
+class ConnectionLost(DatabaseError):
+    """The server went away in the middle of a command: nothing more can be written (its open transaction
+    is rolled back by the server), so a command stops with this one line instead of failing each document."""
+
+
 def default_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -367,7 +372,11 @@ def for_import(conn: sqlite3.Connection) -> None:
 
 
 def data_version(conn: sqlite3.Connection) -> int:
-    """Changes when another connection commits to the file (the browser polls it to refresh live)."""
+    """Changes when another connection commits to the file (the browser polls it to refresh live). On
+    PostgreSQL, the count of change notifications (LISTEN/NOTIFY): no query while nothing changes."""
+    if engine_of(conn) == "postgresql":
+        notified: int = conn.notified()  # type: ignore[attr-defined]
+        return notified
     version: int = conn.execute("PRAGMA data_version").fetchone()[0]
     return version
 

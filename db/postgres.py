@@ -18,7 +18,8 @@ and everything PostgreSQL-specific about it lives here:
   resolution block index kept by PL/pgSQL triggers (`db.blocking` has the SQLite ones), the schema
   version in ``incidex_meta`` (SQLite keeps it in ``PRAGMA user_version``).
 * ``PRAGMA data_version`` (callers use it to learn that another connection committed) reads a counter that
-  a trigger on every incidex table bumps once per writing statement.
+  a trigger on every incidex table bumps once per writing statement; the same trigger sends a notification
+  that the browser's live refresh listens to (`Connection.notified`).
 
 Credentials come from libpq as it reads them (``PGPASSWORD``, ``~/.pgpass``, ``PGSERVICE``), never from us:
 a URL's password is accepted but never echoed.
@@ -152,6 +153,18 @@ class Connection:
         self.url = url
         self.total_changes = 0
         self._sql: dict[str, str] = {}
+        self._listening = False
+        self._notified = 0
+
+    def notified(self) -> int:
+        """How many change notifications this connection has had (``LISTEN incidex_changed``; every writing
+        statement of any incidex process notifies at its commit): the browser's live refresh asks on a timer,
+        and no query reaches the server while nothing changes."""
+        if not self._listening:
+            self.raw.execute("LISTEN incidex_changed")
+            self._listening = True
+        self._notified += sum(1 for _ in self.raw.notifies(timeout=0))
+        return self._notified
 
     # the sqlite3 surface -------------------------------------------------------------------------
     @property
@@ -164,13 +177,21 @@ class Connection:
         try:
             return self._execute(sql, params)
         except Exception as exc:
-            raise _as_sqlite_error(exc) from exc
+            raise self._error(exc) from exc
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> _Result:
         try:
             return self._executemany(sql, seq)
         except Exception as exc:
-            raise _as_sqlite_error(exc) from exc
+            raise self._error(exc) from exc
+
+    def _error(self, exc: Exception) -> Exception:
+        """A lost server is the end of the command (`ConnectionLost`, one line); any other error is the
+        ``sqlite3`` exception callers handle (`_as_sqlite_error`)."""
+        if self.raw.broken or self.raw.closed:
+            return ConnectionLost(f"lost the connection to {redact(self.url)}: {first_line(exc)}; what was not"
+                                  " committed is not written")
+        return _as_sqlite_error(exc)
 
     def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _Result:
         begin = _BEGIN_IMMEDIATE.match(sql)
@@ -283,6 +304,12 @@ class Connection:
         raise NotImplementedError(f"PRAGMA {name} has no PostgreSQL counterpart in incidex")
 
 
+def ConnectionLost(message: str) -> Exception:  # noqa: N802 - builds the exception class of db.engine
+    from db.engine import ConnectionLost as _Lost
+
+    return _Lost(message)
+
+
 def _as_sqlite_error(exc: Exception) -> Exception:
     """The server's error as the ``sqlite3`` exception incidex already handles (a missing search table, a
     cancelled statement, a broken constraint, a lost connection), with the server's message after ours."""
@@ -367,7 +394,8 @@ META_DDL = [
     "CREATE TABLE IF NOT EXISTS incidex_meta_version (n BIGINT NOT NULL)",
     "INSERT INTO incidex_meta_version (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM incidex_meta_version)",
     """CREATE OR REPLACE FUNCTION incidex_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN UPDATE incidex_meta_version SET n = n + 1; RETURN NULL; END $$""",
+       BEGIN UPDATE incidex_meta_version SET n = n + 1; PERFORM pg_notify('incidex_changed', ''); RETURN NULL;
+       END $$""",
 ]
 
 # The resolution block index (see `db.blocking`, whose SQLite triggers these mirror).

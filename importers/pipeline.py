@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from db.bulk import BatchedIndex, GroupCommit
 from db.drafts import Document
-from db.engine import database_files, for_import, is_database_file
+from db.engine import ConnectionLost, database_files, for_import, is_database_file
 from db.text import safe_line
 from importers.clean import clean_text
 from importers.inputs import DEFAULT_MAX_SIZE, Input, Outcome, expand, read_input
@@ -420,6 +420,8 @@ def _store(conn, docs: list[Document], item: Input, opts: Options, resolver) -> 
                 outcome.completed += 1
             else:
                 outcome.unchanged += 1
+    except ConnectionLost:
+        raise  # nothing more can be stored: the command stops with its one line
     except sqlite3.Error as exc:
         _forget(resolver)
         return Outcome(item.origin, "failed", outcome.sources, outcome.unchanged, outcome.incidents,

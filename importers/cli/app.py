@@ -1,7 +1,7 @@
 """The `incidex` command (Typer): one table of commands, each a function in the module named after its job.
 
 - `ingest.py`: import, extract, demo          - `read.py`: list, show, export, stats, types
-- `curate.py`: the curation verbs              - `maintain.py`: db check, migrate, path, datasette-metadata
+- `curate.py`: the curation verbs              - `maintain.py`: db check, migrate, path, copy, datasette-metadata
 - `browse.py`: the Textual browser (imported lazily)
 - `common.py`: the --db option, enumerated choices, one-line failures, opening the database
 
@@ -61,6 +61,7 @@ COMMANDS = [
     (db_app, "check", maintain.db_check),
     (db_app, "migrate", maintain.db_migrate),
     (db_app, "path", maintain.db_path),
+    (db_app, "copy", maintain.db_copy),
     (db_app, "datasette-metadata", maintain.db_datasette_metadata),
     (edit_app, "incident", curate.edit_incident_cmd),
 ]

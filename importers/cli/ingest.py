@@ -51,6 +51,7 @@ def import_cmd(
     Formats (detected from the content): text/Markdown, HTML, RSS/Atom/JSON feeds, STIX 2.x bundles, MISP
     events, VERIS incidents, and CSV/JSON/JSONL records with a field mapping (--map, --mapping).
     """
+    from db.engine import DatabaseError
     from importers import pipeline
     from importers.readers import FORMATS, FormatSpec, ReadError
     from importers.readers.text import partial_date
@@ -105,9 +106,14 @@ def import_cmd(
     except KeyboardInterrupt:
         raise fail("interrupted; every document imported so far is complete (run the same import again to finish)",
                    130) from None
+    except DatabaseError as exc:  # the server went away: every document committed before it is complete
+        raise fail(f"{exc} (run the same import again to finish)") from None
     finally:
         if conn is not None:
-            conn.close()
+            try:
+                conn.close()
+            except DatabaseError:
+                pass
     if as_json:
         print_json({**report.as_dict(), **({"taxii": pulled} if pulled else {})})
     else:

@@ -1,4 +1,4 @@
-"""`incidex db ...`: check, migrate and locate the database file."""
+"""`incidex db ...`: check, migrate, locate and copy the database."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -58,6 +58,41 @@ def _resolved(db: str | None):
         return describe(db)
     except DatabaseError as exc:
         raise fail(str(exc)) from None
+
+
+def db_copy(
+    source: Annotated[str, typer.Argument(help="The database to copy: a file or a postgresql:// URL.")],
+    destination: Annotated[str, typer.Argument(help="An empty (or new) database: a file or a postgresql:// URL.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Copy a whole database into an empty one, across engines (a file into PostgreSQL and back), keeping
+    every id, merge, decision, note, tag, change and piece of evidence."""
+    from db.copy import CopyError, copy
+    from db.engine import DatabaseError, connect, describe
+
+    if describe(source) == describe(destination):
+        raise fail("the source and the destination are the same database")
+    try:
+        src = connect(source, readonly=None)
+    except DatabaseError as exc:
+        raise fail(str(exc)) from None
+    try:
+        dst = connect(destination)
+    except DatabaseError as exc:
+        src.close()
+        raise fail(str(exc)) from None
+    try:
+        counts = copy(src, dst)
+    except CopyError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        src.close()
+        dst.close()
+    if as_json:
+        print_json({"source": describe(source), "destination": describe(destination), "rows": counts})
+    else:
+        typer.echo(f"copied {counts['source']:,} sources, {counts['incident']:,} incidents, {counts['actor']:,} actors "
+                   f"and {counts['change']:,} changes to {describe(destination)}")
 
 
 def db_datasette_metadata(db: DbOption = None) -> None:

@@ -207,18 +207,16 @@ def test_the_browser_shows_what_another_machine_imports(pg_db, tmp_path):
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     assert run_incidex("import", "--db", pg_db, SAMPLES / "001-colonial-pipeline-ransomware.md").returncode == 0
+    def total(screen: str) -> int:
+        m = re.search(r"(\d+) of (\d+)", screen.splitlines()[1] if screen.count("\n") else "")
+        return int(m.group(2)) if m else 0
+
     t = Tmux(_browse_command(pg_db, tmp_path / "home"), env={"NO_COLOR": "1"})
     try:
-        t.wait_for("Colonial Pipeline")
-        assert "1 of 1" in t.screen().splitlines()[1]
+        t.wait_until(lambda s: total(s) == 1 and "Colonial Pipeline" in s, "the one incident")
         done = run_incidex("import", "--db", pg_db, SAMPLES / "018-sncf-rail-arson-olympics.md",
                            SAMPLES / "003-royal-mail-lockbit.txt")
         assert done.returncode == 0, done.stderr
-
-        def total(screen: str) -> int:
-            m = re.search(r"(\d+) of (\d+)", screen.splitlines()[1] if screen.count("\n") else "")
-            return int(m.group(2)) if m else 0
-
         screen = t.wait_until(lambda s: total(s) == 3, "the list counting the imported incidents", timeout=30)
         assert "Royal Mail" in screen and "Sabotage" in screen
         assert "postgresql://127.0.0.1:" in screen.splitlines()[0]
@@ -226,3 +224,92 @@ def test_the_browser_shows_what_another_machine_imports(pg_db, tmp_path):
         t.wait_until(lambda s: t.dead(), "quitting")
     finally:
         t.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# db copy
+
+
+def test_db_copy_moves_a_curated_file_to_the_server_and_back(pg_db, tmp_path):
+    """A personal file with merges, notes, tags and pending decisions goes into the team database and comes
+    back the same: every id, merge, decision, note and piece of evidence, and the journal still undoes."""
+    mine = tmp_path / "mine.db"
+    assert run_incidex("import", "--db", mine, SAMPLES).returncode == 0
+    assert run_incidex("merge", "21", "22", "--db", mine).returncode == 0
+    assert run_incidex("note", "incident", "3", "confirmed by the operator", "--db", mine).returncode == 0
+    assert run_incidex("tag", "actor", "1", "watch", "--db", mine).returncode == 0
+    done = run_incidex("db", "copy", mine, pg_db)
+    assert done.returncode == 0, done.stderr
+    assert "30 sources, 40 incidents" in done.stdout
+
+    def export(db) -> dict:
+        out = tmp_path / f"x{len(list(tmp_path.iterdir()))}.json"
+        assert run_incidex("export", "--db", db, "--format", "json", "--output", out).returncode == 0
+        return _digest(json.loads(out.read_text()))
+
+    assert export(pg_db) == export(mine)
+    for args in (["changes", "--json"], ["review", "--pending", "--json"], ["show", "incident", "3", "--json"]):
+        assert run_incidex(*args, "--db", pg_db).stdout == run_incidex(*args, "--db", mine).stdout, args
+    back = tmp_path / "back.db"
+    assert run_incidex("db", "copy", pg_db, back).returncode == 0
+    assert export(back) == export(mine)
+    # the copy is a working database: the journal undoes the merge, new rows get new ids
+    assert run_incidex("undo", "--db", pg_db).returncode == 0  # the tag
+    assert run_incidex("undo", "--db", pg_db).returncode == 0  # the note
+    assert run_incidex("undo", "--db", pg_db).returncode == 0  # the merge
+    assert json.loads(run_incidex("stats", "--json", "--db", pg_db).stdout)["merged_incidents"] == 0
+    extra = tmp_path / "extra.md"
+    extra.write_text("---\ntitle: Port authority hit by ransomware\npublished: 2025-02-03\n---\n"
+                     "A ransomware attack disrupted the systems of the port authority of Valmora on Monday, the "
+                     "authority said.\n", encoding="utf-8")
+    done = run_incidex("import", "--db", pg_db, extra)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(run_incidex("stats", "--json", "--db", pg_db).stdout)["sources"] == 31
+
+
+def test_db_copy_refuses_a_destination_that_has_rows(pg_db, tmp_path):
+    mine = tmp_path / "mine.db"
+    assert run_incidex("import", "--db", mine, SAMPLES / "README.md").returncode == 0
+    assert run_incidex("import", "--db", pg_db, SAMPLES / "003-royal-mail-lockbit.txt").returncode == 0
+    line = _one_line(run_incidex("db", "copy", mine, pg_db))
+    assert "not empty" in line
+    assert json.loads(run_incidex("stats", "--json", "--db", pg_db).stdout)["sources"] == 1
+
+
+def test_a_server_that_goes_away_during_an_import(pg_db, pg_admin, tmp_path):
+    """The import's connection is cut in the middle: one line, exit 2, every committed document whole; the
+    same import run again finishes the job."""
+    import time
+
+    import psycopg
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"a{i:03d}.md").write_text(
+            f"---\ntitle: Outage number {i} at Harbor{i}\npublished: 2025-01-{i % 28 + 1:02d}\n---\n"
+            f"A ransomware attack hit the systems of Harbor{i} Logistics on Monday, the company said.\n",
+            encoding="utf-8")
+    name = pg_db.rsplit("/", 1)[1]
+    importer = subprocess.Popen([sys.executable, "-m", "importers.cli", "import", "--db", pg_db, str(folder)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with psycopg.connect(pg_admin, autocommit=True) as admin:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and importer.poll() is None:
+            try:
+                with psycopg.connect(pg_db, autocommit=True) as look:
+                    if look.execute("SELECT count(*) FROM source").fetchone()[0] >= 20:
+                        break
+            except psycopg.Error:
+                pass  # the schema is being created
+            time.sleep(0.05)
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+    out, err = importer.communicate(timeout=300)
+    assert importer.returncode == 2, out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("incidex: lost the connection to postgresql://127.0.0.1:"), err
+    check = run_incidex("db", "check", "--db", pg_db)
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = run_incidex("import", "--db", pg_db, folder)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(run_incidex("stats", "--json", "--db", pg_db).stdout)["sources"] == 300
