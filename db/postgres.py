@@ -83,7 +83,7 @@ def translate(sql: str) -> str:
     out = _PARAM_IS_NULL.sub(r"%s::text\1", out)  # a None parameter has no type of its own
     out = _GROUP_CONCAT.sub(lambda m: f"string_agg({m.group(1) or ''}({m.group(2)})::text, ',')", out)
     out = _INSTR.sub("strpos(", out)
-    out = _JSON_EQUALS.sub(lambda m: f"({m.group(1)}::jsonb #> '{{{m.group(2).replace('.', ',')}}}') = to_jsonb(%s)", out)
+    out = _JSON_EQUALS.sub(lambda m: f"({m.group(1)}::jsonb #>> '{{{m.group(2).replace('.', ',')}}}') = %s::text", out)
     out = _NOCASE.sub(r"lower(\1)", out)
     out = out.rstrip().rstrip(";")
     if out.lstrip()[:12].upper() == "CREATE TABLE":

@@ -10,6 +10,13 @@ from db.engine import connect
 from db.store import store_document
 
 
+@pytest.fixture
+def db_path(engine_db):
+    """Every test here runs on both engines: an SQLite file, then a PostgreSQL database (issue 32)."""
+    return engine_db
+
+
+
 def _seed(db_path):
     """Three incidents from three sources, no resolution: 1 and 2 are one event, 3 another."""
     conn = connect(db_path)

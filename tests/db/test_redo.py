@@ -15,6 +15,13 @@ from db.store import store_document
 
 
 @pytest.fixture
+def db_path(engine_db):
+    """Every test here runs on both engines: an SQLite file, then a PostgreSQL database (issue 32)."""
+    return engine_db
+
+
+
+@pytest.fixture
 def conn(db_path):
     """Three incidents from three sources of our own: 1 and 2 one flood of requests, 3 a stolen laptop."""
     c = connect(db_path)

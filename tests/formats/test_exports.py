@@ -10,6 +10,13 @@ import pytest
 
 from tests.formats.conftest import exported, import_json
 
+
+@pytest.fixture
+def db_path(engine_db):
+    """Every test here runs on both engines: an SQLite file, then a PostgreSQL database (issue 32)."""
+    return engine_db
+
+
 INPUTS = ("bundle.stix.json", "event.misp.json", "incident.veris.json", "records.csv")
 ARTICLES = ("feed.rss", "article.html")  # extracted incidents, actors with evidence, joins by the resolver
 

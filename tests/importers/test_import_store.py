@@ -13,6 +13,13 @@ from importers import inputs, pipeline
 from importers.resolve import Resolver, resolve
 
 
+@pytest.fixture
+def db_path(engine_db):
+    """Every test here runs on both engines: an SQLite file, then a PostgreSQL database (issue 32)."""
+    return engine_db
+
+
+
 def _doc(n: int, draft: IncidentDraft) -> Document:
     return Document(text="", origin=f"outlet{n}.txt", title=f"report {n}", body=f"body of report number {n} " * 3,
                     drafts=[draft])

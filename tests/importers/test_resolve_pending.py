@@ -3,12 +3,20 @@ is not sure becomes a new incident with a pending decision, which the review que
 from __future__ import annotations
 
 import json
-import sqlite3
+
+import pytest
 
 from db.drafts import ActorMention, Document, IncidentDraft
 from db.engine import connect
 from db.store import store_document
 from importers.resolve import resolve
+
+
+@pytest.fixture
+def db_path(engine_db):
+    """Every test here runs on both engines: an SQLite file, then a PostgreSQL database (issue 32)."""
+    return engine_db
+
 
 
 def _doc(n: int, draft: IncidentDraft) -> Document:
@@ -105,7 +113,7 @@ def test_the_review_queue_lists_a_pending_decision_and_accepting_it_merges(db_pa
     [pending] = _pending_cli(cli, db_path)
     res = cli("review", "--accept", str(pending["id"]), "--db", db_path)
     assert res.exit_code == 0, res.output
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     assert conn.execute("SELECT merged_into FROM incident WHERE id = ?", (c.incidents[0],)).fetchone()[0] == a.incidents[0]
     assert conn.execute("SELECT verdict FROM decision WHERE id = ?", (pending["id"],)).fetchone()[0] == "same"
     assert _pending_cli(cli, db_path) == []
@@ -119,7 +127,7 @@ def test_rejecting_a_pending_decision_records_not_same_and_keeps_both(db_path, c
     [pending] = _pending_cli(cli, db_path)
     res = cli("review", "--reject", str(pending["id"]), "--db", db_path)
     assert res.exit_code == 0, res.output
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     assert conn.execute("SELECT verdict FROM decision WHERE id = ?", (pending["id"],)).fetchone()[0] == "not_same"
     assert conn.execute("SELECT count(*) FROM incident WHERE merged_into IS NULL").fetchone()[0] == 2
     assert _pending_cli(cli, db_path) == []
