@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from db import blocking, search
+from db.engine import engine_of
 from db.models import TABLES
 
 BATCH = 2000
@@ -41,6 +42,7 @@ def copy(src: sqlite3.Connection, dst: sqlite3.Connection,
     if busy:
         raise CopyError(f"the destination is not empty (it has {', '.join(busy[:3])} rows): copy into a new database")
     counts: dict[str, int] = {}
+    server = engine_of(dst) == "postgresql"  # rows go in through COPY there
     dst.execute("BEGIN IMMEDIATE")
     try:
         for model in TABLES:
@@ -58,7 +60,10 @@ def copy(src: sqlite3.Connection, dst: sqlite3.Connection,
                 if at >= 0:
                     pointers += [(r[at], r[key]) for r in rows if r[at] is not None]
                     rows = [(*r[:at], None, *r[at + 1:]) for r in rows]
-                dst.executemany(insert, rows)
+                if server:
+                    dst.copy_rows(table, cols, rows)  # type: ignore[attr-defined]
+                else:
+                    dst.executemany(insert, rows)
                 n += len(rows)
                 if progress:
                     progress(table, n)

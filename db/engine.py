@@ -479,7 +479,8 @@ def _v10_to_v11(conn: sqlite3.Connection) -> None:
 
 def _v11_to_v12(conn: sqlite3.Connection) -> None:
     """Schema 12 records who made each curation change (`change.author`): a team database has several."""
-    if "author" not in {r[1] for r in conn.execute("PRAGMA table_info(change)")}:
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(change)")}
+    if columns and "author" not in columns:  # (a file older than schema 3 gets the table whole, later)
         conn.execute("ALTER TABLE change ADD COLUMN author VARCHAR")
 
 

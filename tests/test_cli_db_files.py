@@ -40,7 +40,7 @@ def test_demo_never_deletes_a_file_that_is_not_an_incidex_database(incidex, tmp_
     assert notes.read_bytes() == before
 
 
-@pytest.mark.parametrize("url", ["postgresql://analyst:hunter2@db.example/incidents", "sqlite:///x.db",
+@pytest.mark.parametrize("url", ["mysql://analyst:hunter2@db.example/incidents", "sqlite:///x.db",
                                  "https://example.org/x.db"])
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_a_database_url_is_refused_with_one_line_and_creates_nothing(incidex, tmp_path, url, how):
@@ -51,6 +51,22 @@ def test_a_database_url_is_refused_with_one_line_and_creates_nothing(incidex, tm
         assert proc.stderr.count("\n") == 1 and "URL" in proc.stderr, proc.stderr
         assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr  # no credentials echoed
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no `postgresql:` folder, no stray file
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_an_unreachable_server_is_one_line_and_creates_nothing(incidex, tmp_path, how):
+    """A postgresql:// URL is a team database (issue 32); a server that cannot be reached is one line, exit 2,
+    no credentials echoed, and nothing created here (no `postgresql:` folder)."""
+    url = "postgresql://analyst:hunter2@127.0.0.1:9/incidents"  # the discard port: nothing listens there
+    args, env = (["--db", url], None) if how == "flag" else ([], {"INCIDEX_DB": url})
+    for command in (["list", "incidents"], ["import", str(tmp_path / "none.txt")], ["stats"]):
+        proc = incidex(*command, *args, env=env, cwd=tmp_path)
+        assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
+        assert proc.stderr.count("\n") == 1 and "127.0.0.1:9/incidents" in proc.stderr, proc.stderr
+        assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr
+    path = incidex("db", "path", *args, env=env, cwd=tmp_path)
+    assert path.returncode == 0 and path.stdout.strip() == "postgresql://127.0.0.1:9/incidents"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_importing_the_folder_that_holds_the_database_skips_the_database_and_keeps_its_wal(incidex, tmp_path,

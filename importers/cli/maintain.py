@@ -98,9 +98,14 @@ def db_copy(
 def db_datasette_metadata(db: DbOption = None) -> None:
     """Print a Datasette metadata.json for the file: full-text search on incidents, actors, sources and article
     text, internal tables hidden (datasette FILE -m metadata.json)."""
-    from db.datasette import metadata
+    from pathlib import Path
 
-    path = _resolved(db)
+    from db.datasette import metadata
+    from db.engine import database_url
+
+    if database_url(db) is not None:
+        raise fail("Datasette opens SQLite files: copy the database to one first (incidex db copy URL FILE)")
+    path = Path(_resolved(db))
     conn = open_db(db, readonly=None)
     try:
         print_json(metadata(conn, path.stem))
