@@ -95,38 +95,21 @@ def fzf_times(lines: Path, queries: list[str], repeat: int = 2) -> dict[str, tup
 
 def on_server(db: Path, n: int, pg: str | None) -> str:
     """The URL of a PostgreSQL database holding the same rows as the file `db` (copied once, then kept)."""
-    import psycopg
-
+    from benchmarks.pg import admin_url, database
     from db.copy import copy
     from db.engine import connect
 
-    admin = pg or os.environ.get("INCIDEX_BENCH_PG") or _throwaway_cluster()
-    name = f"incidex_bench_{n}"
-    url = admin.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    url = database(admin_url(pg), f"incidex_bench_{n}")
     target = connect(url)
     try:
         if not target.execute("SELECT 1 FROM incident LIMIT 1").fetchone():
-            print(f"copying {db.name} to {name} (once)...", flush=True)
+            print(f"copying {db.name} to incidex_bench_{n} (once)...", flush=True)
             src = connect(db, readonly=True)
             copy(src, target)
             src.close()
     finally:
         target.close()
     return url
-
-
-def _throwaway_cluster() -> str:
-    import atexit
-    import tempfile
-
-    from tests import pgcluster
-
-    folder = Path(tempfile.mkdtemp(prefix="incidex-bench-pg-"))
-    atexit.register(pgcluster.stop, folder)
-    return pgcluster.start(folder)
 
 
 def run_size(n: int, runs: int, workdir: str | None, window: int | None = None, engines: tuple[str, ...] = ("sqlite",),

@@ -2,6 +2,7 @@
 
     python -m benchmarks.tui                 # 100k and 1M incidents (generated once by benchmarks.gen)
     python -m benchmarks.tui --sizes 100000 --runs 5
+    python -m benchmarks.tui --sizes 100000 --engine postgresql [--pg URL]   # the same rows on PostgreSQL
 
 Everything goes through tmux like a person's terminal: the app is started with `incidex browse`, keys are
 fed with `send-keys` (terminal input, not Textual's pilot) and the screen is read with `capture-pane`,
@@ -290,6 +291,9 @@ def main(argv=None) -> None:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--sources", default="0", help="sources per generated db; one number or one per size (5000,20000)")
+    ap.add_argument("--engine", default="sqlite", help="sqlite or postgresql (the generated file copied once, as "
+                                                       "benchmarks.search does)")
+    ap.add_argument("--pg", default=None, help="a PostgreSQL server URL where databases can be created")
     a = ap.parse_args(argv)
     # A pip install compiles the package's bytecode; a checkout run with PYTHONDONTWRITEBYTECODE=1 (as here)
     # would recompile every module edited since its last .pyc on every start and inflate the cold start.
@@ -308,7 +312,11 @@ def main(argv=None) -> None:
     sources += [sources[-1]] * (len(sizes) - len(sources))
     for n, src in zip(sizes, sources, strict=False):
         db = ensure_db(n, workdir=a.workdir, sources=src, log=lambda *x: print(*x, file=sys.stderr))
-        print(f"== {n:,} incidents ({db.name}, {db.stat().st_size / 2**20:.0f} MiB)")
+        print(f"== {n:,} incidents ({db.name}, {db.stat().st_size / 2**20:.0f} MiB), {a.engine}")
+        if a.engine == "postgresql":
+            from benchmarks.search import on_server
+
+            db = on_server(db, n, a.pg)  # type: ignore[assignment]  # a URL: every use below takes str(db)
         print(f"startup without sqlmodel/sqlalchemy: {'yes' if orm_free_startup(db) else 'NO'}")
         bs, cs = cold_start(db, a.runs)
         ratio = statistics.median(cs) / statistics.median(bs)

@@ -72,6 +72,8 @@ def copy(src: sqlite3.Connection, dst: sqlite3.Connection,
             counts[table] = n
         blocking.rebuild(dst)
         search.rebuild(dst)
+        if server:
+            dst.execute("ANALYZE")  # fresh tables: the planner's statistics, as autovacuum would gather later
         dst.execute("COMMIT")
     except BaseException:
         if dst.in_transaction:

@@ -119,8 +119,11 @@ def put_rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], row
 
 
 def optimize(conn: sqlite3.Connection, table: str) -> None:
-    """Merge an FTS5 table's segments after a rebuild (a server's index needs no such step)."""
-    if not server(conn):
+    """Merge an FTS5 table's segments after a rebuild; on a server, gather the statistics its planner needs
+    to choose between the GIN index and the sort key (without them it read whole tables)."""
+    if server(conn):
+        conn.execute(f"ANALYZE {table}")
+    else:
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 

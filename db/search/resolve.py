@@ -15,7 +15,7 @@ from typing import Any
 
 from db.search.documents import _ActorInfo
 from db.search.fuzzy import compact, is_subsequence, score_term, tokens
-from db.search.index import View, _or, _phrase
+from db.search.index import View, _or, _phrase, server
 
 MAX_EXPANSION = 300
 """Vocabulary words an exact/suffix term may expand to before it is verified in Python instead."""
@@ -90,6 +90,12 @@ class Lookups:
         return a
 
     def has(self, view: View, expr: str) -> bool:
+        if server(self.conn):
+            # PostgreSQL plans `LIMIT 1` as "some row will pass soon" and reads the whole table for a word no
+            # row has (95 ms at 100k incidents). A materialized CTE is planned for all its rows (the GIN
+            # index) and still read lazily, up to the first: 1.2 ms for a missing word, 0.03 ms for 'd'.
+            return self.conn.execute(f"WITH m AS MATERIALIZED (SELECT rowid FROM {view.table} WHERE {view.table}"
+                                     " MATCH ?) SELECT 1 FROM m LIMIT 1", (expr,)).fetchone() is not None
         return self.conn.execute(
             f"SELECT 1 FROM {view.table} WHERE {view.table} MATCH ? LIMIT 1", (expr,)).fetchone() is not None
 

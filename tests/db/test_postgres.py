@@ -165,6 +165,8 @@ def test_a_refused_connection_is_one_line(pg_admin):
 
     line = _one_line(run_incidex("list", "incidents", "--db", f"postgresql://someone:hunter2@127.0.0.1:{_free_port()}/x"))
     assert "127.0.0.1" in line and "hunter2" not in line and "someone" not in line
+    line = _one_line(run_incidex("stats", "--db", f"postgresql://127.0.0.1:{_free_port()}/x?user=someone&password=hunter2"))
+    assert "127.0.0.1" in line and "hunter2" not in line and "someone" not in line
 
 
 def test_a_missing_database_is_one_line(pg_admin):
