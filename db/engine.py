@@ -56,6 +56,11 @@ def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
+def is_url(value: str) -> bool:
+    """Does the value name something by a URL (any scheme) rather than a file path?"""
+    return _URL.match(value) is not None
+
+
 def database_url(db: str | os.PathLike[str] | None = None) -> str | None:
     """The PostgreSQL URL `--db` or `INCIDEX_DB` gives (same precedence as `resolve_path`), else None."""
     from db.postgres import is_url

@@ -50,6 +50,10 @@ def test_a_database_url_is_refused_with_one_line_and_creates_nothing(incidex, tm
         assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
         assert proc.stderr.count("\n") == 1 and "URL" in proc.stderr, proc.stderr
         assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr  # no credentials echoed
+    if how == "flag":  # the demo deletes what --db names before it starts: a URL never reaches that
+        proc = incidex("demo", "--no-browse", *args, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr  # no credentials echoed
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no `postgresql:` folder, no stray file
 
 
@@ -66,6 +70,9 @@ def test_an_unreachable_server_is_one_line_and_creates_nothing(incidex, tmp_path
         assert "hunter2" not in proc.stderr and "analyst" not in proc.stderr
     path = incidex("db", "path", *args, env=env, cwd=tmp_path)
     assert path.returncode == 0 and path.stdout.strip() == "postgresql://127.0.0.1:9/incidents"
+    if how == "flag":  # the demo deletes what --db names: never a team's database
+        demo = incidex("demo", "--no-browse", *args, cwd=tmp_path)
+        assert demo.returncode == 2 and demo.stderr.count("\n") == 1 and "hunter2" not in demo.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
