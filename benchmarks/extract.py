@@ -5,6 +5,7 @@
     python benchmarks/extract.py --n 500
     python benchmarks/extract.py --corpus DIR    # every *.txt / *.md file of DIR (repeated up to --n)
     python benchmarks/extract.py --no-import     # extraction alone, without the full import
+    python benchmarks/extract.py --engine postgresql [--pg URL]   # the full import into PostgreSQL
 
 By default it also measures the full import (read, clean, extract, resolve, store into a fresh SQLite
 file, both cores) of the same articles written as Markdown files: that is the issue's target figure.
@@ -94,8 +95,9 @@ def from_corpus(folder: Path, n: int) -> list[Document]:
     return docs
 
 
-def full_import(docs: list[Document]) -> float:
-    """Median articles/s of `incidex import` (pipeline.run) over the articles written to files."""
+def full_import(docs: list[Document], engine: str = "sqlite", pg: str | None = None) -> float:
+    """Median articles/s of `incidex import` (pipeline.run) over the articles written to files, into a fresh
+    database of that engine each run (PostgreSQL: `--pg URL`, $INCIDEX_BENCH_PG or a throwaway cluster)."""
     import tempfile
 
     from db.engine import connect
@@ -108,8 +110,18 @@ def full_import(docs: list[Document]) -> float:
         for i, d in enumerate(docs):
             (folder / f"{i:05d}.md").write_text(
                 f"---\ntitle: {d.title}\npublished: {d.published or ''}\n---\n{d.body}\n", encoding="utf-8")
+        admin = None
+        if engine == "postgresql":
+            from benchmarks.pg import admin_url
+
+            admin = admin_url(pg)
         for run in range(3):
-            conn = connect(Path(tmp) / f"import{run}.db")
+            if admin is not None:
+                from benchmarks.pg import fresh_database
+
+                conn = connect(fresh_database(admin, f"incidex_bench_extract_{run}"))
+            else:
+                conn = connect(Path(tmp) / f"import{run}.db")
             t0 = time.perf_counter()
             report = pipeline.run(conn, [str(folder)], pipeline.Options())
             dt = time.perf_counter() - t0
@@ -124,6 +136,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--no-import", action="store_true", help="skip the full-import measurement")
+    ap.add_argument("--engine", default="sqlite", choices=["sqlite", "postgresql"], help="the full import's database")
+    ap.add_argument("--pg", default=None, help="a PostgreSQL server URL where databases can be created")
     args = ap.parse_args()
     from importers.extract import extract, load_reference
 
@@ -140,10 +154,10 @@ def main() -> None:
         rates.append(len(docs) / (time.perf_counter() - t0))
     print(f"{len(docs)} articles, {kb:.1f} KB average, {drafts} drafts; runs: "
           + ", ".join(f"{r:.0f}" for r in rates))
-    import_rate = None if args.no_import else full_import(docs)
+    import_rate = None if args.no_import else full_import(docs, args.engine, args.pg)
     print(f"extract: {statistics.median(rates):.0f} articles/s")
     if import_rate is not None:
-        print(f"import with extraction: {import_rate:.0f} articles/s (median of 3, {len(docs)} articles)")
+        print(f"import with extraction ({args.engine}): {import_rate:.0f} articles/s (median of 3, {len(docs)} articles)")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMES = ("postgresql://", "postgres://")
+ANALYZE_FIRST = 500
+"""Rows a connection inserts before its first ANALYZE (then each time it has doubled them)."""
 WRITE_LOCK = 0x1DC1DE
 """The advisory lock key every incidex writer takes in its transaction (the application id of SQLite files)."""
 
@@ -158,6 +160,8 @@ class Connection:
         self._listening = False
         self._notified = 0
         self._wrote = False  # this transaction wrote: COMMIT announces it (`_announce`)
+        self._inserted = 0  # rows this connection inserted, and the count at which it runs ANALYZE next
+        self._analyze_at = ANALYZE_FIRST
 
     def notified(self) -> int:
         """How many change notifications this connection has had (``LISTEN incidex_changed``; every writing
@@ -222,7 +226,7 @@ class Connection:
         cur = self.raw.execute(pg, args)
         result = self._result(cur, pg)
         self._sync_sequence(pg)
-        self._written(pg)
+        self._written(pg, result.rowcount)
         return result
 
     def _executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> _Result:
@@ -235,7 +239,7 @@ class Connection:
             n = cur.rowcount
         self.total_changes += max(n, 0)
         self._sync_sequence(pg)
-        self._written(pg)
+        self._written(pg, n)
         return _Result(None, n, None)
 
     def copy_rows(self, table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -251,15 +255,19 @@ class Connection:
             raise self._error(exc) from exc
         self.total_changes += n
         self._sync_sequence(f"INSERT INTO {table} (id,")
-        self._written("INSERT")
+        self._written("INSERT", n)
         return n
 
-    def _written(self, pg: str) -> None:
+    def _written(self, pg: str, rows: int = 0) -> None:
         """Note a write; outside a transaction it is committed already: tell the others now."""
-        if pg.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP T"):
+        verb = pg.lstrip()[:6].upper()
+        if verb == "INSERT":
+            self._inserted += max(rows, 0)
+        if verb in ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP T"):
             self._wrote = True
             if not self.in_transaction:
                 self._announce()
+                self._maybe_analyze()
 
     def _announce(self) -> None:
         """Bump the change counter (`PRAGMA data_version`) and notify listeners (the browsers), as part of
@@ -282,6 +290,16 @@ class Connection:
             if self._wrote:
                 self._announce()
             self.raw.execute("COMMIT")
+        self._maybe_analyze()
+
+    def _maybe_analyze(self) -> None:
+        """ANALYZE when this connection has doubled what it inserted since it last did. Tables created and
+        filled by one import have no statistics until autovacuum comes by (a minute later or more): the
+        planner takes them for empty and joins by nested loops (the actor-name lookups of resolution: 0.4 ms
+        on SQLite, 39 ms here, 9 articles/s for the whole import of 500 articles)."""
+        if self._inserted >= self._analyze_at and not self.in_transaction:
+            self.raw.execute("ANALYZE")
+            self._analyze_at = 2 * self._inserted
 
     def rollback(self) -> None:
         self._wrote = False
