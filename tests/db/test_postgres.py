@@ -108,6 +108,11 @@ def test_curation_and_undo_on_the_server(pg_db):
     assert run_incidex("import", "--db", pg_db, SAMPLES).returncode == 0
     done = run_incidex("tag", "incident", "1", "reviewed-by-team", "--db", pg_db)
     assert done.returncode == 0, done.stderr
+    # who did it: the database user of the URL
+    user = pg_db.split("://", 1)[1].split("@", 1)[0]
+    latest = json.loads(run_incidex("changes", "--json", "--db", pg_db).stdout)[0]
+    assert (latest["author"], latest["summary"]) == (user, "tagged incident 1: reviewed-by-team")
+    assert f" {user} tagged incident 1" in run_incidex("changes", "--db", pg_db).stdout
     listed = run_incidex("list", "incidents", "--query", "tag:reviewed-by-team", "--format", "csv", "--db", pg_db)
     assert [r.split(",")[0] for r in listed.stdout.splitlines()[1:]] == ["1"]
     merged = run_incidex("merge", "21", "22", "--db", pg_db)
