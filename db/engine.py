@@ -56,8 +56,9 @@ def resolve_path(db: str | os.PathLike[str] | None = None) -> Path:
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def is_url(value: str) -> bool:
-    """Does the value name something by a URL (any scheme) rather than a file path?"""
+def looks_like_url(value: str) -> bool:
+    """Does the value name something by a URL (any scheme, `postgres.is_url` is PostgreSQL's) rather than a
+    file path?"""
     return _URL.match(value) is not None
 
 
@@ -213,11 +214,11 @@ def connect(db: str | os.PathLike[str] | None = None, *, readonly: bool | None =
 def _connect_server(url: str, *, readonly: bool, migrate: bool) -> sqlite3.Connection:
     """Open a PostgreSQL database (`db.postgres`): its connection offers the sqlite3 surface incidex uses,
     hence the cast. Creates the schema in an empty database; refuses one holding others' tables."""
-    import psycopg
-
     from db import postgres
 
-    conn = postgres.connect(url)
+    conn = postgres.connect(url)  # (says in one line when the driver is missing)
+    import psycopg
+
     where = postgres.redact(url)
     try:
         version = postgres.schema_version(conn)

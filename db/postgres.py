@@ -40,7 +40,8 @@ ANALYZE_FIRST = 500
 WRITE_LOCK = 0x1DC1DE
 """The advisory lock key every incidex writer takes in its transaction (the application id of SQLite files)."""
 
-_TABLES_WITH_ID = frozenset({"source", "incident", "actor", "actor_alias", "incident_actor", "incident_source",
+# every model table with an id (pinned to db.models by tests/db/test_postgres.py; no ORM import here)
+TABLES_WITH_ID = frozenset({"source", "incident", "actor", "actor_alias", "incident_actor", "incident_source",
                              "incident_place", "incident_tool", "note", "tag", "decision", "change"})
 
 
@@ -97,7 +98,7 @@ def translate(sql: str) -> str:
         m = _RETURNING.search(out)
         out = (out[:m.start()] + "ON CONFLICT DO NOTHING " + out[m.start():]) if m else out + " ON CONFLICT DO NOTHING"
     m = _INSERT_INTO.match(out)
-    if m and m.group(1).lower() in _TABLES_WITH_ID and not _RETURNING.search(out) and not ignore:
+    if m and m.group(1).lower() in TABLES_WITH_ID and not _RETURNING.search(out) and not ignore:
         out += " RETURNING id"
     return out
 
@@ -196,6 +197,8 @@ class Connection:
         """A lost server is the end of the command (`ConnectionLost`, one line); any other error is the
         ``sqlite3`` exception callers handle (`_as_sqlite_error`)."""
         if self.raw.broken or self.raw.closed:
+            from db.engine import ConnectionLost
+
             return ConnectionLost(f"lost the connection to {redact(self.url)}: {first_line(exc)}; what was not"
                                   " committed is not written")
         return _as_sqlite_error(exc)
@@ -237,7 +240,6 @@ class Connection:
         with self.raw.cursor() as cur:
             cur.executemany(pg, [tuple(p) for p in seq])
             n = cur.rowcount
-        self.total_changes += max(n, 0)
         self._sync_sequence(pg)
         self._written(pg, n)
         return _Result(None, n, None)
@@ -253,7 +255,6 @@ class Connection:
                     n += 1
         except Exception as exc:
             raise self._error(exc) from exc
-        self.total_changes += n
         self._sync_sequence(f"INSERT INTO {table} (id,")
         self._written("INSERT", n)
         return n
@@ -261,6 +262,8 @@ class Connection:
     def _written(self, pg: str, rows: int = 0) -> None:
         """Note a write; outside a transaction it is committed already: tell the others now."""
         verb = pg.lstrip()[:6].upper()
+        if verb in ("INSERT", "UPDATE", "DELETE"):
+            self.total_changes += max(rows, 0)  # as SQLite counts them
         if verb == "INSERT":
             self._inserted += max(rows, 0)
         if verb in ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP T"):
@@ -280,7 +283,7 @@ class Connection:
         """After rows were inserted with their ids given (a copy, a re-import, a test's fixture), move the
         table's id sequence past them, as SQLite's rowid allocation does by itself."""
         m = _EXPLICIT_ID.match(pg)
-        if m and m.group(1).lower() in _TABLES_WITH_ID:
+        if m and m.group(1).lower() in TABLES_WITH_ID:
             table = m.group(1).lower()
             self.raw.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                              f" greatest((SELECT max(id) FROM {table}), 1))")
@@ -332,20 +335,12 @@ class Connection:
         if pg.endswith(" RETURNING id") and rows:
             lastrowid = rows[-1][0]
             rows = None
-        if cur.description is None or lastrowid is not None or pg.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            self.total_changes += max(n, 0)
         return _Result(rows, n, lastrowid, cur.description)
 
     def _pragma(self, name: str, value: str | None) -> _Result:
         if name == "data_version":
             row = self.raw.execute("SELECT n FROM incidex_meta_version").fetchone()
             return _Result([row] if row else [(0,)], -1, None)
-        if name == "user_version":
-            if value is not None:
-                self.raw.execute("UPDATE incidex_meta SET schema_version = %s", (int(value),))
-                return _Result(None, 1, None)
-            row = self.raw.execute("SELECT schema_version FROM incidex_meta").fetchone()
-            return _Result([row or (0,)], -1, None)
         if name == "table_info":
             table = (value or "").strip("() ")
             rows = self.raw.execute(
@@ -366,12 +361,6 @@ class Connection:
         if name in _TUNING:
             return _Result([(0,)], -1, None)
         raise NotImplementedError(f"PRAGMA {name} has no PostgreSQL counterpart in incidex")
-
-
-def ConnectionLost(message: str) -> Exception:  # noqa: N802 - builds the exception class of db.engine
-    from db.engine import ConnectionLost as _Lost
-
-    return _Lost(message)
 
 
 def _as_sqlite_error(exc: Exception) -> Exception:

@@ -232,7 +232,7 @@ def demo_cmd(
     from db import engine, queries
     from importers import pipeline
 
-    if db and engine.is_url(db):
+    if db and engine.looks_like_url(db):
         # the demo deletes what is at --db before it starts: never a server's database (a team's)
         raise fail("the demo builds a scratch file and deletes what is there: give --db a file path (to put the "
                    "samples in a team database, incidex import them)")

@@ -320,3 +320,22 @@ def test_a_server_that_goes_away_during_an_import(pg_db, pg_admin, tmp_path):
     again = run_incidex("import", "--db", pg_db, folder)
     assert again.returncode == 0, again.stderr
     assert json.loads(run_incidex("stats", "--json", "--db", pg_db).stdout)["sources"] == 300
+
+
+def test_the_tables_whose_ids_the_dialect_returns_are_the_models_tables_with_an_id():
+    """db/postgres.py names them without importing the ORM (a browser's start must not wait for it): this
+    pins the list to the models, so a new table cannot be forgotten there."""
+    from db import postgres
+    from db.models import TABLES
+
+    assert postgres.TABLES_WITH_ID == {m.__table__.name for m in TABLES if "id" in m.__table__.c}
+
+
+def test_without_the_driver_a_server_url_is_one_line():
+    """An install without the 'postgres' extra: one line that says how to get the driver, exit 2."""
+    code = ("import sys\nsys.modules['psycopg'] = None  # as if it were not installed\n"
+            "from importers.cli import main\n"
+            "sys.argv = ['incidex', 'stats', '--db', 'postgresql://someone@127.0.0.1:9/incidents']\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    line = _one_line(done)
+    assert "pip install 'incidex[postgres]'" in line
