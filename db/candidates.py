@@ -15,11 +15,11 @@ import itertools
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from db import postgres
 from db.engine import engine_of
 from db.normalise import normalise
 from db.normalise import normalise_cached as _norm
@@ -420,10 +420,16 @@ def _read_figures(conn: sqlite3.Connection, c: Candidate, length: int | None) ->
     if start == 0:
         c.drop_figures()
     c.figures_count = start
-    rows = postgres.figure_entries(conn, c.id, start) if engine_of(conn) == "postgresql" else conn.execute(  # type: ignore[arg-type]
-        "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value'),"
-        " json_extract(f.value, '$.source_id')"
-        " FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ? AND f.key >= ?", (c.id, start))
+    rows: Iterable[tuple[Any, ...]]
+    if engine_of(conn) == "postgresql":
+        from db import postgres
+
+        rows = postgres.figure_entries(conn, c.id, start)  # type: ignore[arg-type]
+    else:
+        rows = conn.execute(
+            "SELECT f.key, json_type(f.value, '$.value'), json_extract(f.value, '$.value'),"
+            " json_extract(f.value, '$.source_id')"
+            " FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ? AND f.key >= ?", (c.id, start))
     for key, kind, value, source_id in rows:
         c.figures_count = key + 1
         if kind in ("integer", "real"):

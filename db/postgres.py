@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import psycopg
 
-SCHEMES = ("postgresql://", "postgres://")
 ANALYZE_FIRST = 500
 """Rows a connection inserts before its first ANALYZE (then each time it has doubled them)."""
 WRITE_LOCK = 0x1DC1DE
@@ -43,10 +42,6 @@ WRITE_LOCK = 0x1DC1DE
 # every model table with an id (pinned to db.models by tests/db/test_postgres.py; no ORM import here)
 TABLES_WITH_ID = frozenset({"source", "incident", "actor", "actor_alias", "incident_actor", "incident_source",
                              "incident_place", "incident_tool", "note", "tag", "decision", "change"})
-
-
-def is_url(value: object) -> bool:
-    return isinstance(value, str) and value.lower().startswith(SCHEMES)
 
 
 def redact(url: str) -> str:

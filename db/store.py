@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from db import postgres, search
+from db import search
 from db.actors import get_or_create_actor, record_decision
 from db.drafts import Document, IncidentDraft
 from db.engine import engine_of
@@ -38,6 +38,8 @@ class StoreResult:
 def _has_figure(conn: sqlite3.Connection, incident_id: int, value: float, unit: str | None) -> bool:
     """Does the incident's figures list hold this value in this unit already?"""
     if engine_of(conn) == "postgresql":
+        from db import postgres
+
         return postgres.has_figure(conn, incident_id, value, unit)  # type: ignore[arg-type]
     return bool(conn.execute(
         "SELECT EXISTS (SELECT 1 FROM incident i, json_each(coalesce(i.figures, '[]')) f WHERE i.id = ?"
@@ -49,6 +51,8 @@ def _has_figure(conn: sqlite3.Connection, incident_id: int, value: float, unit: 
 def _json_append(conn: sqlite3.Connection, column: str, n: int) -> str:
     """SQL for a JSON list column with n values (parameters, JSON text) appended."""
     if engine_of(conn) == "postgresql":
+        from db import postgres
+
         return postgres.json_append(column, n)
     return f"json_insert(coalesce({column}, '[]'), " + ", ".join(["'$[#]', json(?)"] * n) + ")"
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from db import search as _package  # KEY_MARK is read there at call time: `db.search.KEY_MARK = ...` applies
+from db.engine import engine_of
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -90,7 +91,7 @@ def _view(name: str) -> View:
 
 def server(conn: object) -> bool:
     """Is this a PostgreSQL connection (`db.postgres`)? Its index tables are plain tables (below)."""
-    return getattr(conn, "engine", "sqlite") == "postgresql"
+    return engine_of(conn) == "postgresql"
 
 
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
